@@ -1,0 +1,56 @@
+"""Settings, read once from the environment. Nothing here touches a database."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BPMN_DIR = ROOT / "bpmn"
+
+
+def _default_database_url() -> str:
+    instance = Path(os.environ.get("ATENSI_INSTANCE_DIR", ROOT / "instance"))
+    return f"sqlite:///{instance / 'atensi.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=_default_database_url)
+    timezone: str = "Asia/Jakarta"
+    secret_key: str = "dev-only-change-me"
+    token_ttl_minutes: int = 12 * 60
+    overdue_reminder_hours: float = 24.0
+    escalation_grace_hours: float = 48.0
+    base_url: str = "http://127.0.0.1:8080"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_tls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "atensi@localhost"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        env = os.environ
+        values = {
+            "database_url": env.get("DATABASE_URL") or _default_database_url(),
+            "timezone": env.get("ATENSI_TIMEZONE", "Asia/Jakarta"),
+            "secret_key": env.get("ATENSI_SECRET_KEY", "dev-only-change-me"),
+            "token_ttl_minutes": int(env.get("ATENSI_TOKEN_TTL_MINUTES", 12 * 60)),
+            "overdue_reminder_hours": float(env.get("ATENSI_REMINDER_HOURS", 24)),
+            "escalation_grace_hours": float(env.get("ATENSI_ESCALATION_HOURS", 48)),
+            "base_url": env.get("ATENSI_BASE_URL", "http://127.0.0.1:8080"),
+            "smtp_host": env.get("ATENSI_SMTP_HOST") or None,
+            "smtp_port": int(env.get("ATENSI_SMTP_PORT", 25)),
+            "smtp_tls": env.get("ATENSI_SMTP_TLS", "").lower() in ("1", "true", "yes"),
+            "smtp_username": env.get("ATENSI_SMTP_USERNAME") or None,
+            "smtp_password": env.get("ATENSI_SMTP_PASSWORD") or None,
+            "smtp_from": env.get("ATENSI_SMTP_FROM", "atensi@localhost"),
+            "webhook_url": env.get("ATENSI_WEBHOOK_URL") or None,
+            "webhook_secret": env.get("ATENSI_WEBHOOK_SECRET") or None,
+        }
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,276 @@
+"""The engine's operations on cases and tasks. Each one is a single unit of work.
+
+Adapters (the HTTP API, the scheduler, the CLI) call these and nothing below them.
+"""
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import sessionmaker
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
+
+from . import case_sync, clock, deployments, forms, history, workflow_state
+from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
+from .errors import Conflict, InvalidInput, NotFound
+from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessFile, ProcessVersion
+from .unit_of_work import UnitOfWork
+
+NO_LONGER_AVAILABLE = "task is no longer available"
+
+
+class Runtime:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, write=write)
+
+    # --- cases ---------------------------------------------------------------------------------
+
+    def start_case(self, process_key: str, registration: dict, actor: Actor, unit_id: int | None = None,
+                   parent_case_id: int | None = None) -> int:
+        with self.uow() as uow:
+            case = start_case_in(uow.session, process_key, registration, actor, unit_id, parent_case_id)
+            uow.commit()
+            return case.id
+
+    def send_message(self, case_id: int, name: str, payload: dict | None, actor: Actor) -> None:
+        with self.uow() as uow:
+            case = uow.lock_case(case_id)
+            require_unit(actor, case.unit_id)
+            wf = _load(case)
+            waiting = case_sync.waiting_message_task(wf, name)
+            if waiting is None:
+                raise Conflict(f"case {case_id} is not waiting for the message {name!r}")
+            wf.send_event(BpmnEvent(waiting.task_spec.event_definition, payload or {}))
+            history.record(uow.session, case.id, actor.username, "message_received", name,
+                           waiting.task_spec.bpmn_id, data=payload or {})
+            _advance(uow.session, case, wf, actor)
+            uow.commit()
+
+    def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "",
+               process_key: str | None = None) -> tuple[ProcessVersion, bool]:
+        with self.uow() as uow:
+            version, created = deployments.deploy(uow.session, files, actor, note, process_key)
+            uow.commit()
+            return version, created
+
+    # --- tasks ---------------------------------------------------------------------------------
+
+    def complete_task(self, task_id: str, data: dict, actor: Actor) -> HumanTask:
+        with self.uow() as uow:
+            session = uow.session
+            row = _task_row(session, task_id)
+            case = uow.lock_case(row.case_id)
+            session.refresh(row)
+            if row.status != "open":
+                raise Conflict(NO_LONGER_AVAILABLE)
+            require_can_complete(actor, row)
+            forms.validate(form_schema(session, case.process_version_id, row.form), data)
+            wf = _load(case)
+            task = case_sync.task_by_id(wf, task_id)
+            if task is None or task.state != TaskState.READY:
+                raise Conflict(NO_LONGER_AVAILABLE)
+            task.data.update(deepcopy(data))
+            task.run()
+            row.status, row.completed_at, row.completed_by, row.next_alert_at = (
+                "completed", clock.now(), actor.username, None)
+            case.completed_elements = sorted({*case.completed_elements, row.element_id})
+            history.record(session, case.id, actor.username, "task_completed", row.name, row.element_id,
+                           row.id, data)
+            _advance(session, case, wf, actor)
+            uow.commit()
+            return row
+
+    def claim(self, task_id: str, actor: Actor) -> None:
+        self._set_assignee(task_id, actor, actor.username, expect_unclaimed=True)
+
+    def unclaim(self, task_id: str, actor: Actor) -> None:
+        with self.uow() as uow:
+            row = _task_row(uow.session, task_id)
+            if row.assignee != actor.username:
+                require_role(actor, "supervisor")
+            self._assign_row(uow, row, None, actor, expect_unclaimed=False)
+
+    def assign(self, task_id: str, username: str, actor: Actor) -> None:
+        with self.uow() as uow:
+            row = _task_row(uow.session, task_id)
+            require_role(actor, "supervisor")
+            require_unit(actor, row.unit_id)
+            self._assign_row(uow, row, username, actor, expect_unclaimed=False)
+
+    def _set_assignee(self, task_id, actor, username, expect_unclaimed):
+        with self.uow() as uow:
+            row = _task_row(uow.session, task_id)
+            require_can_claim(actor, row)
+            self._assign_row(uow, row, username, actor, expect_unclaimed)
+
+    def _assign_row(self, uow, row, username, actor, expect_unclaimed):
+        query = update(HumanTask).where(HumanTask.id == row.id, HumanTask.status == "open")
+        if expect_unclaimed:
+            query = query.where(HumanTask.assignee.is_(None))
+        if uow.session.execute(query.values(assignee=username)).rowcount == 0:
+            raise Conflict("task is already claimed" if expect_unclaimed else NO_LONGER_AVAILABLE)
+        kind = "task_claimed" if username == actor.username else ("task_unclaimed" if username is None
+                                                                  else "task_assigned")
+        history.record(uow.session, row.case_id, actor.username, kind, row.name, row.element_id, row.id,
+                       {"assignee": username})
+        uow.commit()
+
+    # --- timers and incidents ------------------------------------------------------------------
+
+    def fire_timers(self, case_id: int) -> bool:
+        """Fire whatever is due on one case. False when nothing was due (someone else fired it)."""
+        with self.uow() as uow:
+            fired = fire_timers_in(uow, case_id)
+            uow.commit()
+            return fired
+
+    def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None) -> None:
+        with self.uow() as uow:
+            session = uow.session
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id} not found")
+            case = uow.lock_case(incident.case_id)
+            require_role(actor, "supervisor", "admin")
+            require_unit(actor, case.unit_id)
+            if incident.status != "open":
+                raise Conflict("incident is already resolved")
+            wf = _load(case)
+            task = case_sync.task_by_id(wf, incident.task_id)
+            incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
+            case.status = "active"
+            history.record(session, case.id, actor.username, "incident_retried", incident.message,
+                           incident.element_id, incident.task_id, data or {})
+            if task is not None and task.state == TaskState.ERROR:
+                task.data.update(data or {})
+                task.run()
+            _advance(session, case, wf, actor)
+            uow.commit()
+
+
+# --- building blocks shared by the operations above and by the scheduler and migrations --------
+
+
+def start_case_in(session, process_key, registration, actor, unit_id=None, parent_case_id=None) -> Case:
+    version = latest_version(session, process_key)
+    unit_id = unit_id or actor.unit_id
+    if unit_id is None:
+        raise InvalidInput("unit is required", {"unit": ["required"]})
+    require_unit(actor, unit_id)
+    data = _initial_data(registration, unit_id)
+    pm = data.get("pm", {})
+    case = Case(
+        process_version_id=version.id, process_key=process_key, parent_case_id=parent_case_id,
+        unit_id=unit_id, pm_name=pm.get("nama", ""), pm_nik=pm.get("nik"), pm_birth_date=pm.get("tanggal_lahir"),
+        kategori_usia=data.get("kategori_usia"), profile=pm, state={}, serializer_version="",
+        created_by=actor.username, created_at=clock.now(), updated_at=clock.now(),
+    )
+    case.version = version
+    session.add(case)
+    session.flush()
+    wf = workflow_state.new_workflow(_specs(version))
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(deepcopy(data))
+    history.record(session, case.id, actor.username, "case_started", version.name or process_key,
+                   data={"process": process_key, "version": version.version, **data})
+    case_sync.run_engine(session, case, wf, actor.username)
+    for name in version.meta.get("start_messages", []):
+        waiting = case_sync.waiting_message_task(wf, name)
+        if waiting is not None:
+            wf.send_event(BpmnEvent(waiting.task_spec.event_definition, deepcopy(data)))
+    _advance(session, case, wf, actor)
+    return case
+
+
+def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
+    case = uow.lock_case(case_id)
+    if case.next_timer_at is None or case.next_timer_at > clock.now():
+        return False
+    wf = _load(case)
+    wf.refresh_timers()
+    _advance(uow.session, case, wf, SYSTEM_ACTOR)
+    return True
+
+
+def latest_version(session, process_key: str) -> ProcessVersion:
+    version = session.scalars(
+        select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+        .order_by(ProcessVersion.version.desc()).limit(1)
+    ).first()
+    if version is None:
+        raise NotFound(f"no process {process_key!r} is deployed")
+    return version
+
+
+def form_schema(session, version_id: int, form_name: str | None) -> dict | None:
+    if not form_name:
+        return None
+    row = session.get(ProcessFile, (version_id, form_name))
+    return json.loads(row.content) if row is not None else None
+
+
+def _advance(session, case: Case, wf, actor: Actor) -> None:
+    """Run the engine, route what the case threw outward, and save."""
+    case_sync.run_engine(session, case, wf, actor.username)
+    for event in wf.get_events():
+        _route_thrown(session, case, event, actor)
+    case_sync.save(session, case, wf, actor.username)
+
+
+def _route_thrown(session, case: Case, event, actor: Actor) -> None:
+    """A message nothing in the case caught starts the process whose start event catches it."""
+    name = getattr(event.event_definition, "name", None)
+    target = next((v for v in latest_versions(session) if name in v.meta.get("start_messages", [])), None)
+    if target is None:
+        history.record(session, case.id, actor.username, "message_unrouted", name or "?")
+        return
+    registration = {"pm": case.profile, "kategori_usia": case.kategori_usia, **(event.payload or {})}
+    child = start_case_in(session, target.process_key, registration, SYSTEM_ACTOR, case.unit_id, case.id)
+    history.record(session, case.id, actor.username, "case_spawned", f"{target.process_key} #{child.id}",
+                   data={"case_id": child.id, "message": name})
+
+
+def latest_versions(session) -> list[ProcessVersion]:
+    newest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))
+              .group_by(ProcessVersion.process_key).subquery())
+    return list(session.scalars(select(ProcessVersion).join(
+        newest, (ProcessVersion.process_key == newest.c.process_key) & (ProcessVersion.version == newest.c.version))))
+
+
+def _initial_data(registration: dict, unit_id: int) -> dict:
+    data = deepcopy(registration)
+    pm = data.get("pm") or {}
+    if pm.get("tanggal_lahir") and not data.get("kategori_usia"):
+        data["kategori_usia"] = age_category(date.fromisoformat(pm["tanggal_lahir"]), clock.now().date())
+    data["unit"] = unit_id
+    return data
+
+
+def age_category(born: date, today: date) -> str:
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return "anak" if age < 18 else "dewasa"
+
+
+def _specs(version: ProcessVersion):
+    return workflow_state.specs_for(version.content_hash, version.spec)
+
+
+def _load(case: Case):
+    return workflow_state.load(case.state, _specs(case.version))
+
+
+def _task_row(session, task_id: str) -> HumanTask:
+    row = session.get(HumanTask, task_id)
+    if row is None:
+        raise NotFound(f"task {task_id} not found")
+    return row
+
+
+def waiting_cases(session, message_name: str) -> list[int]:
+    return list(session.scalars(select(CaseMessageWait.case_id).where(CaseMessageWait.message_name == message_name)))

@@ -1,0 +1,42 @@
+"""One transaction per business operation. It rolls back unless ``commit()`` is called."""
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import NotFound
+from .models import Case
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: sessionmaker, write: bool = True):
+        self._session_factory = session_factory
+        self._write = write
+        self.session: Session | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        if self._write:
+            self.session.connection(execution_options={"atensi_write": True})
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+        if self._write:  # a unit of work may commit more than once (long batches)
+            self.session.connection(execution_options={"atensi_write": True})
+
+    def lock_case(self, case_id: int) -> Case:
+        """Take the case's row lock before reading it; concurrent writers of one case queue here."""
+        result = self.session.execute(
+            update(Case).where(Case.id == case_id).values(lock_version=Case.lock_version + 1)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"case {case_id} not found")
+        case = self.session.get(Case, case_id, populate_existing=True)
+        return case

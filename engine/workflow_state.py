@@ -1,0 +1,154 @@
+"""Turning SpiffWorkflow objects into stored state and back.
+
+Two things keep per-case state small and loading fast however old a case is:
+- the spec is stored once per process version and never copied into a case;
+- finished history above the point where every live branch meets is pruned before saving
+  (the case's own history table keeps the record of what happened).
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from functools import lru_cache
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from .sandbox import script_engine
+
+SERIALIZER_VERSION = f"spiff-{VERSION}+atensi-1"
+
+
+class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+    """The stock converter without the spec: the caller supplies it on restore."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dict(dct["subprocesses"]), workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _registry():
+    config = deepcopy(SPIFF_CONFIG)
+    config[BpmnWorkflow] = SpecFreeWorkflowConverter
+    return BpmnWorkflowSerializer.configure(config)
+
+
+_REGISTRY = _registry()
+_SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
+
+
+def spec_to_dict(spec, subprocess_specs: dict) -> dict:
+    return {
+        "spec": _REGISTRY.convert(spec),
+        "subprocess_specs": {name: _REGISTRY.convert(s) for name, s in subprocess_specs.items()},
+    }
+
+
+@lru_cache(maxsize=64)
+def _specs_for(content_hash: str, spec_json: str):
+    # Versions are immutable, so the restored spec objects can be shared by every case.
+    import json
+
+    dct = json.loads(spec_json)
+    spec = _REGISTRY.restore(dct["spec"])
+    subprocess_specs = {name: _REGISTRY.restore(s) for name, s in dct["subprocess_specs"].items()}
+    return spec, subprocess_specs
+
+
+def specs_for(content_hash: str, spec_dict: dict):
+    import json
+
+    return _specs_for(content_hash, json.dumps(spec_dict, sort_keys=True))
+
+
+def new_workflow(specs) -> BpmnWorkflow:
+    spec, subprocess_specs = specs
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine())
+
+
+def dump(workflow: BpmnWorkflow) -> dict:
+    prune(workflow)
+    _REGISTRY._encoder_mode = True
+    try:
+        return _REGISTRY.convert(workflow)
+    finally:
+        _REGISTRY._encoder_mode = False
+
+
+def load(state: dict, specs) -> BpmnWorkflow:
+    spec, subprocess_specs = specs
+    workflow = _REGISTRY.restore(deepcopy(state), spec=spec, subprocess_specs=subprocess_specs)
+    workflow.script_engine = script_engine()
+    return workflow
+
+
+# --- pruning -----------------------------------------------------------------------------------
+
+
+def prune(workflow: BpmnWorkflow) -> None:
+    """Drop finished tasks above the lowest common ancestor of the live tasks, in each workflow."""
+    for wf in [workflow, *workflow.subprocesses.values()]:
+        _prune_one(workflow, wf)
+
+
+def _prune_one(top: BpmnWorkflow, wf) -> None:
+    live = [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+    if not live:
+        return
+    anchor = _common_ancestor(live)
+    root = wf.task_tree
+    if anchor is root or anchor.parent is root:
+        return
+    keep = {root.id}
+    keep.update(t.id for t in _descendants(anchor))
+    dropped = [task_id for task_id in wf.tasks if task_id not in keep]
+    for task_id in dropped:
+        if task_id in top.subprocesses:
+            top.delete_subprocess(wf.tasks[task_id])
+        del wf.tasks[task_id]
+    root._children = [anchor.id]
+    anchor._parent = root.id
+    if wf.last_task is not None and wf.last_task.id not in keep:
+        wf.last_task = None
+
+
+def _common_ancestor(tasks):
+    paths = [_path_from_root(t) for t in tasks]
+    anchor = None
+    for level in zip(*paths, strict=False):
+        if all(t is level[0] for t in level):
+            anchor = level[0]
+        else:
+            break
+    return anchor
+
+
+def _path_from_root(task):
+    path = []
+    while task is not None:
+        path.append(task)
+        task = task.parent
+    return list(reversed(path))
+
+
+def _descendants(task):
+    stack = [task]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
