@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowTaskException
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import clock, durations, history, workflow_state
 from .models import Case, CaseMessageWait, HumanTask, Incident
+from .versions import CompiledVersion
 
 DEFAULT_DUE = "P7D"
 PRIORITY_BY_RISK = {"tinggi": 1, "sedang": 2, "rendah": 3}
@@ -34,13 +36,13 @@ def run_engine(session: Session, case: Case, wf: BpmnWorkflow, actor: str) -> No
     _note_completed(session, case, completed, actor)
 
 
-def save(session: Session, case: Case, wf: BpmnWorkflow, actor: str) -> None:
+def save(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersion, actor: str) -> None:
     """Reflect the workflow into the case row and its task, wait and timer columns."""
     live = _live_tasks(wf)
     snapshot = _current_data(wf, live)
     case.risk_level = snapshot.get("risk_level", case.risk_level)
-    _sync_human_tasks(session, case, wf, actor)
-    new_stage = _current_stage(case, live)
+    _sync_human_tasks(session, case, wf, version, actor)
+    new_stage = _current_stage(version, live)
     if new_stage and new_stage != case.stage:
         history.record(session, case.id, actor, "stage_changed", f"tahap: {new_stage}", data={"stage": new_stage})
         case.stage = new_stage
@@ -58,12 +60,14 @@ def save(session: Session, case: Case, wf: BpmnWorkflow, actor: str) -> None:
 # --- human tasks -------------------------------------------------------------------------------
 
 
-def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, actor: str) -> None:
+def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersion,
+                      actor: str) -> None:
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = {
-        row.id: row
-        for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open"))
-    }
+    # No autoflush: one batched flush at commit is much cheaper. Rows changed in this session
+    # come back from the identity map with their new status, so filter again here.
+    with session.no_autoflush:
+        rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open"))
+        open_rows = {row.id: row for row in rows if row.status == "open"}
     for task_id, row in open_rows.items():
         if task_id not in ready:  # a timer or an interrupting event took it away
             row.status, row.next_alert_at = "cancelled", None
@@ -72,20 +76,20 @@ def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, actor: str
     for task_id, task in ready.items():
         if task_id in open_rows:
             open_rows[task_id].priority = priority
-        elif session.get(HumanTask, task_id) is None:
-            session.add(_new_task_row(case, wf, task, priority))
+        else:  # task ids are never reused, so a READY task without an open row is new
+            session.add(_new_task_row(case, wf, version, task, priority))
             history.record(session, case.id, actor, "task_created", task.task_spec.bpmn_name or "",
                            task.task_spec.bpmn_id, task_id)
 
 
-def _new_task_row(case: Case, wf: BpmnWorkflow, task, priority: int) -> HumanTask:
-    meta = element_meta(case, task.task_spec.bpmn_id)
+def _new_task_row(case: Case, wf: BpmnWorkflow, version: CompiledVersion, task, priority: int) -> HumanTask:
+    meta = version.element(task.task_spec.bpmn_id)
     now = clock.now()
     due_at = _due_at(wf, task, meta, now)
     return HumanTask(
         id=str(task.id), case_id=case.id, unit_id=case.unit_id, process_key=case.process_key,
         element_id=task.task_spec.bpmn_id, name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-        stage=meta.get("stage") or _subprocess_stage(case, task), role=meta.get("role"),
+        stage=meta.get("stage") or _subprocess_stage(version, task), role=meta.get("role"),
         assignee=meta.get("assignee"), status="open", priority=priority, form=meta.get("form"),
         due_at=due_at, next_alert_at=due_at, created_at=now,
     )
@@ -99,10 +103,6 @@ def _due_at(wf: BpmnWorkflow, task, meta: dict, now: datetime) -> datetime:
         except (SpiffWorkflowException, ValueError, TypeError):
             pass  # fall back to dueIn; the linter already warned about the expression
     return durations.add_duration(now, meta.get("due_in") or DEFAULT_DUE)
-
-
-def element_meta(case: Case, element_id: str | None) -> dict:
-    return (case.version.meta.get("elements") or {}).get(element_id or "", {})
 
 
 # --- stage, waits, timers ----------------------------------------------------------------------
@@ -119,19 +119,19 @@ def _current_data(wf: BpmnWorkflow, live: list) -> dict:
     return wf.last_task.data if wf.last_task is not None else wf.data
 
 
-def _current_stage(case: Case, live: list) -> str | None:
+def _current_stage(version: CompiledVersion, live: list) -> str | None:
     for task in reversed(live):
-        stage = element_meta(case, task.task_spec.bpmn_id).get("stage") or _subprocess_stage(case, task)
+        stage = version.element(task.task_spec.bpmn_id).get("stage") or _subprocess_stage(version, task)
         if stage:
             return stage
     return None
 
 
-def _subprocess_stage(case: Case, task) -> str | None:
+def _subprocess_stage(version: CompiledVersion, task) -> str | None:
     workflow = task.workflow
     while workflow.parent_task_id is not None:
         parent = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
-        stage = element_meta(case, parent.task_spec.bpmn_id).get("stage")
+        stage = version.element(parent.task_spec.bpmn_id).get("stage")
         if stage:
             return stage
         workflow = parent.workflow
@@ -147,7 +147,9 @@ def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
         elif "Message" in pending.event_type and pending.name:
             messages.add(pending.name)
     case.next_timer_at = min(timers) if timers else None
-    current = set(session.scalars(select(CaseMessageWait.message_name).where(CaseMessageWait.case_id == case.id)))
+    with session.no_autoflush:  # only this function writes the waits
+        current = set(session.scalars(
+            select(CaseMessageWait.message_name).where(CaseMessageWait.case_id == case.id)))
     if current != messages:
         session.execute(delete(CaseMessageWait).where(CaseMessageWait.case_id == case.id))
         session.add_all(CaseMessageWait(case_id=case.id, message_name=name) for name in sorted(messages))
@@ -179,9 +181,12 @@ def _open_incident(session: Session, case: Case, exc: SpiffWorkflowException, ac
 
 
 def _incident_message(exc: SpiffWorkflowException) -> str:
-    if isinstance(exc, WorkflowTaskException) and exc.error_type:
-        return f"{exc.error_type}: {exc.error_msg}" if hasattr(exc, "error_msg") else str(exc)
-    return str(exc)
+    message = str(exc.args[0]) if exc.args else str(exc)
+    error_type = getattr(exc, "error_type", None)
+    if error_type and message.startswith(error_type + ":"):
+        message = f"{error_type}: {message[len(error_type) + 1:]}"
+    notes = [n for n in getattr(exc, "__notes__", []) if n]
+    return " ".join([message, *notes])
 
 
 def _note_completed(session: Session, case: Case, completed: list, actor: str) -> None:

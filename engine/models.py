@@ -95,8 +95,9 @@ class ProcessVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
-    spec: Mapped[dict] = mapped_column()  # serialized SpiffWorkflow spec, stored once per version
-    meta: Mapped[dict] = mapped_column()  # per-element facts the engine reads: roles, forms, due, stages
+    # The serialized SpiffWorkflow spec, stored once per version; engine.versions caches it restored.
+    spec: Mapped[dict] = mapped_column(deferred=True)
+    meta: Mapped[dict] = mapped_column(deferred=True)  # per-element facts the engine reads: roles, forms, due, stages
     note: Mapped[str] = mapped_column(Text, default="")
     deployed_by: Mapped[str | None] = mapped_column(String(80))
     deployed_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -142,8 +143,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
     completed_at: Mapped[datetime | None] = mapped_column()
-    version: Mapped[ProcessVersion] = relationship(lazy="joined")
-    unit: Mapped[Unit] = relationship(lazy="joined")
+    version: Mapped[ProcessVersion] = relationship()
+    unit: Mapped[Unit] = relationship()
 
 
 class CaseMessageWait(Base):
@@ -180,7 +181,7 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     completed_at: Mapped[datetime | None] = mapped_column()
     completed_by: Mapped[str | None] = mapped_column(String(80))
-    case: Mapped[Case] = relationship(lazy="joined")
+    case: Mapped[Case] = relationship()
 
 
 class HistoryEvent(Base):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
-from . import case_sync, clock, deployments, forms, history, workflow_state
+from . import case_sync, clock, deployments, forms, history, versions, workflow_state
 from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
 from .errors import Conflict, InvalidInput, NotFound
 from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessFile, ProcessVersion
@@ -42,14 +42,14 @@ class Runtime:
         with self.uow() as uow:
             case = uow.lock_case(case_id)
             require_unit(actor, case.unit_id)
-            wf = _load(case)
+            wf, version = _load(uow.session, case)
             waiting = case_sync.waiting_message_task(wf, name)
             if waiting is None:
                 raise Conflict(f"case {case_id} is not waiting for the message {name!r}")
             wf.send_event(BpmnEvent(waiting.task_spec.event_definition, payload or {}))
             history.record(uow.session, case.id, actor.username, "message_received", name,
                            waiting.task_spec.bpmn_id, data=payload or {})
-            _advance(uow.session, case, wf, actor)
+            _advance(uow.session, case, wf, version, actor)
             uow.commit()
 
     def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "",
@@ -71,7 +71,7 @@ class Runtime:
                 raise Conflict(NO_LONGER_AVAILABLE)
             require_can_complete(actor, row)
             forms.validate(form_schema(session, case.process_version_id, row.form), data)
-            wf = _load(case)
+            wf, version = _load(uow.session, case)
             task = case_sync.task_by_id(wf, task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(NO_LONGER_AVAILABLE)
@@ -82,7 +82,7 @@ class Runtime:
             case.completed_elements = sorted({*case.completed_elements, row.element_id})
             history.record(session, case.id, actor.username, "task_completed", row.name, row.element_id,
                            row.id, data)
-            _advance(session, case, wf, actor)
+            _advance(session, case, wf, version, actor)
             uow.commit()
             return row
 
@@ -141,7 +141,7 @@ class Runtime:
             require_unit(actor, case.unit_id)
             if incident.status != "open":
                 raise Conflict("incident is already resolved")
-            wf = _load(case)
+            wf, version = _load(uow.session, case)
             task = case_sync.task_by_id(wf, incident.task_id)
             incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
             case.status = "active"
@@ -150,7 +150,7 @@ class Runtime:
             if task is not None and task.state == TaskState.ERROR:
                 task.data.update(data or {})
                 task.run()
-            _advance(session, case, wf, actor)
+            _advance(session, case, wf, version, actor)
             uow.commit()
 
 
@@ -171,20 +171,20 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
         kategori_usia=data.get("kategori_usia"), profile=pm, state={}, serializer_version="",
         created_by=actor.username, created_at=clock.now(), updated_at=clock.now(),
     )
-    case.version = version
     session.add(case)
     session.flush()
-    wf = workflow_state.new_workflow(_specs(version))
+    version = versions.compiled(session, version.id)
+    wf = workflow_state.new_workflow(version.specs)
     for task in wf.get_tasks(state=TaskState.READY):
         task.data.update(deepcopy(data))
-    history.record(session, case.id, actor.username, "case_started", version.name or process_key,
+    history.record(session, case.id, actor.username, "case_started", process_key,
                    data={"process": process_key, "version": version.version, **data})
     case_sync.run_engine(session, case, wf, actor.username)
-    for name in version.meta.get("start_messages", []):
+    for name in version.start_messages:
         waiting = case_sync.waiting_message_task(wf, name)
         if waiting is not None:
             wf.send_event(BpmnEvent(waiting.task_spec.event_definition, deepcopy(data)))
-    _advance(session, case, wf, actor)
+    _advance(session, case, wf, version, actor)
     return case
 
 
@@ -192,9 +192,9 @@ def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
     case = uow.lock_case(case_id)
     if case.next_timer_at is None or case.next_timer_at > clock.now():
         return False
-    wf = _load(case)
+    wf, version = _load(uow.session, case)
     wf.refresh_timers()
-    _advance(uow.session, case, wf, SYSTEM_ACTOR)
+    _advance(uow.session, case, wf, version, SYSTEM_ACTOR)
     return True
 
 
@@ -215,18 +215,19 @@ def form_schema(session, version_id: int, form_name: str | None) -> dict | None:
     return json.loads(row.content) if row is not None else None
 
 
-def _advance(session, case: Case, wf, actor: Actor) -> None:
+def _advance(session, case: Case, wf, version, actor: Actor) -> None:
     """Run the engine, route what the case threw outward, and save."""
     case_sync.run_engine(session, case, wf, actor.username)
     for event in wf.get_events():
         _route_thrown(session, case, event, actor)
-    case_sync.save(session, case, wf, actor.username)
+    case_sync.save(session, case, wf, version, actor.username)
 
 
 def _route_thrown(session, case: Case, event, actor: Actor) -> None:
     """A message nothing in the case caught starts the process whose start event catches it."""
     name = getattr(event.event_definition, "name", None)
-    target = next((v for v in latest_versions(session) if name in v.meta.get("start_messages", [])), None)
+    target = next((v for v in latest_versions(session)
+                   if name in versions.compiled(session, v.id).start_messages), None)
     if target is None:
         history.record(session, case.id, actor.username, "message_unrouted", name or "?")
         return
@@ -257,12 +258,9 @@ def age_category(born: date, today: date) -> str:
     return "anak" if age < 18 else "dewasa"
 
 
-def _specs(version: ProcessVersion):
-    return workflow_state.specs_for(version.content_hash, version.spec)
-
-
-def _load(case: Case):
-    return workflow_state.load(case.state, _specs(case.version))
+def _load(session, case: Case):
+    version = versions.compiled(session, case.process_version_id)
+    return workflow_state.load(case.state, version.specs), version
 
 
 def _task_row(session, task_id: str) -> HumanTask:

@@ -28,7 +28,8 @@ from .errors import ScriptError
 
 MAX_STEPS = 1_000_000
 MAX_SECONDS = 2.0
-_FILENAME = "<script>"
+# SpiffWorkflow finds the failing line by this file name in the traceback.
+_FILENAME = "<string>"
 
 
 def now_iso() -> str:

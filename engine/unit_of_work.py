@@ -33,10 +33,10 @@ class UnitOfWork:
 
     def lock_case(self, case_id: int) -> Case:
         """Take the case's row lock before reading it; concurrent writers of one case queue here."""
-        result = self.session.execute(
-            update(Case).where(Case.id == case_id).values(lock_version=Case.lock_version + 1)
-        )
-        if result.rowcount == 0:
+        case = self.session.scalars(
+            update(Case).where(Case.id == case_id).values(lock_version=Case.lock_version + 1).returning(Case),
+            execution_options={"populate_existing": True},
+        ).first()
+        if case is None:
             raise NotFound(f"case {case_id} not found")
-        case = self.session.get(Case, case_id, populate_existing=True)
         return case

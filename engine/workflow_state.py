@@ -8,7 +8,6 @@ Two things keep per-case state small and loading fast however old a case is:
 from __future__ import annotations
 
 from copy import deepcopy
-from functools import lru_cache
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -59,21 +58,10 @@ def spec_to_dict(spec, subprocess_specs: dict) -> dict:
     }
 
 
-@lru_cache(maxsize=64)
-def _specs_for(content_hash: str, spec_json: str):
-    # Versions are immutable, so the restored spec objects can be shared by every case.
-    import json
-
-    dct = json.loads(spec_json)
-    spec = _REGISTRY.restore(dct["spec"])
-    subprocess_specs = {name: _REGISTRY.restore(s) for name, s in dct["subprocess_specs"].items()}
+def restore_specs(spec_dict: dict) -> tuple:
+    spec = _REGISTRY.restore(deepcopy(spec_dict["spec"]))
+    subprocess_specs = {name: _REGISTRY.restore(deepcopy(s)) for name, s in spec_dict["subprocess_specs"].items()}
     return spec, subprocess_specs
-
-
-def specs_for(content_hash: str, spec_dict: dict):
-    import json
-
-    return _specs_for(content_hash, json.dumps(spec_dict, sort_keys=True))
 
 
 def new_workflow(specs) -> BpmnWorkflow:

@@ -1,0 +1,90 @@
+"""Users, roles and units. Passwords are hashed with Argon2id."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .access import ROLES, Actor
+from .errors import Conflict, InvalidInput, NotFound
+from .models import Unit, User, UserRole
+
+UNIT_KINDS = ("balai", "ipwl", "lks")
+_hasher = PasswordHasher()
+# Verifying against this keeps a wrong username as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def create_unit(session: Session, code: str, name: str, kind: str) -> Unit:
+    if kind not in UNIT_KINDS:
+        raise InvalidInput("unknown unit kind", {"kind": [f"must be one of {', '.join(UNIT_KINDS)}"]})
+    if session.scalars(select(Unit).where(Unit.code == code)).first() is not None:
+        raise Conflict(f"unit {code} exists")
+    unit = Unit(code=code, name=name, kind=kind)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def create_user(session: Session, username: str, password: str, roles: list[str], unit_id: int,
+                full_name: str = "", email: str | None = None) -> User:
+    _check_roles(roles)
+    if len(password) < 8:
+        raise InvalidInput("password too short", {"password": ["at least 8 characters"]})
+    if session.scalars(select(User).where(User.username == username)).first() is not None:
+        raise Conflict(f"user {username} exists")
+    if session.get(Unit, unit_id) is None:
+        raise InvalidInput("unknown unit", {"unit_id": ["no such unit"]})
+    user = User(username=username, full_name=full_name or username, email=email,
+                password_hash=_hasher.hash(password), unit_id=unit_id,
+                role_rows=[UserRole(role=r) for r in sorted(set(roles))])
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(session: Session, username: str, *, roles: list[str] | None = None, unit_id: int | None = None,
+                active: bool | None = None, password: str | None = None, full_name: str | None = None) -> User:
+    user = get_user(session, username)
+    if roles is not None:
+        _check_roles(roles)
+        user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
+    if unit_id is not None:
+        if session.get(Unit, unit_id) is None:
+            raise InvalidInput("unknown unit", {"unit_id": ["no such unit"]})
+        user.unit_id = unit_id
+    if active is not None:
+        user.active = active
+    if password is not None:
+        user.password_hash = _hasher.hash(password)
+    if full_name is not None:
+        user.full_name = full_name
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"user {username} not found")
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user if user is not None and user.active else None
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(user.username, tuple(user.roles), user.unit_id)
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        raise InvalidInput("unknown role", {"roles": [f"roles must be among {', '.join(ROLES)}"]})

@@ -1,0 +1,55 @@
+"""Deployed versions, restored once per process and shared by every case on them.
+
+A version's content never changes, so its restored spec and element facts are cached by content
+hash; a case load costs one small indexed query instead of parsing the spec again.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import workflow_state
+from .models import ProcessVersion
+
+_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class CompiledVersion:
+    id: int
+    process_key: str
+    version: int
+    specs: tuple
+    elements: dict
+    start_messages: list
+
+    def element(self, element_id: str | None) -> dict:
+        return self.elements.get(element_id or "", {})
+
+
+_cache: OrderedDict[str, CompiledVersion] = OrderedDict()
+_lock = Lock()
+
+
+def compiled(session: Session, version_id: int) -> CompiledVersion:
+    content_hash = session.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
+    key = f"{version_id}:{content_hash}"
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    row = session.execute(
+        select(ProcessVersion.process_key, ProcessVersion.version, ProcessVersion.spec, ProcessVersion.meta)
+        .where(ProcessVersion.id == version_id)
+    ).one()
+    result = CompiledVersion(version_id, row.process_key, row.version, workflow_state.restore_specs(row.spec),
+                             row.meta.get("elements") or {}, row.meta.get("start_messages") or [])
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result

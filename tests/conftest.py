@@ -1,0 +1,134 @@
+"""Shared fixtures. The database comes from ATENSI_TEST_DATABASE_URL (default: SQLite files).
+
+On PostgreSQL each test run works in its own schema, so runs never see each other's rows, and
+every test starts from empty tables.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from engine import people
+from engine.access import SYSTEM_ACTOR
+from engine.config import BPMN_DIR
+from engine.db import make_engine, make_session_factory
+from engine.deployments import folder_bundles
+from engine.models import Base
+from engine.runtime import Runtime
+from engine.schema import upgrade
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "rahasia-demo-123"
+
+
+def _base_url() -> str:
+    return os.environ.get("ATENSI_TEST_DATABASE_URL", "sqlite")
+
+
+def is_postgres_run() -> bool:
+    return _base_url().startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrated once per run: a SQLite file to copy, or a PostgreSQL schema."""
+    if is_postgres_run():
+        schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        admin = sa.create_engine(_base_url())
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{_base_url()}?options=-csearch_path%3D{schema}"
+        upgrade(url)
+        yield url
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        upgrade(f"sqlite:///{path}")
+        yield path
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if is_postgres_run():
+        engine = sa.create_engine(database_template)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return database_template
+    path = tmp_path / "atensi.db"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db_engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(db_engine):
+    return make_session_factory(db_engine)
+
+
+@pytest.fixture
+def runtime(session_factory):
+    return Runtime(session_factory)
+
+
+@pytest.fixture
+def clock():
+    """A controllable clock: shift it to pass the months. SpiffWorkflow's timers see it too."""
+    with time_machine.travel(datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc), tick=False) as traveller:
+        yield traveller
+
+
+class People:
+    """A unit with one user per role, and a second unit for access tests."""
+
+    def __init__(self, session_factory):
+        with session_factory() as session:
+            self.unit = people.create_unit(session, "BALAI-01", "Balai Rehabilitasi Sosial Demo", "balai")
+            self.other_unit = people.create_unit(session, "LKS-02", "LKS Lain", "lks")
+            self.users = {}
+            for username, roles, unit in [
+                ("peksos", ["pekerja_sosial"], self.unit), ("konselor", ["konselor_adiksi"], self.unit),
+                ("supervisor", ["supervisor"], self.unit), ("admin", ["admin"], self.unit),
+                ("peksos2", ["pekerja_sosial"], self.unit), ("asing", ["pekerja_sosial"], self.other_unit),
+            ]:
+                self.users[username] = people.create_user(session, username, PASSWORD, roles, unit.id)
+            session.commit()
+        self.unit_id, self.other_unit_id = self.unit.id, self.other_unit.id
+
+    def actor(self, username: str):
+        return people.actor_for(self.users[username])
+
+
+@pytest.fixture
+def staff(session_factory):
+    return People(session_factory)
+
+
+@pytest.fixture
+def deployed(runtime):
+    """The ATENSI processes from bpmn/, deployed as a supervisor would."""
+    versions = {}
+    for bundle in folder_bundles(BPMN_DIR):
+        version, _ = runtime.deploy(bundle, SYSTEM_ACTOR, note="ATENSI")
+        versions[version.process_key] = version
+    return versions
+
+
+def bpmn_path(name: str) -> Path:
+    return BPMN_DIR / name
