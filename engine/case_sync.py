@@ -141,11 +141,13 @@ def _subprocess_stage(version: CompiledVersion, task) -> str | None:
 def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
     timers: list[datetime] = []
     messages: set[str] = set()
-    for pending in wf.waiting_events():
-        if pending.event_type.endswith("TimerEventDefinition") and pending.value:
+    for task in wf.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        pending = definition.details(task)
+        if isinstance(definition, TimerEventDefinition) and pending.value:
             timers.append(TimerEventDefinition.get_datetime(str(pending.value)))
-        elif "Message" in pending.event_type and pending.name:
-            messages.add(pending.name)
+        elif isinstance(definition, MessageEventDefinition) and definition.name:
+            messages.add(definition.name)
     case.next_timer_at = min(timers) if timers else None
     with session.no_autoflush:  # only this function writes the waits
         current = set(session.scalars(

@@ -40,6 +40,10 @@ EVENTS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", "interme
                     "boundaryEvent"})
 FLOW_NODES = TASKS | EVENTS | GATEWAYS
 HUMAN_TASKS = frozenset({"userTask", "manualTask"})
+# Children that may carry ids of their own but are not what a modeler selects in the diagram.
+_PARTS = frozenset({"conditionExpression", "condition", "script", "timeDate", "timeDuration", "timeCycle",
+                    "loopCardinality", "completionCondition", "loopCondition", "extensionElements",
+                    "multiInstanceLoopCharacteristics", "standardLoopCharacteristics"})
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 _CRON_FIELD = re.compile(r"^[\d*?/,\-LW#]+$|^(MON|TUE|WED|THU|FRI|SAT|SUN|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP"
                          r"|OCT|NOV|DEC)([-,/][A-Z]{3})*$")
@@ -103,7 +107,8 @@ class Document:
 
     def owner(self, el):
         """The nearest element with an id that a modeler can select (not an event definition)."""
-        while el is not None and (not el.get("id") or local(el).endswith("EventDefinition")):
+        while el is not None and (not el.get("id") or local(el) in _PARTS
+                                  or local(el).endswith("EventDefinition")):
             el = el.getparent()
         return el
 
@@ -151,7 +156,8 @@ def check_python(doc: Document, holder, text: str | None, mode: str, what: str, 
     if stripped.startswith(("${", "#{")) or (mode == "eval" and stripped.startswith("=")):
         hint = _JUEL_NAME.match(stripped)
         suggestion = f" such as {hint.group(1)}" if hint else ""
-        findings.error(doc, holder, f"{what} {stripped} is a JUEL/FEEL expression: write it in Python{suggestion}")
+        findings.error(doc, holder, f"{what} {stripped} is a JUEL/FEEL expression: "
+                                    f"write it in Python{suggestion}")
         return False
     problems = syntax_errors(text.strip() if mode == "eval" else text, mode)
     for line, message in problems:
@@ -168,8 +174,8 @@ def check_python(doc: Document, holder, text: str | None, mode: str, what: str, 
 def _timer(doc: Document, definition, ctx: LintContext, findings: Findings) -> None:
     holders = [c for c in definition if local(c) in TIMER_KINDS]
     if not holders or not (holders[0].text or "").strip():
-        findings.error(doc, holders[0] if holders else definition,
-                       "timer has no expression: set a quoted ISO-8601 date, duration or cycle such as \"P3D\"")
+        findings.error(doc, holders[0] if holders else definition, "timer has no expression: set a "
+                       'quoted ISO-8601 date, duration or cycle such as "P3D"')
         return
     holder, text = holders[0], holders[0].text.strip()
     if _looks_like_cron(text):
@@ -224,7 +230,8 @@ def _timer_value_problem(kind: str, value: str) -> str | None:
 def _script_task(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     script_format = (el.get("scriptFormat") or "python").lower()
     if "python" not in script_format:
-        findings.error(doc, el, f"script format {el.get('scriptFormat')} is not supported: scripts are Python")
+        findings.error(doc, el, f"script format {el.get('scriptFormat')} is not supported: "
+                                "scripts are Python")
         return
     scripts = el.findall(f"{{{BPMN_NS}}}script")
     if not scripts:
@@ -292,6 +299,11 @@ def _user_task(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
         findings.warn(doc, el, "user task has no dueIn or dueDate: the engine's default due time applies")
 
 
+def _manual_task(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
+    if not ctx.facts.get(el.get("id"), {}).get("role"):
+        findings.warn(doc, el, "manual task has no role: anyone in the case's unit may complete it")
+
+
 def _decision(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     decision = ctx.facts.get(el.get("id"), {}).get("decision")
     if not decision:
@@ -345,7 +357,8 @@ def _outgoing(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
 
 
 def _gateway_conditions(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
-    flows = [f for f in el.getparent().findall(f"{{{BPMN_NS}}}sequenceFlow") if f.get("sourceRef") == el.get("id")]
+    flows = [f for f in el.getparent().findall(f"{{{BPMN_NS}}}sequenceFlow")
+             if f.get("sourceRef") == el.get("id")]
     if len(flows) < 2:
         return
     for flow in flows:
@@ -400,6 +413,7 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "sequenceFlow": (_flow_condition,),
     "scriptTask": (_script_task,),
     "userTask": (_user_task,),
+    "manualTask": (_manual_task,),
     "businessRuleTask": (_decision,),
     "serviceTask": (_service_operator,),
     "callActivity": (_called_element,),

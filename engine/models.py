@@ -96,7 +96,8 @@ class ProcessVersion(Base):
     name: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     # The serialized SpiffWorkflow spec, stored once per version; engine.versions caches it restored.
-    spec: Mapped[dict] = mapped_column(deferred=True)
+    # Plain JSON, not JSONB: SpiffWorkflow restores tasks in key order (parents before children).
+    spec: Mapped[dict] = mapped_column(JSON, deferred=True)
     meta: Mapped[dict] = mapped_column(deferred=True)  # per-element facts the engine reads: roles, forms, due, stages
     note: Mapped[str] = mapped_column(Text, default="")
     deployed_by: Mapped[str | None] = mapped_column(String(80))
@@ -134,7 +135,7 @@ class Case(Base):
     stage: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | completed | incident
     # Workflow state without the spec (the spec is stored once, on the version).
-    state: Mapped[dict] = mapped_column()
+    state: Mapped[dict] = mapped_column(JSON)  # plain JSON keeps key order, which the restore relies on
     serializer_version: Mapped[str] = mapped_column(String(20))
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -190,7 +190,8 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
 
 def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
     case = uow.lock_case(case_id)
-    if case.next_timer_at is None or case.next_timer_at > clock.now():
+    # SpiffWorkflow fires a timer only once its time has strictly passed.
+    if case.next_timer_at is None or case.next_timer_at >= clock.now():
         return False
     wf, version = _load(uow.session, case)
     wf.refresh_timers()

@@ -15,9 +15,9 @@ class UnitOfWork:
         self.session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
-        if self._write:
-            self.session.connection(execution_options={"atensi_write": True})
+        # On SQLite the write flag makes each transaction BEGIN IMMEDIATE (see engine.db).
+        options = {"atensi_write": True} if self._write else {}
+        self.session = self._session_factory(execution_options=options)
         return self
 
     def __exit__(self, *exc_info):
@@ -28,8 +28,6 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
-        if self._write:  # a unit of work may commit more than once (long batches)
-            self.session.connection(execution_options={"atensi_write": True})
 
     def lock_case(self, case_id: int) -> Case:
         """Take the case's row lock before reading it; concurrent writers of one case queue here."""

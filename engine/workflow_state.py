@@ -95,7 +95,8 @@ def prune(workflow: BpmnWorkflow) -> None:
 
 
 def _prune_one(top: BpmnWorkflow, wf) -> None:
-    live = [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+    # ERROR counts as live: a failed task must survive for its incident to be retried.
+    live = [t for t in wf.tasks.values() if not t.has_state(TaskState.COMPLETED | TaskState.CANCELLED)]
     if not live:
         return
     anchor = _common_ancestor(live)

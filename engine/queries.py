@@ -1,0 +1,336 @@
+"""The read side: what the inbox, the case lists and the case pages show.
+
+Every query is scoped to the caller's unit (a worker sees only their own unit's cases) and is
+written to use the indexes on ``human_tasks`` and ``cases``: the default inbox is two index range
+scans, (status, unit_id, role, due_at) and (assignee, status, due_at), merged by the planner.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import case_sync, clock, history, versions, workflow_state
+from .access import Actor, require_role, require_unit
+from .errors import InvalidInput, NotFound
+from .models import Alert, Case, HumanTask, Incident, ProcessFile, ProcessVersion
+from .unit_of_work import UnitOfWork
+
+MAX_PER_PAGE = 200
+TASK_SORTS = {
+    "due": (HumanTask.due_at.asc(), HumanTask.id.asc()),
+    "-due": (HumanTask.due_at.desc(), HumanTask.id.desc()),
+    "priority": (HumanTask.priority.asc(), HumanTask.due_at.asc(), HumanTask.id.asc()),
+    "-priority": (HumanTask.priority.desc(), HumanTask.due_at.asc(), HumanTask.id.asc()),
+    "created": (HumanTask.created_at.asc(), HumanTask.id.asc()),
+    "-created": (HumanTask.created_at.desc(), HumanTask.id.desc()),
+}
+CASE_COLUMNS = (Case.pm_name, Case.pm_nik, Case.kategori_usia, Case.risk_level)
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int = 1
+    per_page: int = 50
+
+    def __post_init__(self):
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidInput("bad paging", {"page": ["page >= 1, 1 <= per_page <= 200"]})
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Inbox filters. With no assignee, role, unassigned or case the inbox shows what the caller can
+    act on: tasks assigned to them, and unclaimed tasks of their roles in their unit."""
+
+    assignee: str | None = None  # "me" or a username
+    role: str | None = None
+    unassigned: bool | None = None
+    status: str = "open"
+    case_id: int | None = None
+    process: str | None = None
+    stage: str | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    overdue: bool | None = None
+    sort: str = "due"
+    paging: Paging = field(default_factory=Paging)
+
+    @property
+    def actionable_only(self) -> bool:
+        who = (self.assignee, self.role, self.unassigned, self.case_id)
+        return all(value is None for value in who)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    stage: str | None = None
+    status: str | None = None
+    risk: str | None = None
+    unit_id: int | None = None
+    process: str | None = None
+    overdue: bool | None = None
+    text: str | None = None
+    paging: Paging = field(default_factory=Paging)
+
+
+class Queries:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def _read(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, write=False)
+
+    # --- tasks -------------------------------------------------------------------------------------
+
+    def inbox(self, actor: Actor, wanted: TaskFilter) -> Page:
+        if wanted.sort not in TASK_SORTS:
+            raise InvalidInput("unknown sort", {"sort": [f"one of {', '.join(TASK_SORTS)}"]})
+        conditions = _task_conditions(actor, wanted)
+        with self._read() as uow:
+            total = uow.session.scalar(select(func.count()).select_from(HumanTask).where(*conditions))
+            rows = uow.session.execute(
+                select(HumanTask, *CASE_COLUMNS).join(Case, Case.id == HumanTask.case_id).where(*conditions)
+                .order_by(*TASK_SORTS[wanted.sort]).offset(wanted.paging.offset).limit(wanted.paging.per_page)
+            ).all()
+            paging = wanted.paging
+            return Page([_task_view(*row) for row in rows], total or 0, paging.page, paging.per_page)
+
+    def task(self, actor: Actor, task_id: str) -> dict:
+        """The task, its form, and its current data (the workflow's data for an open task)."""
+        with self._read() as uow:
+            session = uow.session
+            row = session.execute(select(HumanTask, *CASE_COLUMNS).join(Case, Case.id == HumanTask.case_id)
+                                  .where(HumanTask.id == task_id)).first()
+            if row is None:
+                raise NotFound(f"task {task_id} not found")
+            task = row[0]
+            require_unit(actor, task.unit_id)
+            view = _task_view(*row)
+            view["form_schema"] = _form(session, task.case.process_version_id, task.form)
+            view["data"] = _task_data(session, task)
+            return view
+
+    # --- cases -------------------------------------------------------------------------------------
+
+    def cases(self, actor: Actor, wanted: CaseFilter) -> Page:
+        conditions = _case_conditions(actor, wanted)
+        with self._read() as uow:
+            total = uow.session.scalar(select(func.count()).select_from(Case).where(*conditions))
+            rows = uow.session.scalars(select(Case).where(*conditions).order_by(Case.id.desc())
+                                       .offset(wanted.paging.offset).limit(wanted.paging.per_page)).all()
+            return Page(list(rows), total or 0, wanted.paging.page, wanted.paging.per_page)
+
+    def case(self, actor: Actor, case_id: int) -> dict:
+        """Profile, stage, status, open tasks, incidents, unacknowledged alerts and linked cases."""
+        with self._read() as uow:
+            session = uow.session
+            case = _visible_case(session, actor, case_id)
+            tasks = session.execute(
+                select(HumanTask, *CASE_COLUMNS).join(Case, Case.id == HumanTask.case_id)
+                .where(HumanTask.case_id == case_id, HumanTask.status == "open").order_by(*TASK_SORTS["due"])
+            ).all()
+            return {
+                "case": case,
+                "open_tasks": [_task_view(*row) for row in tasks],
+                "incidents": list(session.scalars(select(Incident).where(Incident.case_id == case_id)
+                                                  .order_by(Incident.id))),
+                "alerts": list(session.scalars(select(Alert).where(Alert.case_id == case_id,
+                                                                   Alert.acked_at.is_(None)).order_by(Alert.id))),
+                "child_case_ids": list(session.scalars(select(Case.id).where(Case.parent_case_id == case_id)
+                                                       .order_by(Case.id))),
+                "version": case.version.version,
+            }
+
+    def history(self, actor: Actor, case_id: int) -> list:
+        with self._read() as uow:
+            _visible_case(uow.session, actor, case_id)
+            return history.for_case(uow.session, case_id)
+
+    def diagram(self, actor: Actor, case_id: int) -> dict:
+        """The version's BPMN and the element ids completed, active (open or running) and waiting."""
+        with self._read() as uow:
+            session = uow.session
+            case = _visible_case(session, actor, case_id)
+            compiled = versions.compiled(session, case.process_version_id)
+            wf = workflow_state.load(case.state, compiled.specs)
+            active, waiting = _live_elements(wf)
+            open_tasks = session.scalars(select(HumanTask.element_id).where(
+                HumanTask.case_id == case_id, HumanTask.status == "open"))
+            active |= set(open_tasks)
+            return {
+                "case_id": case.id, "process_key": case.process_key, "version": compiled.version,
+                "xml": bpmn_xml(session, case.process_version_id, case.process_key),
+                "completed": sorted(set(case.completed_elements or []) - active - waiting),
+                "active": sorted(active), "waiting": sorted(waiting - active),
+            }
+
+    # --- alerts and incidents ----------------------------------------------------------------------
+
+    def alerts(self, actor: Actor, acked: bool | None = False, paging: Paging | None = None) -> Page:
+        paging = paging or Paging()
+        conditions = [_alert_recipient(actor)]
+        if acked is not None:
+            conditions.append(Alert.acked_at.is_not(None) if acked else Alert.acked_at.is_(None))
+        with self._read() as uow:
+            total = uow.session.scalar(select(func.count()).select_from(Alert).where(*conditions))
+            rows = uow.session.scalars(select(Alert).where(*conditions).order_by(Alert.id.desc())
+                                       .offset(paging.offset).limit(paging.per_page)).all()
+            return Page(list(rows), total or 0, paging.page, paging.per_page)
+
+    def incidents(self, actor: Actor, status: str | None = "open", paging: Paging | None = None) -> Page:
+        require_role(actor, "supervisor", "admin")
+        paging = paging or Paging()
+        conditions = [Case.unit_id == actor.unit_id] if not actor.is_system else []
+        if status:
+            conditions.append(Incident.status == status)
+        with self._read() as uow:
+            query = select(Incident).join(Case, Case.id == Incident.case_id).where(*conditions)
+            total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
+            rows = uow.session.scalars(query.order_by(Incident.id.desc())
+                                       .offset(paging.offset).limit(paging.per_page)).all()
+            return Page(list(rows), total or 0, paging.page, paging.per_page)
+
+    # --- process definitions -----------------------------------------------------------------------
+
+    def version_bpmn(self, process_key: str, version: int) -> str:
+        with self._read() as uow:
+            version_id = uow.session.scalar(select(ProcessVersion.id).where(
+                ProcessVersion.process_key == process_key, ProcessVersion.version == version))
+            if version_id is None:
+                raise NotFound(f"process {process_key!r} has no version {version}")
+            return bpmn_xml(uow.session, version_id, process_key)
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+def _task_conditions(actor: Actor, wanted: TaskFilter) -> list:
+    conditions = [HumanTask.unit_id == actor.unit_id] if not actor.is_system else []
+    if wanted.status != "any":
+        conditions.append(HumanTask.status == wanted.status)
+    if wanted.actionable_only:
+        conditions.append(or_(HumanTask.assignee == actor.username,
+                              and_(HumanTask.assignee.is_(None), HumanTask.role.in_(actor.roles))))
+    if wanted.assignee is not None:
+        username = actor.username if wanted.assignee == "me" else wanted.assignee
+        conditions.append(HumanTask.assignee == username)
+    if wanted.unassigned is not None:
+        nobody = HumanTask.assignee.is_(None)
+        conditions.append(nobody if wanted.unassigned else ~nobody)
+    optional = {HumanTask.role: wanted.role, HumanTask.case_id: wanted.case_id,
+                HumanTask.process_key: wanted.process, HumanTask.stage: wanted.stage}
+    conditions += [column == value for column, value in optional.items() if value is not None]
+    if wanted.due_before is not None:
+        conditions.append(HumanTask.due_at < wanted.due_before)
+    if wanted.due_after is not None:
+        conditions.append(HumanTask.due_at >= wanted.due_after)
+    if wanted.overdue is not None:
+        late = and_(HumanTask.status == "open", HumanTask.due_at < clock.now())
+        conditions.append(late if wanted.overdue else ~late)
+    return conditions
+
+
+def _case_conditions(actor: Actor, wanted: CaseFilter) -> list:
+    if wanted.unit_id is not None:
+        require_unit(actor, wanted.unit_id)
+    conditions = [Case.unit_id == actor.unit_id] if not actor.is_system else []
+    optional = {Case.stage: wanted.stage, Case.status: wanted.status, Case.risk_level: wanted.risk,
+                Case.unit_id: wanted.unit_id, Case.process_key: wanted.process}
+    conditions += [column == value for column, value in optional.items() if value is not None]
+    if wanted.overdue is not None:
+        late = exists().where(HumanTask.case_id == Case.id, HumanTask.status == "open",
+                              HumanTask.due_at < clock.now())
+        conditions.append(late if wanted.overdue else ~late)
+    if wanted.text:
+        text = wanted.text.strip()
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(Case.pm_name.ilike(pattern, escape="\\"),
+                              Case.pm_nik.startswith(text, autoescape=True)))
+    return conditions
+
+
+def _alert_recipient(actor: Actor):
+    if actor.is_system:
+        return Alert.id.is_not(None)
+    for_role = and_(Alert.recipient.is_(None), Alert.unit_id == actor.unit_id,
+                    Alert.recipient_role.in_(actor.roles)) if actor.roles else false()
+    return or_(and_(Alert.recipient == actor.username, Alert.unit_id == actor.unit_id), for_role)
+
+
+def _visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    require_unit(actor, case.unit_id)
+    return case
+
+
+def _task_view(task: HumanTask, pm_name, pm_nik, kategori_usia, risk_level) -> dict:
+    now = clock.now()
+    return {
+        "task": task, "pm_name": pm_name, "pm_nik": pm_nik, "kategori_usia": kategori_usia,
+        "risk_level": risk_level,
+        "overdue": task.status == "open" and task.due_at is not None and task.due_at < now,
+    }
+
+
+def _form(session: Session, version_id: int, form_name: str | None) -> dict | None:
+    if not form_name:
+        return None
+    row = session.get(ProcessFile, (version_id, form_name))
+    return json.loads(row.content) if row is not None else None
+
+
+def _task_data(session: Session, task: HumanTask) -> dict:
+    if task.status != "open":
+        done = [e for e in history.for_case(session, task.case_id)
+                if e.task_id == task.id and e.kind == "task_completed"]
+        return dict(done[-1].data) if done else {}
+    case = task.case
+    compiled = versions.compiled(session, case.process_version_id)
+    wf = workflow_state.load(case.state, compiled.specs)
+    spiff_task = case_sync.task_by_id(wf, task.id)
+    return dict(spiff_task.data) if spiff_task is not None else {}
+
+
+def _live_elements(wf) -> tuple[set[str], set[str]]:
+    active: set[str] = set()
+    waiting: set[str] = set()
+    for task in wf.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.ERROR | TaskState.WAITING):
+        element_id = getattr(task.task_spec, "bpmn_id", None)
+        if not element_id:
+            continue
+        if task.state == TaskState.WAITING:
+            if getattr(task.task_spec, "event_definition", None) is not None:
+                waiting.add(element_id)
+        else:
+            active.add(element_id)
+    return active, waiting
+
+
+def bpmn_xml(session: Session, version_id: int, process_key: str) -> str:
+    """The BPMN file of a version that defines the process (a bundle may hold several)."""
+    files = session.scalars(select(ProcessFile).where(
+        ProcessFile.version_id == version_id, ProcessFile.kind == "bpmn").order_by(ProcessFile.name)).all()
+    marker = f'id="{process_key}"'.encode()
+    chosen = next((f for f in files if marker in f.content), files[0] if files else None)
+    if chosen is None:
+        raise NotFound(f"version {version_id} has no BPMN file")
+    return chosen.content.decode("utf-8")

@@ -1,0 +1,233 @@
+"""What other modelers write, read into the engine's own terms.
+
+SpiffArena's `spiffworkflow:` extensions are native. Camunda 7 (`camunda:`, and `activiti:` which
+Camunda still reads) and Camunda 8 (`zeebe:`) keep roles, assignees, due dates, forms and decisions
+in attributes SpiffWorkflow ignores; here they become element facts, Spiff extensions, or warnings
+saying plainly what is not supported. Camunda files also write timers as bare ISO literals (`PT2M`),
+which Spiff evaluates as Python and fails on at runtime, so they are quoted in the stored file.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from .access import ROLES
+from .durations import is_iso_literal
+from .lint import (
+    ACTIVITI_NS,
+    BPMN_NS,
+    CAMUNDA_NS,
+    CONTAINERS,
+    FLOW_NODES,
+    SPIFF_NS,
+    TIMER_KINDS,
+    ZEEBE_NS,
+    Document,
+    Findings,
+    local,
+    normalise_role,
+    properties,
+    spiff_extension,
+)
+
+MODELER_NS = "http://camunda.org/schema/modeler/1.0"
+CAMUNDA_FAMILY = (CAMUNDA_NS, ACTIVITI_NS, ZEEBE_NS)
+_DUE_DATE = re.compile(r"^\$\{\s*dateTime\(\)\s*\.\s*plus(Minutes|Hours|Days|Weeks|Months|Years)"
+                       r"\(\s*(\d+)\s*\)\s*\.\s*toDate\(\)\s*\}$")
+_DUE_UNITS = {"Minutes": "PT{}M", "Hours": "PT{}H", "Days": "P{}D", "Weeks": "P{}W", "Months": "P{}M",
+              "Years": "P{}Y"}
+
+
+def is_camunda_dialect(root) -> bool:
+    """True when timers in this file follow Camunda semantics (a bare `P3D` is a literal)."""
+    declared = {ns for _, ns in root.xpath("//namespace::*")}
+    if declared & set(CAMUNDA_FAMILY):
+        return True
+    if SPIFF_NS in declared:
+        return False
+    # Camunda Modeler leaves out the camunda: namespace when a diagram uses none of its attributes.
+    exporter = root.get("exporter") or ""
+    return exporter.startswith("Camunda") or root.get(f"{{{MODELER_NS}}}executionPlatform") is not None
+
+
+def is_expression(value: str | None) -> bool:
+    text = (value or "").strip()
+    return text.startswith(("${", "#{", "="))
+
+
+def camunda_attr(el, name: str) -> str | None:
+    for ns in (CAMUNDA_NS, ACTIVITI_NS):
+        if el.get(f"{{{ns}}}{name}") is not None:
+            return el.get(f"{{{ns}}}{name}")
+    return None
+
+
+def _zeebe(el, tag: str, attr: str) -> str | None:
+    found = el.xpath(f"./bpmn:extensionElements/z:{tag}/@{attr}", namespaces={"bpmn": BPMN_NS, "z": ZEEBE_NS})
+    return str(found[0]) if found else None
+
+
+def translate_due_date(text: str | None) -> str | None:
+    """`${dateTime().plusDays(2).toDate()}` -> `P2D`; None for anything else."""
+    match = _DUE_DATE.match((text or "").strip())
+    return _DUE_UNITS[match.group(1)].format(int(match.group(2))) if match else None
+
+
+def _candidate_groups(el) -> str | None:
+    return camunda_attr(el, "candidateGroups") or _zeebe(el, "assignmentDefinition", "candidateGroups")
+
+
+def _assignee(el) -> str | None:
+    return camunda_attr(el, "assignee") or _zeebe(el, "assignmentDefinition", "assignee")
+
+
+def _first_group(groups: str | None) -> str | None:
+    first = (groups or "").split(",")[0].strip()
+    return first or None
+
+
+# --- auto-fixes applied to the stored file ------------------------------------------------------
+
+
+def apply_fixes(doc: Document, findings: Findings) -> None:
+    if doc.camunda:
+        _quote_timers(doc, findings)
+    _map_decision_refs(doc, findings)
+
+
+def _quote_timers(doc: Document, findings: Findings) -> None:
+    for kind in TIMER_KINDS:
+        for holder in doc.root.iter(f"{{{BPMN_NS}}}{kind}"):
+            text = (holder.text or "").strip()
+            if text and is_iso_literal(text):
+                holder.text = f'"{text}"'
+                doc.changed = True
+                findings.warn(doc, holder, f'timer expression {text} was quoted as "{text}": the engine '
+                                           "reads timers as Python, where a Camunda literal must be a string")
+
+
+def _map_decision_refs(doc: Document, findings: Findings) -> None:
+    """Spiff only runs a business rule task that names its decision with spiffworkflow:calledDecisionId."""
+    for task in doc.root.iter(f"{{{BPMN_NS}}}businessRuleTask"):
+        ref = camunda_attr(task, "decisionRef") or _zeebe(task, "calledDecision", "decisionId")
+        if spiff_extension(task, "calledDecisionId") is not None or not ref:
+            continue
+        if is_expression(ref):
+            findings.warn(doc, task, f"decision reference {ref} is an expression, which is not supported")
+            continue
+        called = etree.Element(f"{{{SPIFF_NS}}}calledDecisionId", nsmap={"spiffworkflow": SPIFF_NS})
+        called.text = ref.strip()
+        _extension_elements(task).append(called)
+        doc.changed = True
+        findings.warn(doc, task, f"Camunda decision reference {ref} was written as "
+                                 "spiffworkflow:calledDecisionId")
+
+
+def _extension_elements(el):
+    found = el.find(f"{{{BPMN_NS}}}extensionElements")
+    if found is None:
+        # The schema wants extensionElements right after any documentation.
+        position = len(el.findall(f"{{{BPMN_NS}}}documentation"))
+        found = etree.Element(f"{{{BPMN_NS}}}extensionElements")
+        el.insert(position, found)
+    return found
+
+
+# --- facts about every flow node ----------------------------------------------------------------
+
+
+def element_facts(doc: Document, resolve_file: Callable[[str], str | None]) -> dict[str, dict]:
+    """element id -> name, type, process, lane, role, form, due_in, due_date, stage, assignee, decision."""
+    facts: dict[str, dict] = {}
+    for process in doc.processes():
+        _collect(doc, process, None, resolve_file, facts)
+    return facts
+
+
+def _collect(doc: Document, container, inherited_lane, resolve_file, facts: dict) -> None:
+    for el in container:
+        kind = local(el)
+        if kind not in FLOW_NODES or not el.get("id"):
+            continue
+        lane_el = doc.lanes.get(el.get("id"))
+        lane = lane_el.get("name") if lane_el is not None else inherited_lane
+        facts[el.get("id")] = _facts(el, kind, container.get("id"), lane, resolve_file)
+        if kind in CONTAINERS:
+            _collect(doc, el, lane, resolve_file, facts)  # nested nodes run in their sub-process's lane
+
+
+def _facts(el, kind: str, process: str, lane: str | None, resolve_file) -> dict:
+    props = properties(el)
+    form = props.get("formJsonSchemaFilename")
+    assignee = _assignee(el)
+    decision = spiff_extension(el, "calledDecisionId")
+    return {
+        "name": el.get("name"), "type": kind, "process": process, "lane": lane,
+        "role": _role(el, props, lane),
+        "form": (resolve_file(form) or form) if form else None,
+        "due_in": props.get("dueIn") or translate_due_date(camunda_attr(el, "dueDate")),
+        "due_date": props.get("dueDate"),
+        "stage": props.get("stage"),
+        "assignee": assignee.strip() if assignee and not is_expression(assignee) else None,
+        "decision": (decision.text or "").strip() or None if decision is not None else None,
+    }
+
+
+def _role(el, props: dict, lane: str | None) -> str | None:
+    if props.get("role"):
+        return props["role"]
+    group = _first_group(_candidate_groups(el))
+    if group in ROLES:
+        return group
+    return normalise_role(lane)
+
+
+# --- warnings about what is read but not supported ----------------------------------------------
+
+
+def lint_process(doc: Document, process, findings: Findings) -> None:
+    """Warnings for Camunda/Zeebe attributes the engine cannot honour, over one executable process."""
+    for el in process.iter():
+        if local(el) in FLOW_NODES:
+            _warn_assignment(doc, el, findings)
+            _warn_due_date(doc, el, findings)
+            _warn_forms(doc, el, findings)
+            _warn_listeners(doc, el, findings)
+
+
+def _warn_assignment(doc: Document, el, findings: Findings) -> None:
+    assignee = _assignee(el)
+    if assignee and is_expression(assignee):
+        findings.warn(doc, el, f"expression assignees are not supported ({assignee}): the task is offered "
+                               "to its role")
+    group = _first_group(_candidate_groups(el))
+    if group and is_expression(group):
+        findings.warn(doc, el, f"expression candidate groups are not supported ({group}): the lane gives "
+                               "the role")
+    elif group and group not in ROLES:
+        findings.warn(doc, el, f"candidate group {group} is not a role here ({', '.join(ROLES)}): ignored")
+    if camunda_attr(el, "candidateUsers"):
+        findings.warn(doc, el, "candidate users are not supported: the task is offered to its role")
+
+
+def _warn_due_date(doc: Document, el, findings: Findings) -> None:
+    due = camunda_attr(el, "dueDate")
+    if due and translate_due_date(due) is None:
+        findings.warn(doc, el, f"due date {due} is not supported: set a dueIn property such as P3D")
+
+
+def _warn_forms(doc: Document, el, findings: Findings) -> None:
+    has_form = camunda_attr(el, "formKey") or el.xpath(
+        "./bpmn:extensionElements/*[local-name()='formData' or local-name()='formDefinition']",
+        namespaces={"bpmn": BPMN_NS})
+    if has_form:
+        findings.warn(doc, el, "Camunda forms are not supported; attach a JSON Schema form "
+                               "(formJsonSchemaFilename)")
+
+
+def _warn_listeners(doc: Document, el, findings: Findings) -> None:
+    for listener in el.xpath("./bpmn:extensionElements/*[local-name()='taskListener' or "
+                             "local-name()='executionListener']", namespaces={"bpmn": BPMN_NS}):
+        findings.warn(doc, listener, f"Camunda {local(listener)}s are ignored")
