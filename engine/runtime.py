@@ -8,10 +8,10 @@ import json
 from copy import deepcopy
 from datetime import date
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import sessionmaker
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import sessionmaker
 
 from . import case_sync, clock, deployments, forms, history, versions, workflow_state
 from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
