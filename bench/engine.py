@@ -1,0 +1,157 @@
+"""Engine benchmark: our persisted engine against raw SpiffWorkflow in memory, on the same diagram.
+
+Prints, in one run:
+- task completions per second through the engine with persistence (SQLite by default, or
+  BENCH_DATABASE_URL), and through raw SpiffWorkflow in memory, and the ratio (goal: at most 3x);
+- bytes of stored state per case;
+- the completion time at follow-up #1 against follow-up #200 of a long case (goal: ratio <= 1.5).
+
+Run:  .venv/bin/python bench/engine.py
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+from pathlib import Path
+
+import time_machine
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import people, sandbox  # noqa: E402
+from engine.access import SYSTEM_ACTOR  # noqa: E402
+from engine.config import BPMN_DIR  # noqa: E402
+from engine.db import make_engine, make_session_factory  # noqa: E402
+from engine.deployments import folder_bundles  # noqa: E402
+from engine.models import Case, HumanTask  # noqa: E402
+from engine.runtime import Runtime  # noqa: E402
+from engine.schema import upgrade  # noqa: E402
+from tests.case_driver import registration, sample_data  # noqa: E402
+
+VISITS = 220
+FORMS = {p.name: json.loads(p.read_text()) for p in (BPMN_DIR / "forms").glob("*.json")}
+PATH = [  # the low-risk path up to aftercare, then the follow-up loop
+    ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"skor_assist": 2}),
+    ("Susun rencana intervensi", {}), ("Persetujuan rencana intervensi", {"rencana_disetujui": True}),
+    ("Pelaksanaan intervensi", {"rencana_selesai": True}),
+    ("Laporan terminasi", {"alasan_terminasi": "selesai"}), ("Persetujuan terminasi", {"terminasi_disetujui": True}),
+    ("Rencana bimbingan lanjut", {}),
+]
+
+
+def form_data(form_name: str | None, overrides: dict) -> dict:
+    return sample_data(FORMS.get(form_name or ""), **overrides)
+
+
+# --- raw SpiffWorkflow, in memory --------------------------------------------------------------
+
+
+def raw_workflow():
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_io(BytesIO((BPMN_DIR / "atensi_intake.bpmn").read_bytes()), "atensi_intake.bpmn")
+    parser.add_dmn_files([str(p) for p in BPMN_DIR.glob("*.dmn")])
+    spec, subprocesses = parser.get_spec("atensi_intake"), parser.get_subprocess_specs("atensi_intake")
+    engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(sandbox.FUNCTIONS)))
+    wf = BpmnWorkflow(spec, subprocesses, script_engine=engine)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(registration(jumlah_kunjungan=VISITS))
+    wf.do_engine_steps()
+    return wf
+
+
+def raw_complete(wf, name: str, overrides: dict, traveller) -> None:
+    task = next(t for t in wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_name == name)
+    form = task.task_spec.extensions.get("properties", {}).get("formJsonSchemaFilename")
+    task.data.update(form_data(form, overrides))
+    task.run()
+    wf.do_engine_steps()
+    if name == "Pelaksanaan intervensi":
+        traveller.shift(timedelta(days=95))
+        wf.refresh_timers()
+        wf.do_engine_steps()
+
+
+def run_raw(traveller) -> list[float]:
+    wf = raw_workflow()
+    times = []
+    for name, overrides in PATH + [("Kunjungan tindak lanjut", {})] * VISITS:
+        start = time.perf_counter()
+        raw_complete(wf, name, overrides, traveller)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+# --- our engine, persisted ---------------------------------------------------------------------
+
+
+def our_runtime(url: str) -> tuple[Runtime, object]:
+    upgrade(url)
+    factory = make_session_factory(make_engine(url))
+    runtime = Runtime(factory)
+    with factory() as session:
+        unit = people.create_unit(session, f"BENCH-{time.time_ns()}", "Bench", "balai")
+        user = people.create_user(session, f"bench{time.time_ns()}", "bench-password", ["pekerja_sosial",
+                                  "konselor_adiksi", "supervisor"], unit.id)
+        session.commit()
+        actor = people.actor_for(user)
+    for bundle in folder_bundles(BPMN_DIR):
+        runtime.deploy(bundle, SYSTEM_ACTOR)
+    return runtime, actor
+
+
+def run_ours(runtime: Runtime, actor, traveller) -> tuple[list[float], int]:
+    case_id = runtime.start_case("atensi_intake", registration(jumlah_kunjungan=VISITS), actor)
+    times = []
+    for name, overrides in PATH + [("Kunjungan tindak lanjut", {})] * VISITS:
+        with runtime.session_factory() as session:
+            task = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "open",
+                                                           HumanTask.name == name)).first()
+        start = time.perf_counter()
+        runtime.complete_task(task.id, form_data(task.form, overrides), actor)
+        times.append(time.perf_counter() - start)
+        if name == "Pelaksanaan intervensi":
+            traveller.shift(timedelta(days=95))
+            runtime.fire_timers(case_id)
+    with runtime.session_factory() as session:
+        state_bytes = len(json.dumps(session.get(Case, case_id).state))
+    return times, state_bytes
+
+
+def main() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    workdir = tempfile.mkdtemp(prefix="atensi-bench-")
+    url = url or f"sqlite:///{workdir}/bench.db"
+    start = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
+    runtime, actor = our_runtime(url)
+    with time_machine.travel(start, tick=True) as traveller:
+        raw = run_raw(traveller)
+    with time_machine.travel(start, tick=True) as traveller:
+        ours, state_bytes = run_ours(runtime, actor, traveller)
+    raw_rate, our_rate = len(raw) / sum(raw), len(ours) / sum(ours)
+    # Medians over windows of 20, because shared machines are noisy.
+    first = statistics.median(ours[len(PATH):len(PATH) + 20])
+    at_200 = statistics.median(ours[len(PATH) + 190:len(PATH) + 210])
+    print(f"database: {url.split('://')[0]}")
+    print(f"task completions/s, raw SpiffWorkflow in memory: {raw_rate:8.1f}")
+    print(f"task completions/s, our engine with persistence: {our_rate:8.1f}")
+    print(f"ratio raw/ours (goal <= 3.0):                     {raw_rate / our_rate:8.2f}")
+    print(f"median completion, ours: {statistics.median(ours) * 1000:.2f} ms; raw: {statistics.median(raw) * 1000:.2f} ms")
+    print(f"stored state per case after {VISITS} follow-ups:  {state_bytes} bytes")
+    print(f"completion at follow-ups #1-#20: {first * 1000:.2f} ms; at #191-#210: {at_200 * 1000:.2f} ms")
+    print(f"ratio #200/#1 (goal <= 1.5):                      {at_200 / first:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
