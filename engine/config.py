@@ -31,6 +31,10 @@ class Settings:
     smtp_from: str = "atensi@localhost"
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    smtp_ssl: bool = False  # implicit TLS (port 465); smtp_tls is STARTTLS
+    scheduler_poll_seconds: float = 0.5  # how often the scheduler checks for an earlier due time
+    delivery_retry_base_seconds: float = 30.0  # first retry of a failed delivery; doubles each time
+    delivery_retry_max_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -51,6 +55,10 @@ class Settings:
             "smtp_from": env.get("ATENSI_SMTP_FROM", "atensi@localhost"),
             "webhook_url": env.get("ATENSI_WEBHOOK_URL") or None,
             "webhook_secret": env.get("ATENSI_WEBHOOK_SECRET") or None,
+            "smtp_ssl": env.get("ATENSI_SMTP_SSL", "").lower() in ("1", "true", "yes"),
+            "scheduler_poll_seconds": float(env.get("ATENSI_SCHEDULER_POLL_SECONDS", 0.5)),
+            "delivery_retry_base_seconds": float(env.get("ATENSI_DELIVERY_RETRY_BASE_SECONDS", 30)),
+            "delivery_retry_max_seconds": float(env.get("ATENSI_DELIVERY_RETRY_MAX_SECONDS", 3600)),
         }
         values.update(overrides)
         return cls(**values)
