@@ -1,0 +1,278 @@
+"""Generate bpmn/atensi_intake.bpmn and bpmn/case_response.bpmn (process + full BPMN DI).
+
+Run from the repository root:  python scratch/build_diagrams.py
+The layout is a hand-placed grid (centres of shapes); edges are routed orthogonally by bpmn_layout.
+"""
+from __future__ import annotations
+
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+from bpmn_layout import Diagram, Node, message_xml, script_task, timer_xml, user_task  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PS, KA, SV = "Pekerja Sosial", "Konselor Adiksi", "Supervisor"
+
+
+def stage_only(stage):
+    return {"stage": stage}
+
+
+# ============================================================================ atensi_intake
+def build_intake() -> str:
+    d = Diagram("atensi_intake", "ATENSI KP Napza – Intake sampai Aftercare", [PS, KA, SV],
+                lane_heights=[480, 160, 180])
+    d.messages = {"Message_krisis": "krisis", "Message_mulai_respon_kasus": "mulai_respon_kasus"}
+    # rows (y centres)
+    TOP, VIA, MAIN, LOW = 150, 215, 340, 490
+    KON, SUP = 640, 800
+    VIA_SUP = 870                     # back-edges drawn under the supervisor tasks
+    add = d.add
+
+    # 1-3 rujukan, identifikasi, skrining ---------------------------------------------
+    add(Node("Start_rujukan_diterima", "startEvent", "Rujukan diterima", 200, MAIN, lane=PS,
+             props=stage_only("identifikasi")))
+    add(user_task("Task_identifikasi", "Identifikasi & orientasi", PS, 320, MAIN,
+                  "identifikasi.json", "P3D", "identifikasi"))
+    add(user_task("Task_skrining", "Skrining ASSIST", KA, 470, KON, "skrining.json", "P3D", "asesmen"))
+    # 4 DMN -----------------------------------------------------------------------------
+    add(Node("Rule_tingkat_risiko", "businessRuleTask", "Tentukan tingkat risiko", 620, KON, lane=KA,
+             ext="<spiffworkflow:calledDecisionId>risk_level</spiffworkflow:calledDecisionId>",
+             props=stage_only("asesmen")))
+    # 5 gateway on risk -------------------------------------------------------------------
+    add(Node("Gateway_tingkat_risiko", "exclusiveGateway", "Tingkat risiko?", 750, KON, lane=KA))
+    add(script_task("Script_setting_keluarga", "Tetapkan setting berbasis keluarga", KA, 870, KON,
+                    'setting = "berbasis_keluarga"', stage="asesmen"))
+    add(user_task("Task_asesmen_lanjut", "Asesmen lanjut", PS, 870, MAIN, "asesmen_lanjut.json", "P7D",
+                  "asesmen"))
+    add(Node("Gateway_gabung_setting", "exclusiveGateway", None, 1000, MAIN, lane=PS))
+    # 6-7 plan + approval loop ------------------------------------------------------------
+    add(Node("Gateway_gabung_revisi_rencana", "exclusiveGateway", None, 1100, MAIN, lane=PS))
+    add(user_task("Task_susun_rencana", "Susun rencana intervensi", PS, 1220, MAIN,
+                  "rencana_intervensi.json", "P7D", "rencana_intervensi"))
+    add(user_task("Task_persetujuan_rencana", "Persetujuan rencana intervensi", SV, 1370, SUP,
+                  "persetujuan_rencana.json", "P3D", "rencana_intervensi"))
+    add(Node("Gateway_rencana_disetujui", "exclusiveGateway", "Rencana disetujui?", 1500, SUP, lane=SV,
+             label="above"))
+    # 8 programme period -------------------------------------------------------------------
+    add(script_task("Script_periode_program", "Tetapkan periode program", PS, 1620, MAIN,
+                    'durasi_program = "P4M" if setting == "rawat_inap" else "P3M"\n'
+                    "akhir_program = add_duration(now_iso(), durasi_program)\n"
+                    "rencana_selesai = False", stage="intervensi"))
+    # 9 sub-process Intervensi ---------------------------------------------------------------
+    SX, SW, SH = 1730, 460, 200
+    add(Node("Sub_intervensi", "subProcess", "Intervensi", SX + SW / 2, MAIN, lane=PS, w=SW, h=SH,
+             props=stage_only("intervensi")))
+    IN = MAIN + 20
+    add(Node("Start_intervensi", "startEvent", "Mulai intervensi", SX + 50, IN, parent="Sub_intervensi"))
+    add(user_task("Task_pelaksanaan_intervensi", "Pelaksanaan intervensi", PS, SX + 160, IN,
+                  "pelaksanaan_intervensi.json", "P7D", "intervensi", parent="Sub_intervensi"))
+    add(Node("Gateway_rencana_selesai", "exclusiveGateway", "Rencana selesai?", SX + 300, IN,
+             parent="Sub_intervensi"))
+    add(Node("End_intervensi", "endEvent", "Rencana selesai", SX + 400, IN, parent="Sub_intervensi"))
+    sub_top, sub_bottom = MAIN - SH / 2, MAIN + SH / 2
+    # boundary: non-interrupting monthly monitoring cycle (top edge)
+    add(Node("Timer_monitoring_bulanan", "boundaryEvent", "Monitoring bulanan", SX + 100, sub_top, lane=PS,
+             attrs={"cancelActivity": "false", "attachedToRef": "Sub_intervensi"}, label=(22, -36),
+             props=stage_only("intervensi"),
+             body=timer_xml("timeCycle", '"R4/P1M"', "TimerDef_monitoring_bulanan")))
+    add(user_task("Task_monitoring_bulanan", "Monitoring bulanan", PS, SX + 100, TOP,
+                  "monitoring_bulanan.json", "P7D", "intervensi"))
+    add(Node("End_monitoring", "endEvent", "Monitoring tercatat", SX + 220, TOP, lane=PS, label="above"))
+    # boundary: non-interrupting crisis message (top edge)
+    add(Node("Boundary_krisis", "boundaryEvent", "Krisis dilaporkan", SX + 360, sub_top, lane=PS,
+             attrs={"cancelActivity": "false", "attachedToRef": "Sub_intervensi"}, label=(22, -36),
+             props=stage_only("intervensi"),
+             body=message_xml("Message_krisis", "MessageDef_krisis", variable="laporan_krisis")))
+    add(Node("Throw_mulai_respon_kasus", "intermediateThrowEvent", "Mulai respon kasus", SX + 360, TOP,
+             lane=PS, props=stage_only("intervensi"), label="above",
+             body=message_xml("Message_mulai_respon_kasus", "MessageDef_mulai_respon_kasus", payload=(
+                 '{"pm": pm, "unit": unit, "kategori_usia": kategori_usia, '
+                 '"laporan_krisis": laporan_krisis}'))))
+    add(Node("End_krisis_diteruskan", "endEvent", "Krisis diteruskan", SX + 480, TOP, lane=PS, label="above"))
+    # boundary: interrupting programme-period timer (bottom edge)
+    add(Node("Timer_periode_program_berakhir", "boundaryEvent", "Periode program berakhir", SX + 230,
+             sub_bottom, lane=PS, attrs={"attachedToRef": "Sub_intervensi"}, label=(24, 4),
+             props=stage_only("intervensi"),
+             body=timer_xml("timeDate", "akhir_program", "TimerDef_periode_program_berakhir")))
+    add(user_task("Task_tinjau_intervensi", "Tinjau intervensi yang belum selesai", SV, SX + 330, SUP,
+                  "tinjau_intervensi.json", "P3D", "intervensi"))
+    # after the plan is completed early: wait for the end of the period
+    add(Node("Timer_tunggu_akhir_periode", "intermediateCatchEvent", "Tunggu akhir periode program", 2290,
+             MAIN, lane=PS, props=stage_only("intervensi"),
+             body=timer_xml("timeDate", "akhir_program", "TimerDef_tunggu_akhir_periode")))
+    add(Node("Gateway_setting_program", "exclusiveGateway", "Setting program?", 2390, MAIN, lane=PS,
+             label=(-105, -52)))
+    # 10 Reintegrasi -----------------------------------------------------------------------------
+    add(Node("Gateway_reintegrasi_mulai", "parallelGateway", "Reintegrasi", 2500, MAIN, lane=PS,
+             label="above", props=stage_only("reintegrasi")))
+    add(user_task("Task_tes_minat_bakat", "Tes minat dan bakat", PS, 2620, MAIN, "tes_minat_bakat.json",
+                  "P7D", "reintegrasi"))
+    add(user_task("Task_persiapan_keluarga", "Persiapan keluarga", PS, 2770, MAIN,
+                  "persiapan_keluarga.json", "P7D", "reintegrasi"))
+    add(user_task("Task_kunjungan_rumah", "Kunjungan rumah", PS, 2920, MAIN, "kunjungan_rumah.json",
+                  "P7D", "reintegrasi"))
+    add(Node("Timer_periode_reintegrasi", "intermediateCatchEvent", "Periode reintegrasi 1 bulan", 2770, LOW,
+             lane=PS, props=stage_only("reintegrasi"),
+             body=timer_xml("timeDuration", '"P1M"', "TimerDef_periode_reintegrasi")))
+    add(Node("Gateway_reintegrasi_selesai", "parallelGateway", None, 3040, MAIN, lane=PS))
+    # 11 Terminasi -------------------------------------------------------------------------------
+    add(Node("Gateway_gabung_terminasi", "exclusiveGateway", None, 3140, MAIN, lane=PS))
+    add(user_task("Task_laporan_terminasi", "Laporan terminasi", PS, 3260, MAIN, "laporan_terminasi.json",
+                  "P7D", "terminasi"))
+    add(user_task("Task_persetujuan_terminasi", "Persetujuan terminasi", SV, 3410, SUP,
+                  "persetujuan_terminasi.json", "P3D", "terminasi"))
+    add(Node("Gateway_terminasi_disetujui", "exclusiveGateway", "Terminasi disetujui?", 3540, SUP, lane=SV,
+             label="above"))
+    add(Node("Gateway_alasan_terminasi", "exclusiveGateway", "Alasan terminasi?", 3640, MAIN, lane=PS,
+             label="above"))
+    add(Node("End_kasus_ditutup_meninggal", "endEvent", "Kasus ditutup", 3760, LOW, lane=PS,
+             props=stage_only("terminasi")))
+    # 12 Aftercare -------------------------------------------------------------------------------
+    add(user_task("Task_rencana_bimbingan_lanjut", "Rencana bimbingan lanjut", PS, 3760, MAIN,
+                  "rencana_bimbingan_lanjut.json", "P7D", "aftercare"))
+    add(script_task("Script_siapkan_kunjungan", "Siapkan kunjungan tindak lanjut", PS, 3910, MAIN,
+                    "try:\n    jumlah_kunjungan\nexcept NameError:\n    jumlah_kunjungan = 3\n"
+                    "kunjungan_ke = 0\naftercare_mulai = now_iso()", stage="aftercare"))
+    add(Node("Gateway_gabung_kunjungan", "exclusiveGateway", None, 4030, MAIN, lane=PS))
+    add(script_task("Script_jadwalkan_kunjungan", "Jadwalkan kunjungan berikutnya", PS, 4150, MAIN,
+                    "kunjungan_ke = kunjungan_ke + 1\n"
+                    'tanggal_kunjungan = add_duration(aftercare_mulai, "P" + str(kunjungan_ke) + "M")',
+                    stage="aftercare"))
+    add(user_task("Task_kunjungan_tindak_lanjut", "Kunjungan tindak lanjut", PS, 4300, MAIN,
+                  "kunjungan_tindak_lanjut.json", "P1M", "aftercare", due_date="tanggal_kunjungan"))
+    add(Node("Gateway_kunjungan_berikutnya", "exclusiveGateway", "Masih ada kunjungan?", 4430, MAIN, lane=PS,
+             label="below"))
+    add(user_task("Task_penutupan_kasus", "Penutupan kasus", PS, 4550, MAIN, "penutupan_kasus.json", "P7D",
+                  "aftercare"))
+    add(Node("End_kasus_ditutup", "endEvent", "Kasus ditutup", 4680, MAIN, lane=PS,
+             props=stage_only("aftercare")))
+
+    # flows -------------------------------------------------------------------------------------
+    f = d.flow
+    f("Flow_rujukan_ke_identifikasi", "Start_rujukan_diterima", "Task_identifikasi")
+    f("Flow_identifikasi_ke_skrining", "Task_identifikasi", "Task_skrining")
+    f("Flow_skrining_ke_risiko", "Task_skrining", "Rule_tingkat_risiko")
+    f("Flow_risiko_ke_gateway", "Rule_tingkat_risiko", "Gateway_tingkat_risiko")
+    f("Flow_risiko_rendah", "Gateway_tingkat_risiko", "Script_setting_keluarga", name="rendah",
+      cond='risk_level == "rendah"')
+    f("Flow_risiko_sedang_tinggi", "Gateway_tingkat_risiko", "Task_asesmen_lanjut", name="sedang / tinggi",
+      default=True)
+    f("Flow_setting_keluarga_ke_rencana", "Script_setting_keluarga", "Gateway_gabung_setting")
+    f("Flow_asesmen_ke_rencana", "Task_asesmen_lanjut", "Gateway_gabung_setting")
+    f("Flow_gabung_setting_ke_revisi", "Gateway_gabung_setting", "Gateway_gabung_revisi_rencana")
+    f("Flow_ke_susun_rencana", "Gateway_gabung_revisi_rencana", "Task_susun_rencana")
+    f("Flow_rencana_ke_persetujuan", "Task_susun_rencana", "Task_persetujuan_rencana")
+    f("Flow_persetujuan_ke_gateway", "Task_persetujuan_rencana", "Gateway_rencana_disetujui")
+    f("Flow_rencana_disetujui", "Gateway_rencana_disetujui", "Script_periode_program", name="ya",
+      cond="rencana_disetujui == True", route="hv")
+    f("Flow_rencana_direvisi", "Gateway_rencana_disetujui", "Gateway_gabung_revisi_rencana",
+      name="tidak: revisi", default=True, route=("via", VIA_SUP))
+    f("Flow_periode_ke_intervensi", "Script_periode_program", "Sub_intervensi")
+    # inside the sub-process
+    f("Flow_mulai_pelaksanaan", "Start_intervensi", "Task_pelaksanaan_intervensi")
+    f("Flow_pelaksanaan_ke_gateway", "Task_pelaksanaan_intervensi", "Gateway_rencana_selesai")
+    f("Flow_rencana_selesai", "Gateway_rencana_selesai", "End_intervensi", name="ya",
+      cond="rencana_selesai == True")
+    f("Flow_rencana_belum_selesai", "Gateway_rencana_selesai", "Task_pelaksanaan_intervensi",
+      name="belum", default=True, route=("via", IN - 70))
+    # boundary branches
+    f("Flow_monitoring_timer", "Timer_monitoring_bulanan", "Task_monitoring_bulanan")
+    f("Flow_monitoring_selesai", "Task_monitoring_bulanan", "End_monitoring")
+    f("Flow_krisis_ke_respon", "Boundary_krisis", "Throw_mulai_respon_kasus")
+    f("Flow_respon_ke_akhir", "Throw_mulai_respon_kasus", "End_krisis_diteruskan")
+    f("Flow_periode_berakhir_ke_tinjau", "Timer_periode_program_berakhir", "Task_tinjau_intervensi")
+    f("Flow_tinjau_ke_setting", "Task_tinjau_intervensi", "Gateway_setting_program", route="hv")
+    # after a completed plan
+    f("Flow_intervensi_selesai", "Sub_intervensi", "Timer_tunggu_akhir_periode")
+    f("Flow_tunggu_ke_setting", "Timer_tunggu_akhir_periode", "Gateway_setting_program")
+    f("Flow_setting_rawat_inap", "Gateway_setting_program", "Gateway_reintegrasi_mulai", name="rawat inap",
+      cond='setting == "rawat_inap"')
+    f("Flow_setting_lainnya", "Gateway_setting_program", "Gateway_gabung_terminasi",
+      name="rawat jalan / berbasis keluarga", default=True, route=("via", VIA))
+    # reintegrasi
+    f("Flow_reintegrasi_ke_tes", "Gateway_reintegrasi_mulai", "Task_tes_minat_bakat")
+    f("Flow_reintegrasi_ke_timer", "Gateway_reintegrasi_mulai", "Timer_periode_reintegrasi")
+    f("Flow_tes_ke_persiapan", "Task_tes_minat_bakat", "Task_persiapan_keluarga")
+    f("Flow_persiapan_ke_kunjungan", "Task_persiapan_keluarga", "Task_kunjungan_rumah")
+    f("Flow_kunjungan_ke_gabung", "Task_kunjungan_rumah", "Gateway_reintegrasi_selesai")
+    f("Flow_timer_ke_gabung", "Timer_periode_reintegrasi", "Gateway_reintegrasi_selesai")
+    f("Flow_reintegrasi_ke_terminasi", "Gateway_reintegrasi_selesai", "Gateway_gabung_terminasi")
+    # terminasi
+    f("Flow_ke_laporan_terminasi", "Gateway_gabung_terminasi", "Task_laporan_terminasi")
+    f("Flow_laporan_ke_persetujuan", "Task_laporan_terminasi", "Task_persetujuan_terminasi")
+    f("Flow_persetujuan_terminasi_ke_gateway", "Task_persetujuan_terminasi", "Gateway_terminasi_disetujui")
+    f("Flow_terminasi_disetujui", "Gateway_terminasi_disetujui", "Gateway_alasan_terminasi", name="ya",
+      cond="terminasi_disetujui == True", route=("hvh", 3595))
+    f("Flow_terminasi_direvisi", "Gateway_terminasi_disetujui", "Gateway_gabung_terminasi",
+      name="tidak: revisi", default=True, route=("via", VIA_SUP))
+    f("Flow_alasan_meninggal", "Gateway_alasan_terminasi", "End_kasus_ditutup_meninggal", name="meninggal",
+      cond='alasan_terminasi == "meninggal"', route="vh")
+    f("Flow_ke_aftercare", "Gateway_alasan_terminasi", "Task_rencana_bimbingan_lanjut", name="lainnya",
+      default=True)
+    # aftercare
+    f("Flow_bimbingan_ke_siapkan", "Task_rencana_bimbingan_lanjut", "Script_siapkan_kunjungan")
+    f("Flow_siapkan_ke_gabung", "Script_siapkan_kunjungan", "Gateway_gabung_kunjungan")
+    f("Flow_gabung_ke_jadwalkan", "Gateway_gabung_kunjungan", "Script_jadwalkan_kunjungan")
+    f("Flow_jadwalkan_ke_kunjungan", "Script_jadwalkan_kunjungan", "Task_kunjungan_tindak_lanjut")
+    f("Flow_kunjungan_ke_gateway", "Task_kunjungan_tindak_lanjut", "Gateway_kunjungan_berikutnya")
+    f("Flow_kunjungan_berikutnya", "Gateway_kunjungan_berikutnya", "Gateway_gabung_kunjungan", name="ya",
+      cond="kunjungan_ke < jumlah_kunjungan", route=("via", 250))
+    f("Flow_kunjungan_cukup", "Gateway_kunjungan_berikutnya", "Task_penutupan_kasus", name="tidak",
+      default=True)
+    f("Flow_penutupan_ke_akhir", "Task_penutupan_kasus", "End_kasus_ditutup")
+    return d.to_xml(pool_width=4660)
+
+
+# ============================================================================ case_response
+def build_case_response() -> str:
+    d = Diagram("case_response", "Respon Kasus KP Napza", [PS, KA, SV], lane_heights=[240, 160, 180])
+    d.messages = {"Message_mulai_respon_kasus": "mulai_respon_kasus"}
+    MAIN, KON, SUP = 200, 400, 570
+    add = d.add
+    add(Node("Start_laporan_kedaruratan", "startEvent", "Laporan kedaruratan", 200, MAIN, lane=PS,
+             props=stage_only("kedaruratan"),
+             body=message_xml("Message_mulai_respon_kasus", "MessageDef_mulai_respon_kasus",
+                              variable="rujukan_darurat")))
+    add(user_task("Task_kedaruratan", "Kedaruratan (triase)", PS, 330, MAIN, "kedaruratan.json", "PT24H",
+                  "kedaruratan"))
+    add(Node("Timer_batas_respon_24_jam", "boundaryEvent", "Batas respon 24 jam", 350, MAIN + 40, lane=PS,
+             attrs={"cancelActivity": "false", "attachedToRef": "Task_kedaruratan"}, label=(22, 4),
+             props=stage_only("kedaruratan"),
+             body=timer_xml("timeDuration", '"PT24H"', "TimerDef_batas_respon_24_jam")))
+    add(user_task("Task_eskalasi_kedaruratan", "Eskalasi: kedaruratan terlambat", SV, 470, SUP,
+                  "eskalasi_kedaruratan.json", "PT4H", "kedaruratan"))
+    add(Node("End_eskalasi", "endEvent", "Eskalasi ditangani", 600, SUP, lane=SV))
+    add(user_task("Task_intervensi_krisis", "Intervensi krisis", PS, 500, MAIN, "intervensi_krisis.json",
+                  "P3D", "intervensi_krisis"))
+    add(user_task("Task_pendampingan", "Pendampingan penyelesaian kasus", PS, 650, MAIN,
+                  "pendampingan_kasus.json", "P14D", "pendampingan"))
+    add(user_task("Task_rehabilitasi_sosial", "Rehabilitasi sosial", PS, 800, MAIN,
+                  "rehabilitasi_sosial.json", "P7D", "rehabilitasi_sosial"))
+    add(user_task("Task_penguatan", "Layanan penguatan PM dan keluarga", KA, 950, KON,
+                  "penguatan_pm_keluarga.json", "P14D", "penguatan"))
+    add(Node("End_respon_kasus_selesai", "endEvent", "Respon kasus selesai", 1090, KON, lane=KA,
+             props=stage_only("penguatan")))
+    f = d.flow
+    f("Flow_laporan_ke_kedaruratan", "Start_laporan_kedaruratan", "Task_kedaruratan")
+    f("Flow_kedaruratan_ke_krisis", "Task_kedaruratan", "Task_intervensi_krisis")
+    f("Flow_batas_ke_eskalasi", "Timer_batas_respon_24_jam", "Task_eskalasi_kedaruratan")
+    f("Flow_eskalasi_ke_akhir", "Task_eskalasi_kedaruratan", "End_eskalasi")
+    f("Flow_krisis_ke_pendampingan", "Task_intervensi_krisis", "Task_pendampingan")
+    f("Flow_pendampingan_ke_rehabilitasi", "Task_pendampingan", "Task_rehabilitasi_sosial")
+    f("Flow_rehabilitasi_ke_penguatan", "Task_rehabilitasi_sosial", "Task_penguatan")
+    f("Flow_penguatan_ke_akhir", "Task_penguatan", "End_respon_kasus_selesai")
+    return d.to_xml(pool_width=1080)
+
+
+def main():
+    (ROOT / "bpmn").mkdir(exist_ok=True)
+    (ROOT / "bpmn" / "atensi_intake.bpmn").write_text(build_intake(), encoding="utf-8")
+    (ROOT / "bpmn" / "case_response.bpmn").write_text(build_case_response(), encoding="utf-8")
+    print("wrote bpmn/atensi_intake.bpmn and bpmn/case_response.bpmn")
+
+
+if __name__ == "__main__":
+    main()
