@@ -60,8 +60,9 @@ class MigrationReport:
 
     def to_dict(self) -> dict:
         counts = {s: self.count(s) for s in ("movable", "blocked", "migrated", "failed", "undone")}
-        return {"migration_id": self.migration_id, "process_key": self.process_key, "to_version": self.to_version,
-                "dry_run": self.dry_run, "counts": counts, "cases": [c.to_dict() for c in self.cases]}
+        return {"migration_id": self.migration_id, "process_key": self.process_key,
+                "to_version": self.to_version, "dry_run": self.dry_run, "counts": counts,
+                "cases": [c.to_dict() for c in self.cases]}
 
 
 class CaseMigrations:
@@ -76,7 +77,8 @@ class CaseMigrations:
             target = _target(uow.session, process_key, to_version)
             ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
             moves = [_plan(uow.session, uow.session.get(Case, case_id), target) for case_id in ids]
-        return MigrationReport(uuid.uuid4().hex, process_key, target.version, True, moves)
+            number = target.version
+        return MigrationReport(uuid.uuid4().hex, process_key, number, True, moves)
 
     def migrate(self, process_key: str, actor: Actor, to_version: int | None = None,
                 from_version: int | None = None, case_ids: Iterable[int] | None = None,
@@ -101,13 +103,14 @@ class CaseMigrations:
             events = _events_of(uow.session, migration_id)
             if not events:
                 raise NotFound(f"migration {migration_id} not found")
-            key = events[0].data.get("process_key", "")
+            key, back_to = events[0].data.get("process_key", ""), events[0].data.get("from_version", 0)
+            case_ids = [event.case_id for event in events]
         moves = []
-        for event in events:
-            moves.append(self._undo_one(event.case_id, actor, migration_id))
+        for case_id in case_ids:
+            moves.append(self._undo_one(case_id, actor, migration_id))
             if progress:
                 progress(1)
-        return MigrationReport(migration_id, key, events[0].data.get("from_version", 0), False, moves)
+        return MigrationReport(migration_id, key, back_to, False, moves)
 
     def undo_case(self, case_id: int, actor: Actor) -> CaseMove:
         """Move one case back to the version its last migration took it from."""
@@ -117,7 +120,7 @@ class CaseMigrations:
     # --- one case, one transaction -------------------------------------------------------------
 
     def _move_one(self, case_id: int, target_id: int, actor: Actor, migration_id: str,
-                  undo_of: HistoryEvent | None) -> CaseMove:
+                  undo_of: int | None) -> CaseMove:
         with UnitOfWork(self.session_factory) as uow:
             session = uow.session
             case = uow.lock_case(case_id)
@@ -150,14 +153,17 @@ class CaseMigrations:
                 move = _summary(uow.session, case, back_to, "blocked")
                 move.blockers = [Blocker(None, problem)]
                 return move
-        return self._move_one(case_id, last.data["from_version_id"], actor, last.data["migration_id"], last)
+            back_to_id, undone_id, undo_of = last.data["from_version_id"], last.data["migration_id"], last.id
+        return self._move_one(case_id, back_to_id, actor, undone_id, undo_of)
 
 
 # --- planning ----------------------------------------------------------------------------------
 
 
 def _target(session: Session, process_key: str, to_version: int | None) -> ProcessVersion:
-    return find_version(session, process_key, to_version) if to_version else latest_version(session, process_key)
+    if to_version:
+        return find_version(session, process_key, to_version)
+    return latest_version(session, process_key)
 
 
 def _candidates(session: Session, process_key: str, target_id: int, from_version: int | None,
@@ -192,9 +198,10 @@ def _plan(session: Session, case: Case, target: ProcessVersion | versions.Compil
 
 
 def _summary(session: Session, case: Case, to_version: int, status: str) -> CaseMove:
-    names = session.scalars(select(HumanTask.name).where(HumanTask.case_id == case.id, HumanTask.status == "open")
-                            .order_by(HumanTask.created_at))
-    from_version = session.scalar(select(ProcessVersion.version).where(ProcessVersion.id == case.process_version_id))
+    names = session.scalars(select(HumanTask.name).where(
+        HumanTask.case_id == case.id, HumanTask.status == "open").order_by(HumanTask.created_at))
+    from_version = session.scalar(
+        select(ProcessVersion.version).where(ProcessVersion.id == case.process_version_id))
     return CaseMove(case.id, case.pm_name, from_version, to_version, list(names), status)
 
 
@@ -218,14 +225,15 @@ def _refresh_open_tasks(session: Session, case: Case, source, target) -> None:
         row.name = new.get("name") or row.name
         row.role, row.form = new.get("role"), new.get("form")
         row.stage = new.get("stage") or row.stage
-        if (old.get("due_in"), old.get("due_date")) != (new.get("due_in"), new.get("due_date")) and new.get("due_in"):
+        due_changed = (old.get("due_in"), old.get("due_date")) != (new.get("due_in"), new.get("due_date"))
+        if due_changed and new.get("due_in"):
             row.due_at = durations.add_duration(row.created_at, new["due_in"])
             if not row.alerts_sent:
                 row.next_alert_at = row.due_at
 
 
 def _record(session: Session, case: Case, source, target, actor: Actor, migration_id: str,
-            undo_of: HistoryEvent | None) -> None:
+            undo_of: int | None) -> None:
     data = {"migration_id": migration_id, "process_key": case.process_key,
             "from_version_id": source.id, "from_version": source.version,
             "to_version_id": target.id, "to_version": target.version}
@@ -234,7 +242,7 @@ def _record(session: Session, case: Case, source, target, actor: Actor, migratio
         history.record(session, case.id, actor.username, MIGRATED, message, data=data)
     else:
         message = f"migrasi {migration_id} dibatalkan: versi {source.version} → versi {target.version}"
-        history.record(session, case.id, actor.username, UNDONE, message, data={**data, "undoes": undo_of.id})
+        history.record(session, case.id, actor.username, UNDONE, message, data={**data, "undoes": undo_of})
 
 
 # --- undo --------------------------------------------------------------------------------------

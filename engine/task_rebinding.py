@@ -4,8 +4,9 @@ A case's stored state names each task's spec by its BPMN id, so a workflow resto
 version's specs can be moved to another's by id. Three rules keep the move safe:
 - every live task (open, waiting, running, failed) and every finished task still kept in the tree
   must find a spec of the same id and type in the target, and every sub-process its target spec;
-- predicted tasks (what would come next) are dropped and predicted again from the target, so a
-  task inserted after an open one is where the case goes next;
+- predicted tasks (what would come next) that the target would not predict there are dropped and
+  predicted again from the target, so a task inserted after an open one is where the case goes
+  next, while a move to an unchanged structure leaves the tree exactly as it was;
 - a waiting timer keeps the due time it computed: the target's timer applies from the next start.
 Nothing here touches the database; `engine.case_migration` wraps it in units of work.
 """
@@ -35,8 +36,8 @@ def blockers(wf, target_specs) -> list[Blocker]:
     found: list[Blocker] = []
     for workflow, target in _pairs(wf, target_specs):
         if target is None:
-            found.append(Blocker(workflow.spec.name, f"sub-process {workflow.spec.name} is running but does not "
-                                                     "exist in the target version"))
+            name = workflow.spec.name
+            found.append(Blocker(name, f"sub-process {name} is running but does not exist in the target version"))
             continue
         for task in _kept(workflow):
             found.extend(_task_blockers(task, target))
@@ -86,8 +87,8 @@ def _repredict_blockers(workflow, target) -> list[Blocker]:
     for parent in {id(t.parent): t.parent for t in _stale_predictions(workflow, target) if t.parent}.values():
         busy = [c for c in parent.children if c.has_state(LIVE)]
         if busy:
-            found.append(Blocker(parent.task_spec.bpmn_id, f"{_describe(parent)} has open work and what follows "
-                                                           "it changed in the target version"))
+            found.append(Blocker(parent.task_spec.bpmn_id, f"{_describe(parent)} has open work and what "
+                                                           "follows it changed in the target version"))
     return found
 
 

@@ -1,0 +1,104 @@
+"""Small edits to a BPMN file, the way a supervisor makes them in the editor, for the tests."""
+from __future__ import annotations
+
+from lxml import etree
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+DI = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC = "http://www.omg.org/spec/DD/20100524/DC"
+
+
+def _root(raw: bytes):
+    return etree.fromstring(raw)
+
+
+def _out(root) -> bytes:
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+
+
+def _by_id(root, element_id: str):
+    found = root.xpath(f"//*[@id='{element_id}']")
+    assert found, f"no element {element_id}"
+    return found[0]
+
+
+def set_property(raw: bytes, element_id: str, name: str, value: str) -> bytes:
+    root = _root(raw)
+    el = _by_id(root, element_id)
+    props = el.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}properties")
+    prop = props.find(f"{{{SPIFF}}}property[@name='{name}']")
+    if prop is None:
+        prop = etree.SubElement(props, f"{{{SPIFF}}}property", name=name)
+    prop.set("value", value)
+    return _out(root)
+
+
+def set_attribute(raw: bytes, element_id: str, name: str, value: str) -> bytes:
+    root = _root(raw)
+    _by_id(root, element_id).set(name, value)
+    return _out(root)
+
+
+def set_timer(raw: bytes, element_id: str, text: str) -> bytes:
+    root = _root(raw)
+    holder = _by_id(root, element_id).find(f"{{{BPMN}}}timerEventDefinition")[0]
+    holder.text = text
+    return _out(root)
+
+
+def insert_user_task_after(raw: bytes, after_id: str, new_id: str, name: str, lane_id: str,
+                           form: str = "identifikasi.json", due: str = "P2D", stage: str | None = None) -> bytes:
+    """after -> new -> (what after led to), with the new task in a lane and drawn on the diagram."""
+    root = _root(raw)
+    after = _by_id(root, after_id)
+    process = after.getparent()
+    flow = process.xpath(f"bpmn:sequenceFlow[@sourceRef='{after_id}']", namespaces={"bpmn": BPMN})[0]
+    task = etree.Element(f"{{{BPMN}}}userTask", id=new_id, name=name)
+    ext = etree.SubElement(task, f"{{{BPMN}}}extensionElements")
+    props = etree.SubElement(ext, f"{{{SPIFF}}}properties")
+    for key, value in (("formJsonSchemaFilename", form), ("dueIn", due), ("stage", stage)):
+        if value:
+            etree.SubElement(props, f"{{{SPIFF}}}property", name=key, value=value)
+    etree.SubElement(task, f"{{{BPMN}}}incoming").text = flow.get("id")
+    new_flow_id = f"Flow_{new_id}_out"
+    etree.SubElement(task, f"{{{BPMN}}}outgoing").text = new_flow_id
+    new_flow = etree.Element(f"{{{BPMN}}}sequenceFlow", id=new_flow_id, sourceRef=new_id,
+                             targetRef=flow.get("targetRef"))
+    target = _by_id(root, flow.get("targetRef"))
+    for incoming in target.findall(f"{{{BPMN}}}incoming"):
+        if incoming.text == flow.get("id"):
+            incoming.text = new_flow_id
+    flow.set("targetRef", new_id)
+    after.addnext(task)
+    process.append(new_flow)
+    etree.SubElement(_by_id(root, lane_id), f"{{{BPMN}}}flowNodeRef").text = new_id
+    _draw(root, after_id, new_id)
+    return _out(root)
+
+
+def _draw(root, after_id: str, new_id: str) -> None:
+    plane = root.find(f".//{{{DI}}}BPMNPlane")
+    bounds = plane.xpath(f"di:BPMNShape[@bpmnElement='{after_id}']/dc:Bounds", namespaces={"di": DI, "dc": DC})[0]
+    shape = etree.SubElement(plane, f"{{{DI}}}BPMNShape", id=f"{new_id}_di", bpmnElement=new_id)
+    etree.SubElement(shape, f"{{{DC}}}Bounds", x=str(float(bounds.get("x")) + 40),
+                     y=str(float(bounds.get("y")) + 100), width="100", height="80")
+
+
+def remove_user_task(raw: bytes, element_id: str) -> bytes:
+    """Take a task out of a straight line: its incoming flow now leads where its outgoing flow led."""
+    root = _root(raw)
+    task = _by_id(root, element_id)
+    process = task.getparent()
+    ns = {"bpmn": BPMN}
+    into = process.xpath(f"bpmn:sequenceFlow[@targetRef='{element_id}']", namespaces=ns)[0]
+    out = process.xpath(f"bpmn:sequenceFlow[@sourceRef='{element_id}']", namespaces=ns)[0]
+    into.set("targetRef", out.get("targetRef"))
+    target = _by_id(root, out.get("targetRef"))
+    for incoming in target.findall(f"{{{BPMN}}}incoming"):
+        if incoming.text == out.get("id"):
+            incoming.text = into.get("id")
+    for el in [task, out, *root.xpath(f"//bpmn:flowNodeRef[text()='{element_id}']", namespaces=ns),
+               *root.xpath(f"//*[@bpmnElement='{element_id}' or @bpmnElement='{out.get('id')}']")]:
+        el.getparent().remove(el)
+    return _out(root)

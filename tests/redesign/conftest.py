@@ -1,0 +1,36 @@
+"""Fixtures for the redesign tests: the ATENSI bundles as files, and a second version of them."""
+from __future__ import annotations
+
+import pytest
+
+from engine.access import SYSTEM_ACTOR
+from engine.config import BPMN_DIR
+from engine.deployments import folder_bundles
+from tests.case_driver import CaseDriver, registration
+
+INTAKE = "atensi_intake.bpmn"
+
+
+@pytest.fixture
+def intake_files() -> dict[str, bytes]:
+    return next(b for b in folder_bundles(BPMN_DIR) if INTAKE in b)
+
+
+@pytest.fixture
+def deploy(runtime, staff):
+    """deploy(files, note) -> ProcessVersion, as the supervisor."""
+    def _deploy(files: dict[str, bytes], note: str = "", actor=None):
+        version, _ = runtime.deploy(files, actor or staff.actor("supervisor"), note=note)
+        return version
+    return _deploy
+
+
+@pytest.fixture
+def start_intake(runtime, staff):
+    def _start(**extra) -> CaseDriver:
+        case_id = runtime.start_case("atensi_intake", registration(**extra), staff.actor("peksos"))
+        return CaseDriver(runtime, staff, case_id)
+    return _start
+
+
+__all__ = ["SYSTEM_ACTOR"]

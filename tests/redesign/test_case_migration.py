@@ -1,0 +1,225 @@
+"""Moving running cases between versions: dry run, migrate, undo."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.access import SYSTEM_ACTOR
+from engine.case_migration import CaseMigrations
+from engine.errors import Forbidden
+from engine.models import Case, HistoryEvent, HumanTask
+from tests.case_driver import registration
+from tests.redesign import bpmn_edit
+from tests.redesign.conftest import INTAKE
+
+
+@pytest.fixture
+def migrations(session_factory):
+    return CaseMigrations(session_factory)
+
+
+def with_verification_step(files: dict[str, bytes]) -> dict[str, bytes]:
+    edited = bpmn_edit.insert_user_task_after(files[INTAKE], "Task_identifikasi", "Task_verifikasi_dokumen",
+                                              "Verifikasi dokumen", "Lane_pekerja_sosial", stage="identifikasi")
+    return {**files, INTAKE: edited}
+
+
+def without_identification(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {**files, INTAKE: bpmn_edit.remove_user_task(files[INTAKE], "Task_identifikasi")}
+
+
+def _version(case) -> int:
+    with case.runtime.session_factory() as session:
+        row = session.get(Case, case.case_id)
+        return row.version.version
+
+
+def history_kinds(case) -> list[str]:
+    with case.runtime.session_factory() as session:
+        return list(session.scalars(select(HistoryEvent.kind).where(HistoryEvent.case_id == case.case_id)
+                                    .order_by(HistoryEvent.id)))
+
+
+def test_a_migrated_case_takes_the_task_inserted_after_its_open_task(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    deploy(with_verification_step(intake_files), "v2: verifikasi dokumen")
+    assert _version(case) == 1  # running cases stay on their version
+
+    report = migrations.dry_run("atensi_intake", staff.actor("supervisor"))
+    assert [(c.case_id, c.status, c.open_tasks) for c in report.cases] == [
+        (case.case_id, "movable", ["Identifikasi & orientasi"])]
+    assert _version(case) == 1  # a dry run changes nothing
+
+    result = migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    assert result.count("migrated") == 1 and _version(case) == 2
+    case.complete("Identifikasi & orientasi")
+    assert case.open_names() == ["Verifikasi dokumen"]
+    assert case.task("Verifikasi dokumen").role == "pekerja_sosial"
+    assert "case_migrated" in history_kinds(case)
+
+
+def test_a_case_whose_open_task_was_removed_stays_with_the_reason(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    waiting_at_identification = start_intake(nama="Ani")
+    further_on = start_intake(nama="Budi")
+    further_on.complete("Identifikasi & orientasi")
+    deploy(without_identification(intake_files), "v2: tanpa identifikasi")
+
+    result = migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    by_case = {c.case_id: c for c in result.cases}
+    blocked = by_case[waiting_at_identification.case_id]
+    assert blocked.status == "blocked"
+    assert blocked.blockers[0].element_id == "Task_identifikasi"
+    assert "open task Identifikasi & orientasi (Task_identifikasi) does not exist" in blocked.blockers[0].message
+    assert by_case[further_on.case_id].status == "migrated"
+    assert (_version(waiting_at_identification), _version(further_on)) == (1, 2)
+    waiting_at_identification.complete("Identifikasi & orientasi")  # the blocked case runs on, on version 1
+    assert waiting_at_identification.open_names() == ["Skrining ASSIST"]
+
+
+def test_undo_moves_the_cases_of_a_migration_back_and_records_it(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    deploy(with_verification_step(intake_files), "v2")
+    migration = migrations.migrate("atensi_intake", staff.actor("supervisor"))
+
+    undone = migrations.undo(migration.migration_id, staff.actor("supervisor"))
+    assert [c.status for c in undone.cases] == ["undone"] and _version(case) == 1
+    assert history_kinds(case)[-1] == "case_migration_undone"
+    case.complete("Identifikasi & orientasi")
+    assert case.open_names() == ["Skrining ASSIST"]  # version 1 again: no verification step
+    again = migrations.undo(migration.migration_id, staff.actor("supervisor"))
+    assert again.cases[0].status == "blocked"
+    assert "no migration to undo" in again.cases[0].blockers[0].message
+
+
+def test_undo_of_a_case_that_moved_on_to_a_new_task_is_refused(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    deploy(with_verification_step(intake_files), "v2")
+    migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    case.complete("Identifikasi & orientasi")  # now at the task version 1 does not have
+
+    move = migrations.undo_case(case.case_id, staff.actor("supervisor"))
+    assert move.status == "blocked" and move.blockers[0].element_id == "Task_verifikasi_dokumen"
+    assert _version(case) == 2
+
+
+def test_a_changed_due_time_applies_to_the_open_task_from_when_it_opened(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    opened = case.task("Identifikasi & orientasi").created_at
+    clock.shift(timedelta(days=1))
+    deploy({**intake_files, INTAKE: bpmn_edit.set_property(intake_files[INTAKE], "Task_identifikasi",
+                                                            "dueIn", "P5D")}, "v2: 5 hari")
+    migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    assert case.task("Identifikasi & orientasi").due_at == opened + timedelta(days=5)
+
+
+def test_a_waiting_timer_keeps_its_due_time_and_the_case_runs_to_the_end(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    case.complete("Identifikasi & orientasi")
+    case.complete("Skrining ASSIST", skor_assist=15)
+    case.complete("Asesmen lanjut", setting="rawat_jalan")
+    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
+    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    due = case.case().next_timer_at
+    clock.shift(timedelta(days=10))
+    edited = bpmn_edit.set_property(intake_files[INTAKE], "Task_laporan_terminasi", "dueIn", "P10D")
+    deploy({**intake_files, INTAKE: edited}, "v2")
+    result = migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    assert result.count("migrated") == 1
+    assert case.case().next_timer_at == due
+    assert case.open_names() == ["Pelaksanaan intervensi"]
+
+    clock.shift(timedelta(days=25))  # a month of intervensi: the monitoring cycle still runs
+    assert case.runtime.fire_timers(case.case_id)
+    assert case.open_names() == ["Monitoring bulanan", "Pelaksanaan intervensi"]
+    case.complete("Pelaksanaan intervensi", rencana_selesai=True)
+    clock.shift(timedelta(days=70))
+    case.runtime.fire_timers(case.case_id)
+    case.complete("Laporan terminasi", alasan_terminasi="selesai")
+    with case.runtime.session_factory() as session:
+        done = session.scalars(select(HumanTask).where(HumanTask.case_id == case.case_id,
+                                                       HumanTask.name == "Persetujuan terminasi")).one()
+    assert done.due_at is not None
+
+
+def test_only_supervisors_and_admins_migrate(staff, intake_files, deploy, migrations, clock):
+    deploy(intake_files, "v1")
+    with pytest.raises(Forbidden):
+        migrations.dry_run("atensi_intake", staff.actor("peksos"))
+
+
+def test_a_supervisor_sees_only_the_cases_of_their_unit(
+        staff, intake_files, deploy, start_intake, migrations, runtime, clock):
+    deploy(intake_files, "v1")
+    start_intake()
+    runtime.start_case("atensi_intake", registration(), SYSTEM_ACTOR, unit_id=staff.other_unit_id)
+    deploy(with_verification_step(intake_files), "v2")
+    assert len(migrations.dry_run("atensi_intake", staff.actor("supervisor")).cases) == 1
+    assert len(migrations.dry_run("atensi_intake", SYSTEM_ACTOR).cases) == 2
+
+
+def test_a_case_migrated_back_and_forth_at_every_step_runs_like_one_that_never_moved(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    edited = bpmn_edit.set_property(intake_files[INTAKE], "Task_kunjungan_rumah", "dueIn", "P9D")
+    deploy({**intake_files, INTAKE: edited}, "v2")
+    moving, still = start_intake(nama="Pindah"), start_intake(nama="Tetap")
+    supervisor = staff.actor("supervisor")
+    steps = [
+        ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"skor_assist": 30}),
+        ("Asesmen lanjut", {"setting": "rawat_inap"}), ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
+        ("Persetujuan rencana intervensi", {"rencana_disetujui": True}), (timedelta(days=40), None),
+        ("Monitoring bulanan", {}), ("Pelaksanaan intervensi", {"rencana_selesai": True}),
+        (timedelta(days=90), None), ("Tes minat dan bakat", {}), ("Persiapan keluarga", {}),
+        ("Kunjungan rumah", {}), (timedelta(days=32), None), ("Laporan terminasi", {"alasan_terminasi": "selesai"}),
+        ("Persetujuan terminasi", {"terminasi_disetujui": True}),
+        ("Rencana bimbingan lanjut", {"bentuk_bimbingan": ["kursus"]}), ("Kunjungan tindak lanjut", {}),
+        ("Kunjungan tindak lanjut", {}), ("Kunjungan tindak lanjut", {}), ("Penutupan kasus", {}),
+    ]
+    for number, (step, data) in enumerate(steps):
+        target = 2 if number % 2 == 0 else 1
+        moved = migrations.migrate("atensi_intake", supervisor, to_version=target, case_ids=[moving.case_id])
+        assert [c.status for c in moved.cases] in (["migrated"], []), moved.to_dict()
+        if isinstance(step, timedelta):
+            clock.shift(step)
+        for case in (moving, still):
+            if isinstance(step, timedelta):
+                case.runtime.fire_timers(case.case_id)
+            else:
+                case.complete(step, **data)
+        assert moving.open_names() == still.open_names(), step
+        assert moving.case().stage == still.case().stage
+    assert moving.case().status == still.case().status == "completed"
+
+
+def test_a_task_inserted_further_ahead_is_reached_by_a_case_migrated_before_it(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    case.complete("Identifikasi & orientasi")
+    case.complete("Skrining ASSIST", skor_assist=2)  # low risk: straight to the plan
+    edited = bpmn_edit.insert_user_task_after(intake_files[INTAKE], "Task_laporan_terminasi", "Task_cek_laporan",
+                                              "Periksa laporan terminasi", "Lane_supervisor", stage="terminasi")
+    deploy({**intake_files, INTAKE: edited}, "v2")
+    assert migrations.migrate("atensi_intake", staff.actor("supervisor")).count("migrated") == 1
+    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
+    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    case.complete("Pelaksanaan intervensi", rencana_selesai=True)
+    clock.shift(timedelta(days=95))
+    case.runtime.fire_timers(case.case_id)
+    case.complete("Laporan terminasi", alasan_terminasi="selesai")
+    assert case.open_names() == ["Periksa laporan terminasi"]
+    assert case.task("Periksa laporan terminasi").role == "supervisor"
