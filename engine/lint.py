@@ -289,7 +289,10 @@ def _properties(doc: Document, el, ctx: LintContext, findings: Findings) -> None
 
 def _user_task(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     facts = ctx.facts.get(el.get("id"), {})
-    if not facts.get("role"):
+    if facts.get("role_defaulted"):
+        findings.warn(doc, el, f"user task has no lane or role: it goes to {facts['role']}; "
+                               "put it in a lane named after a role to choose")
+    elif not facts.get("role"):
         findings.error(doc, el, "user task has no role: put it in a lane named after a role "
                                 f"({', '.join(ROLES)}) or set a role property")
     has_form_key = any(el.get(f"{{{ns}}}formKey") for ns in (CAMUNDA_NS, ACTIVITI_NS))

@@ -163,9 +163,12 @@ def _facts(el, kind: str, process: str, lane: str | None, resolve_file) -> dict:
     form = props.get("formJsonSchemaFilename")
     assignee = _assignee(el)
     decision = spiff_extension(el, "calledDecisionId")
+    role = _role(el, props, lane)
+    # A user task drawn with no lane and no role (common in other tools) goes to the case manager.
+    role_defaulted = kind == "userTask" and role is None and lane is None
     return {
         "name": el.get("name"), "type": kind, "process": process, "lane": lane,
-        "role": _role(el, props, lane),
+        "role": DEFAULT_ROLE if role_defaulted else role, "role_defaulted": role_defaulted,
         "form": (resolve_file(form) or form) if form else None,
         "due_in": props.get("dueIn") or translate_due_date(camunda_attr(el, "dueDate")),
         "due_date": props.get("dueDate"),
@@ -173,6 +176,9 @@ def _facts(el, kind: str, process: str, lane: str | None, resolve_file) -> dict:
         "assignee": assignee.strip() if assignee and not is_expression(assignee) else None,
         "decision": (decision.text or "").strip() or None if decision is not None else None,
     }
+
+
+DEFAULT_ROLE = "pekerja_sosial"
 
 
 def _role(el, props: dict, lane: str | None) -> str | None:
