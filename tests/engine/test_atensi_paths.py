@@ -172,3 +172,20 @@ def test_history_records_who_did_what_in_order(runtime, staff, deployed, clock):
 def clock_now(clock):
     from engine import clock as engine_clock
     return engine_clock.now()
+
+
+def test_a_task_a_timer_cancelled_can_never_be_completed(runtime, staff, deployed, clock):
+    import pytest
+
+    from engine.errors import Conflict
+
+    case = start(runtime, staff)
+    through_assessment(case, score=10, setting="rawat_jalan")
+    through_plan(case)
+    task = case.task("Pelaksanaan intervensi")
+    clock.shift(timedelta(days=95))
+    assert runtime.fire_timers(case.case_id)
+    with pytest.raises(Conflict, match="no longer available"):
+        runtime.complete_task(task.id, {"catatan_kemajuan": "x", "rencana_selesai": True}, staff.actor("peksos"))
+    with runtime.session_factory() as session:
+        assert session.get(HumanTask, task.id).status == "cancelled"
