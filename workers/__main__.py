@@ -1,0 +1,20 @@
+"""`python -m workers [--once]`: the scheduler as its own process (what `atensi worker` runs)."""
+from __future__ import annotations
+
+import argparse
+import logging
+
+from .scheduler import run_forever
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m workers", description="ATENSI scheduler worker")
+    parser.add_argument("--once", action="store_true", help="do everything due now, then exit")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_forever(once=args.once)
+
+
+if __name__ == "__main__":
+    main()
