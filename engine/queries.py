@@ -12,9 +12,10 @@ from datetime import datetime
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import case_sync, clock, history, versions, workflow_state
+from . import case_sync, clock, deployments, history, versions, workflow_state
 from .access import Actor, require_role, require_unit
 from .errors import InvalidInput, NotFound
 from .models import Alert, Case, HumanTask, Incident, ProcessFile, ProcessVersion
@@ -122,10 +123,8 @@ class Queries:
                 raise NotFound(f"task {task_id} not found")
             task = row[0]
             require_unit(actor, task.unit_id)
-            view = _task_view(*row)
-            view["form_schema"] = _form(session, task.case.process_version_id, task.form)
-            view["data"] = _task_data(session, task)
-            return view
+            return {**_task_view(*row), "form_schema": _form(session, task.case.process_version_id, task.form),
+                    "data": _task_data(session, task)}
 
     # --- cases -------------------------------------------------------------------------------------
 
@@ -147,7 +146,8 @@ class Queries:
                 .where(HumanTask.case_id == case_id, HumanTask.status == "open").order_by(*TASK_SORTS["due"])
             ).all()
             return {
-                "case": case,
+                **_columns(case),
+                "version": case.version.version,
                 "open_tasks": [_task_view(*row) for row in tasks],
                 "incidents": list(session.scalars(select(Incident).where(Incident.case_id == case_id)
                                                   .order_by(Incident.id))),
@@ -155,7 +155,6 @@ class Queries:
                                                                    Alert.acked_at.is_(None)).order_by(Alert.id))),
                 "child_case_ids": list(session.scalars(select(Case.id).where(Case.parent_case_id == case_id)
                                                        .order_by(Case.id))),
-                "version": case.version.version,
             }
 
     def history(self, actor: Actor, case_id: int) -> list:
@@ -207,7 +206,26 @@ class Queries:
                                        .offset(paging.offset).limit(paging.per_page)).all()
             return Page(list(rows), total or 0, paging.page, paging.per_page)
 
+    def incident(self, actor: Actor, incident_id: int) -> Incident:
+        with self._read() as uow:
+            incident = uow.session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id} not found")
+            require_role(actor, "supervisor", "admin")
+            _visible_case(uow.session, actor, incident.case_id)
+            return incident
+
     # --- process definitions -----------------------------------------------------------------------
+
+    def definitions(self) -> list[dict]:
+        """Each process key with its versions, oldest first, and the cases running on each."""
+        with self._read() as uow:
+            by_key: dict[str, dict] = {}
+            for version, running in deployments.list_versions(uow.session):
+                entry = by_key.setdefault(version.process_key, {"key": version.process_key, "versions": []})
+                entry.update(name=version.name, latest_version=version.version)
+                entry["versions"].append({**_columns(version), "running_cases": running})
+            return list(by_key.values())
 
     def version_bpmn(self, process_key: str, version: int) -> str:
         with self._read() as uow:
@@ -283,12 +301,17 @@ def _visible_case(session: Session, actor: Actor, case_id: int) -> Case:
 
 
 def _task_view(task: HumanTask, pm_name, pm_nik, kategori_usia, risk_level) -> dict:
-    now = clock.now()
-    return {
-        "task": task, "pm_name": pm_name, "pm_nik": pm_nik, "kategori_usia": kategori_usia,
-        "risk_level": risk_level,
-        "overdue": task.status == "open" and task.due_at is not None and task.due_at < now,
-    }
+    overdue = task.status == "open" and task.due_at is not None and task.due_at < clock.now()
+    return {**_columns(task), "pm_name": pm_name, "pm_nik": pm_nik, "kategori_usia": kategori_usia,
+            "risk_level": risk_level, "overdue": overdue}
+
+
+UNREAD_COLUMNS = {"spec", "meta", "state"}  # large; never part of a listing
+
+
+def _columns(row) -> dict:
+    mapper = sa_inspect(row).mapper
+    return {attr.key: getattr(row, attr.key) for attr in mapper.column_attrs if attr.key not in UNREAD_COLUMNS}
 
 
 def _form(session: Session, version_id: int, form_name: str | None) -> dict | None:

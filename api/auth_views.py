@@ -1,0 +1,27 @@
+"""POST /auth/login: a bearer token for a username and password. Failed logins are rate limited."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from werkzeug.exceptions import Unauthorized
+
+from engine.people import actor_for
+
+from .auth import failed_login, issue_token, limiter, login_rate_key, login_rate_limit
+from .context import services
+from .schemas.people import LoginSchema, TokenSchema
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Logging in")
+
+
+@blp.post("/login")
+@limiter.limit(login_rate_limit, key_func=login_rate_key, deduct_when=failed_login)
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+@blp.doc(security=[])
+def login(credentials):
+    """Exchange a username and password for a bearer token that expires."""
+    user = services().directory.login(credentials["username"], credentials["password"])
+    if user is None:
+        raise Unauthorized("wrong username or password")
+    token, expires_at = issue_token(actor_for(user).username)
+    return {"access_token": token, "token_type": "Bearer", "expires_at": expires_at, "user": user}

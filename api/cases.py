@@ -1,0 +1,86 @@
+"""Cases: register a PM, list and read cases, their history and diagram progress, send messages."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from engine.queries import CaseFilter, Paging
+
+from .auth import current_actor, require_login
+from .context import services
+from .schemas.cases import (
+    CaseCreateSchema,
+    CaseDetailSchema,
+    CasePageSchema,
+    CaseResponseCreateSchema,
+    CasesArgs,
+    DiagramSchema,
+    HistoryEventSchema,
+    MessageSchema,
+)
+
+CASE_RESPONSE = "case_response"
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases of PM (penerima manfaat)")
+blp.before_request(require_login)
+
+
+@blp.post("/cases")
+@blp.arguments(CaseCreateSchema)
+@blp.response(201, CaseDetailSchema)
+def create_case(body):
+    """Register a PM and start the ATENSI intake (or the process named by `process`)."""
+    actor, engine = current_actor(), services()
+    case_id = engine.runtime.start_case(body["process"], body["registration"], actor, body["unit_id"])
+    return engine.queries.case(actor, case_id)
+
+
+@blp.post("/case-responses")
+@blp.arguments(CaseResponseCreateSchema)
+@blp.response(201, CaseDetailSchema)
+def create_case_response(body):
+    """Start a case response (respon kasus) for a new emergency referral."""
+    actor, engine = current_actor(), services()
+    case_id = engine.runtime.start_case(CASE_RESPONSE, body["registration"], actor, body["unit_id"])
+    return engine.queries.case(actor, case_id)
+
+
+@blp.get("/cases")
+@blp.arguments(CasesArgs, location="query")
+@blp.response(200, CasePageSchema)
+def list_cases(args):
+    """Cases of the caller's unit, newest first, filtered and paged."""
+    wanted = CaseFilter(stage=args.get("stage"), status=args.get("status"), risk=args.get("risk"),
+                        unit_id=args.get("unit_id"), process=args.get("process"), overdue=args.get("overdue"),
+                        text=args.get("q"), paging=Paging(args["page"], args["per_page"]))
+    return services().queries.cases(current_actor(), wanted)
+
+
+@blp.get("/cases/<int:case_id>")
+@blp.response(200, CaseDetailSchema)
+def get_case(case_id):
+    """Profile, stage, status, open tasks, incidents and alerts."""
+    return services().queries.case(current_actor(), case_id)
+
+
+@blp.get("/cases/<int:case_id>/history")
+@blp.response(200, HistoryEventSchema(many=True))
+def case_history(case_id):
+    """What happened to the case, in order, with who did it."""
+    return services().queries.history(current_actor(), case_id)
+
+
+@blp.get("/cases/<int:case_id>/diagram")
+@blp.response(200, DiagramSchema)
+def case_diagram(case_id):
+    """The version's BPMN and the element ids that are completed, active and waiting."""
+    return services().queries.diagram(current_actor(), case_id)
+
+
+@blp.post("/cases/<int:case_id>/messages")
+@blp.arguments(MessageSchema)
+@blp.response(200, CaseDetailSchema)
+def send_message(message, case_id):
+    """Deliver a message the case waits for, e.g. `krisis`. 409 when it waits for no such message."""
+    actor, engine = current_actor(), services()
+    engine.runtime.send_message(case_id, message["name"], message["payload"], actor)
+    return engine.queries.case(actor, case_id)

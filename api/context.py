@@ -1,0 +1,42 @@
+"""The engine services one app talks to, built once per app in create_app and kept on the app."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from engine.alert_actions import AlertActions
+from engine.config import Settings
+from engine.db import make_engine, make_session_factory
+from engine.directory import Directory
+from engine.queries import Queries
+from engine.runtime import Runtime
+from engine.task_assignment import Assignments
+
+KEY = "atensi"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Engine
+    session_factory: sessionmaker
+    runtime: Runtime
+    queries: Queries
+    directory: Directory
+    alerts: AlertActions
+    assignments: Assignments
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        db = make_engine(settings.database_url)  # lazy: no connection until the first request
+        session_factory = make_session_factory(db)
+        runtime = Runtime(session_factory)
+        return cls(settings, db, session_factory, runtime, Queries(session_factory), Directory(session_factory),
+                   AlertActions(session_factory), Assignments(runtime))
+
+
+def services() -> Services:
+    return current_app.extensions[KEY]

@@ -1,0 +1,42 @@
+"""Process definitions: list deployed versions, deploy new ones, read a version's BPMN."""
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from .auth import current_actor, require_login
+from .context import services
+from .schemas.definitions import DefinitionSchema, DeployFilesSchema, DeployFormSchema, DeployResultSchema
+
+blp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions",
+                description="Deployed BPMN processes")
+blp.before_request(require_login)
+
+
+@blp.get("")
+@blp.response(200, DefinitionSchema(many=True))
+def list_definitions():
+    """Every process key with its versions: who deployed each, when, and how many cases run on it."""
+    return services().queries.definitions()
+
+
+@blp.post("")
+@blp.arguments(DeployFormSchema, location="form")
+@blp.arguments(DeployFilesSchema, location="files")
+@blp.response(201, DeployResultSchema)
+@blp.alt_response(200, schema=DeployResultSchema, description="identical files were deployed before")
+def deploy(form, uploads):
+    """Deploy BPMN, DMN and form files as a new version (supervisor or admin). 400 lists every problem."""
+    files = {upload.filename: upload.read() for upload in uploads["files"]}
+    version, created = services().runtime.deploy(files, current_actor(), form["note"], form["process_key"])
+    result = {"key": version.process_key, "version": version.version, "created": created,
+              "warnings": (version.meta or {}).get("warnings", [])}
+    return result, 201 if created else 200
+
+
+@blp.get("/<string:key>/versions/<int:version>/bpmn")
+@blp.response(200, {"type": "string"}, content_type="application/xml")
+def version_bpmn(key, version):
+    """The BPMN 2.0 XML of one version."""
+    xml = services().queries.version_bpmn(key, version)
+    return Response(xml, mimetype="application/xml")

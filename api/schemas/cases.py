@@ -1,0 +1,149 @@
+"""Registering a PM, the case lists and pages, history, diagram progress and messages."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from .alerts import AlertSchema, IncidentSchema
+from .common import FreeObject, PagingArgs, Timestamp, page_of
+from .tasks import TaskSchema
+
+NIK = validate.Regexp(r"^\d{16}$", error="NIK must be exactly 16 digits")
+# The latest "today" anywhere in Indonesia (WIT, UTC+9): a birth today is never in the future.
+LATEST_INDONESIAN_OFFSET = timezone(timedelta(hours=9))
+CASE_STATUSES = ("active", "completed", "incident")
+RISK_LEVELS = ("rendah", "sedang", "tinggi")
+
+
+def not_in_future(value: date) -> None:
+    if value > datetime.now(LATEST_INDONESIAN_OFFSET).date():
+        raise ValidationError("the date of birth cannot be in the future")
+    if value.year < 1900:
+        raise ValidationError("the date of birth is before 1900")
+
+
+class PmSchema(Schema):
+    """The PM (penerima manfaat) as registered at identifikasi."""
+
+    nama = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    nik = fields.Str(required=True, validate=NIK, metadata={"example": "3171011501900001"})
+    tanggal_lahir = fields.Date(required=True, validate=not_in_future,
+                                metadata={"description": "from it the case derives anak (< 18) or dewasa"})
+    jenis_kelamin = fields.Str(required=True, validate=validate.OneOf(["L", "P"]))
+    alamat = fields.Str(load_default="", validate=validate.Length(max=500))
+    sumber_rujukan = fields.Str(load_default="mandiri", validate=validate.Length(min=1, max=60),
+                                metadata={"example": "keluarga",
+                                          "description": "keluarga, bnn, kepolisian, pengadilan, "
+                                                         "layanan_kesehatan, mandiri, penjangkauan"})
+    kontak_keluarga = fields.Str(load_default="", validate=validate.Length(max=200))
+
+    @post_load
+    def iso_dates(self, data, **_kwargs):
+        if isinstance(data.get("tanggal_lahir"), date):
+            data["tanggal_lahir"] = data["tanggal_lahir"].isoformat()
+        return data
+
+
+class EmergencyPmSchema(PmSchema):
+    """An emergency referral may not know the NIK or the date of birth yet."""
+
+    nik = fields.Str(load_default=None, allow_none=True, validate=NIK)
+    tanggal_lahir = fields.Date(load_default=None, allow_none=True, validate=not_in_future)
+    jenis_kelamin = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(["L", "P"]))
+
+
+class CaseCreateSchema(Schema):
+    process = fields.Str(load_default="atensi_intake", validate=validate.Length(min=1, max=120),
+                         metadata={"description": "the process key to start; default the ATENSI intake"})
+    unit_id = fields.Int(required=True, validate=validate.Range(min=1))
+    pm = fields.Nested(PmSchema, required=True)
+    data = FreeObject(load_default=dict, metadata={"description": "further registration data for the workflow"})
+
+    @post_load
+    def registration(self, body, **_kwargs):
+        return {"process": body["process"], "unit_id": body["unit_id"],
+                "registration": {**body["data"], "pm": body["pm"]}}
+
+
+class CaseResponseCreateSchema(Schema):
+    unit_id = fields.Int(required=True, validate=validate.Range(min=1))
+    pm = fields.Nested(EmergencyPmSchema, required=True)
+    uraian = fields.Str(required=True, validate=validate.Length(min=1, max=5000),
+                        metadata={"description": "what happened: the emergency being referred"})
+    data = FreeObject(load_default=dict)
+
+    @post_load
+    def registration(self, body, **_kwargs):
+        pm = {k: v for k, v in body["pm"].items() if v is not None}
+        return {"unit_id": body["unit_id"],
+                "registration": {**body["data"], "pm": pm, "laporan_krisis": {"uraian": body["uraian"]}}}
+
+
+class CaseSchema(Schema):
+    id = fields.Int(required=True)
+    process_key = fields.Str(required=True)
+    parent_case_id = fields.Int(allow_none=True)
+    unit_id = fields.Int(required=True)
+    pm_name = fields.Str()
+    pm_nik = fields.Str(allow_none=True)
+    pm_birth_date = fields.Str(allow_none=True)
+    kategori_usia = fields.Str(allow_none=True, metadata={"description": "anak or dewasa"})
+    anak = fields.Function(lambda case: case.kategori_usia == "anak", dump_only=True,
+                           metadata={"type": "boolean", "description": "a child: needs a guardian's consent"})
+    risk_level = fields.Str(allow_none=True)
+    stage = fields.Str(allow_none=True)
+    status = fields.Str(required=True)
+    next_timer_at = Timestamp(allow_none=True)
+    created_by = fields.Str(allow_none=True)
+    created_at = Timestamp()
+    updated_at = Timestamp()
+    completed_at = Timestamp(allow_none=True)
+
+
+class CaseDetailSchema(CaseSchema):
+    version = fields.Int()
+    profile = FreeObject()
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+    incidents = fields.List(fields.Nested(IncidentSchema))
+    alerts = fields.List(fields.Nested(AlertSchema))
+    child_case_ids = fields.List(fields.Int())
+
+
+CasePageSchema = page_of(CaseSchema, "CasePage")
+
+
+class CasesArgs(PagingArgs):
+    stage = fields.Str(validate=validate.Length(max=60))
+    status = fields.Str(validate=validate.OneOf(CASE_STATUSES))
+    risk = fields.Str(validate=validate.OneOf(RISK_LEVELS))
+    unit_id = fields.Int(validate=validate.Range(min=1))
+    process = fields.Str(validate=validate.Length(max=120))
+    overdue = fields.Bool(metadata={"description": "has an open task past its due time"})
+    q = fields.Str(validate=validate.Length(min=1, max=200), metadata={"description": "name or NIK"})
+
+
+class HistoryEventSchema(Schema):
+    id = fields.Int(required=True)
+    at = Timestamp(required=True)
+    actor = fields.Str(required=True)
+    kind = fields.Str(required=True)
+    element_id = fields.Str(allow_none=True)
+    task_id = fields.Str(allow_none=True)
+    message = fields.Str()
+    data = FreeObject()
+
+
+class DiagramSchema(Schema):
+    case_id = fields.Int(required=True)
+    process_key = fields.Str(required=True)
+    version = fields.Int(required=True)
+    xml = fields.Str(required=True, metadata={"description": "the BPMN 2.0 XML of the case's version"})
+    completed = fields.List(fields.Str(), required=True)
+    active = fields.List(fields.Str(), required=True)
+    waiting = fields.List(fields.Str(), required=True)
+
+
+class MessageSchema(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "krisis"})
+    payload = FreeObject(load_default=dict, metadata={"example": {"uraian": "PM overdosis"}})

@@ -1,0 +1,61 @@
+"""Schemas every resource uses: problem details, paging and the page envelope."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from engine.queries import MAX_PER_PAGE
+
+
+class Timestamp(fields.DateTime):
+    """ISO 8601 with offset, always."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+
+class FieldProblems(fields.Dict):
+    def __init__(self, **kwargs):
+        super().__init__(keys=fields.Str(), values=fields.List(fields.Str()), **kwargs)
+
+
+class DeployProblemSchema(Schema):
+    file = fields.Str(allow_none=True)
+    element_id = fields.Str(allow_none=True)
+    line = fields.Int(allow_none=True)
+    message = fields.Str(required=True)
+
+
+class ProblemSchema(Schema):
+    """RFC 7807 problem details."""
+
+    type = fields.Str(metadata={"example": "about:blank"})
+    title = fields.Str(metadata={"example": "Conflict"})
+    status = fields.Int(metadata={"example": 409})
+    detail = fields.Str(metadata={"example": "task is no longer available"})
+    instance = fields.Str(allow_none=True)
+    fields_ = FieldProblems(data_key="fields", metadata={"description": "one list of messages per field"})
+    problems = fields.List(fields.Nested(DeployProblemSchema),
+                           metadata={"description": "what is wrong with deployed files"})
+
+
+class PagingArgs(Schema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class PageSchema(Schema):
+    total = fields.Int(required=True)
+    page = fields.Int(required=True)
+    per_page = fields.Int(required=True)
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A page envelope schema: {items, total, page, per_page}."""
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
+
+
+class FreeObject(fields.Dict):
+    """A JSON object of any shape (form data, workflow data, payloads)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=fields.Str(), **kwargs)

@@ -1,0 +1,42 @@
+"""Process definitions: deployed versions and deploying new ones."""
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from .common import DeployProblemSchema, Timestamp
+
+
+class VersionSchema(Schema):
+    key = fields.Str(required=True, attribute="process_key")
+    version = fields.Int(required=True)
+    name = fields.Str()
+    note = fields.Str()
+    deployed_by = fields.Str(allow_none=True)
+    deployed_at = Timestamp()
+    running_cases = fields.Int(required=True)
+
+
+class DefinitionSchema(Schema):
+    key = fields.Str(required=True)
+    name = fields.Str()
+    latest_version = fields.Int(required=True)
+    versions = fields.List(fields.Nested(VersionSchema), required=True)
+
+
+class DeployFormSchema(Schema):
+    note = fields.Str(load_default="", validate=validate.Length(max=2000))
+    process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120),
+                             metadata={"description": "which process to deploy when the files hold several"})
+
+
+class DeployFilesSchema(Schema):
+    files = fields.List(Upload(), required=True, validate=validate.Length(min=1, max=100),
+                        metadata={"description": "BPMN, DMN and JSON Schema form files"})
+
+
+class DeployResultSchema(Schema):
+    key = fields.Str(required=True)
+    version = fields.Int(required=True)
+    created = fields.Bool(required=True, metadata={"description": "false when identical files were deployed before"})
+    warnings = fields.List(fields.Nested(DeployProblemSchema))

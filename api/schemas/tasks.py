@@ -1,0 +1,70 @@
+"""The inbox: tasks, their filters, forms and the actions on them."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from engine.access import ROLES
+from engine.queries import TASK_SORTS
+
+from .common import FreeObject, PagingArgs, Timestamp, page_of
+
+TASK_STATUSES = ("open", "completed", "cancelled", "any")
+
+
+def is_child(obj) -> bool:
+    value = obj.get("kategori_usia") if isinstance(obj, dict) else getattr(obj, "kategori_usia", None)
+    return value == "anak"
+
+
+class TaskSchema(Schema):
+    id = fields.Str(required=True)
+    case_id = fields.Int(required=True)
+    process_key = fields.Str()
+    element_id = fields.Str()
+    name = fields.Str()
+    stage = fields.Str(allow_none=True)
+    role = fields.Str(allow_none=True)
+    assignee = fields.Str(allow_none=True)
+    status = fields.Str()
+    priority = fields.Int(metadata={"description": "1 is the most urgent"})
+    form = fields.Str(allow_none=True)
+    due_at = Timestamp(allow_none=True)
+    overdue = fields.Bool()
+    created_at = Timestamp()
+    completed_at = Timestamp(allow_none=True)
+    completed_by = fields.Str(allow_none=True)
+    pm_name = fields.Str(allow_none=True)
+    pm_nik = fields.Str(allow_none=True)
+    kategori_usia = fields.Str(allow_none=True)
+    anak = fields.Function(is_child, dump_only=True, metadata={"type": "boolean"})
+    risk_level = fields.Str(allow_none=True)
+
+
+class TaskDetailSchema(TaskSchema):
+    form_schema = FreeObject(allow_none=True, metadata={"description": "the task's JSON Schema form"})
+    data = FreeObject(metadata={"description": "the task's current data (what it was completed with, once done)"})
+
+
+TaskPageSchema = page_of(TaskSchema, "TaskPage")
+
+
+class InboxArgs(PagingArgs):
+    assignee = fields.Str(validate=validate.Length(min=1, max=80), metadata={"description": "me, or a username"})
+    role = fields.Str(validate=validate.OneOf(ROLES))
+    unassigned = fields.Bool()
+    status = fields.Str(load_default="open", validate=validate.OneOf(TASK_STATUSES))
+    case = fields.Int(validate=validate.Range(min=1))
+    process = fields.Str(validate=validate.Length(min=1, max=120))
+    stage = fields.Str(validate=validate.Length(min=1, max=60))
+    due_before = fields.AwareDateTime(format="iso", default_timezone=None)
+    due_after = fields.AwareDateTime(format="iso", default_timezone=None)
+    overdue = fields.Bool()
+    sort = fields.Str(load_default="due", validate=validate.OneOf(list(TASK_SORTS)))
+
+
+class AssignSchema(Schema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+
+
+class CompleteSchema(Schema):
+    data = FreeObject(required=True, metadata={"description": "the form data, checked against the JSON Schema"})
