@@ -4,7 +4,6 @@ Adapters (the HTTP API, the scheduler, the CLI) call these and nothing below the
 """
 from __future__ import annotations
 
-import json
 from copy import deepcopy
 from datetime import date
 
@@ -16,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from . import case_sync, clock, deployments, forms, history, versions, workflow_state
 from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
 from .errors import Conflict, InvalidInput, NotFound
-from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessFile, ProcessVersion
+from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion
 from .unit_of_work import UnitOfWork
 
 NO_LONGER_AVAILABLE = "task is no longer available"
@@ -64,14 +63,16 @@ class Runtime:
     def complete_task(self, task_id: str, data: dict, actor: Actor) -> HumanTask:
         with self.uow() as uow:
             session = uow.session
-            row = _task_row(session, task_id)
-            case = uow.lock_case(row.case_id)
-            session.refresh(row)
+            case_id = session.scalar(select(HumanTask.case_id).where(HumanTask.id == task_id))
+            if case_id is None:
+                raise NotFound(f"task {task_id} not found")
+            case = uow.lock_case(case_id)
+            row = session.get(HumanTask, task_id)  # read after the lock, so its status is current
             if row.status != "open":
                 raise Conflict(NO_LONGER_AVAILABLE)
             require_can_complete(actor, row)
-            forms.validate(form_schema(session, case.process_version_id, row.form), data)
-            wf, version = _load(uow.session, case)
+            wf, version = _load(session, case)
+            forms.validate(version.forms.get(row.form or ""), data)
             task = case_sync.task_by_id(wf, task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(NO_LONGER_AVAILABLE)
@@ -210,10 +211,7 @@ def latest_version(session, process_key: str) -> ProcessVersion:
 
 
 def form_schema(session, version_id: int, form_name: str | None) -> dict | None:
-    if not form_name:
-        return None
-    row = session.get(ProcessFile, (version_id, form_name))
-    return json.loads(row.content) if row is not None else None
+    return versions.compiled(session, version_id).forms.get(form_name or "")
 
 
 def _advance(session, case: Case, wf, version, actor: Actor) -> None:

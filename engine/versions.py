@@ -5,6 +5,7 @@ hash; a case load costs one small indexed query instead of parsing the spec agai
 """
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import workflow_state
-from .models import ProcessVersion
+from .models import ProcessFile, ProcessVersion
 
 _CACHE_SIZE = 64
 
@@ -26,6 +27,7 @@ class CompiledVersion:
     specs: tuple
     elements: dict
     start_messages: list
+    forms: dict  # form file name -> JSON Schema
 
     def element(self, element_id: str | None) -> dict:
         return self.elements.get(element_id or "", {})
@@ -46,8 +48,11 @@ def compiled(session: Session, version_id: int) -> CompiledVersion:
         select(ProcessVersion.process_key, ProcessVersion.version, ProcessVersion.spec, ProcessVersion.meta)
         .where(ProcessVersion.id == version_id)
     ).one()
+    forms = {name: json.loads(content) for name, content in session.execute(
+        select(ProcessFile.name, ProcessFile.content).where(ProcessFile.version_id == version_id,
+                                                             ProcessFile.kind == "form"))}
     result = CompiledVersion(version_id, row.process_key, row.version, workflow_state.restore_specs(row.spec),
-                             row.meta.get("elements") or {}, row.meta.get("start_messages") or [])
+                             row.meta.get("elements") or {}, row.meta.get("start_messages") or [], forms)
     with _lock:
         _cache[key] = result
         while len(_cache) > _CACHE_SIZE:
