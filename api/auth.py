@@ -6,6 +6,8 @@ without a database round trip on every request.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -28,17 +30,23 @@ limiter = Limiter(key_func=lambda: request.remote_addr or "local", default_limit
                   storage_uri="memory://", headers_enabled=True)
 
 
+def signing_key() -> bytes:
+    """A 32-byte key derived from Settings.secret_key (whatever its length), for tokens only."""
+    secret = services().settings.secret_key.encode("utf-8")
+    return hmac.new(secret, b"atensi api token v1", hashlib.sha256).digest()
+
+
 def issue_token(username: str) -> tuple[str, datetime]:
     settings = services().settings
     now = datetime.now(UTC)
     expires = now + timedelta(minutes=settings.token_ttl_minutes)
     claims = {"sub": username, "iss": ISSUER, "iat": int(now.timestamp()), "exp": int(expires.timestamp())}
-    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), expires
+    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM), expires
 
 
 def username_from_token(token: str) -> str:
     try:
-        claims = jwt.decode(token, services().settings.secret_key, algorithms=[ALGORITHM], issuer=ISSUER,
+        claims = jwt.decode(token, signing_key(), algorithms=[ALGORITHM], issuer=ISSUER,
                             options={"require": ["exp", "sub", "iss"]})
     except jwt.ExpiredSignatureError:
         raise Unauthorized("the token has expired; log in again") from None

@@ -9,6 +9,7 @@ from . import people
 from .access import ROLES, Actor, require_role
 from .errors import Forbidden, NotFound
 from .models import Unit, User
+from .queries import detached_read
 from .unit_of_work import UnitOfWork
 
 
@@ -16,8 +17,8 @@ class Directory:
     def __init__(self, session_factory: sessionmaker):
         self.session_factory = session_factory
 
-    def _uow(self, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, write=write)
+    def _uow(self, write: bool = True):
+        return UnitOfWork(self.session_factory) if write else detached_read(self.session_factory)
 
     # --- signing in --------------------------------------------------------------------------------
 
@@ -50,6 +51,7 @@ class Directory:
         with self._uow() as uow:
             unit = people.create_unit(uow.session, code, name, kind)
             uow.commit()
+            uow.session.expunge_all()
             return unit
 
     # --- users -------------------------------------------------------------------------------------
@@ -95,11 +97,19 @@ class Directory:
 
 
 def _loaded(uow: UnitOfWork, user: User) -> User:
-    """Reload after commit so the unit and roles can be read once the session is closed."""
+    """Reload after commit and detach, so the unit and roles can be read once the session is closed."""
     uow.session.refresh(user)
     _ = (user.unit, user.roles)
+    uow.session.expunge_all()
     return user
 
 
 def roles() -> tuple[str, ...]:
     return ROLES
+
+
+def unit_by_code(session, code: str) -> Unit:
+    unit = session.scalars(select(Unit).where(Unit.code == code)).first()
+    if unit is None:
+        raise NotFound(f"unit {code} not found")
+    return unit

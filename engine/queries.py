@@ -7,6 +7,7 @@ scans, (status, unit_id, role, due_at) and (assignee, status, due_at), merged by
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -91,12 +92,21 @@ class CaseFilter:
     paging: Paging = field(default_factory=Paging)
 
 
+@contextmanager
+def detached_read(session_factory: sessionmaker):
+    """A read-only unit of work whose loaded rows stay readable after it ends (they are detached
+    before the closing rollback would expire them)."""
+    with UnitOfWork(session_factory, write=False) as uow:
+        yield uow
+        uow.session.expunge_all()
+
+
 class Queries:
     def __init__(self, session_factory: sessionmaker):
         self.session_factory = session_factory
 
-    def _read(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, write=False)
+    def _read(self):
+        return detached_read(self.session_factory)
 
     # --- tasks -------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from .alerts import AlertSchema, IncidentSchema
 from .common import FreeObject, PagingArgs, Timestamp, page_of
-from .tasks import TaskSchema
+from .tasks import TaskSchema, is_child
 
 NIK = validate.Regexp(r"^\d{16}$", error="NIK must be exactly 16 digits")
 # The latest "today" anywhere in Indonesia (WIT, UTC+9): a birth today is never in the future.
@@ -89,7 +89,7 @@ class CaseSchema(Schema):
     pm_nik = fields.Str(allow_none=True)
     pm_birth_date = fields.Str(allow_none=True)
     kategori_usia = fields.Str(allow_none=True, metadata={"description": "anak or dewasa"})
-    anak = fields.Function(lambda case: case.kategori_usia == "anak", dump_only=True,
+    anak = fields.Function(is_child, dump_only=True,
                            metadata={"type": "boolean", "description": "a child: needs a guardian's consent"})
     risk_level = fields.Str(allow_none=True)
     stage = fields.Str(allow_none=True)

@@ -1,0 +1,194 @@
+"""The `atensi` command. Each command is a thin wrapper over a plain function of engine/ or api/."""
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import click
+
+from engine import demo, people, schema
+from engine.access import SYSTEM_ACTOR
+from engine.config import BPMN_DIR, Settings
+from engine.db import make_engine, make_session_factory
+from engine.deployments import folder_bundles, list_versions
+from engine.directory import unit_by_code
+from engine.errors import EngineError
+from engine.runtime import Runtime
+
+
+def _session_factory(settings: Settings):
+    """A session factory on a database migrated to the newest schema (creating a SQLite file's folder)."""
+    engine = make_engine(settings.database_url)
+    schema.upgrade(settings.database_url)
+    return make_session_factory(engine)
+
+
+@click.group(help="ATENSI: case management for social rehabilitation (KP Napza).")
+@click.pass_context
+def cli(ctx):
+    ctx.obj = Settings.from_env()
+
+
+@cli.group(help="Database commands.")
+def db():
+    pass
+
+
+@db.command("upgrade", help="Migrate the database to the newest schema (Alembic).")
+@click.pass_obj
+def db_upgrade(settings: Settings):
+    _session_factory(settings)
+    click.echo(f"database at {_safe_url(settings.database_url)} is up to date")
+
+
+@cli.command(help="Deploy every BPMN file in FOLDER (with its DMN and forms/) as new versions.")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--note", default="", help="Why this version was deployed.")
+@click.pass_obj
+def deploy(settings: Settings, folder: Path, note: str):
+    runtime = Runtime(_session_factory(settings))
+    try:
+        for bundle in folder_bundles(folder):
+            version, created = runtime.deploy(bundle, SYSTEM_ACTOR, note=note)
+            state = "deployed" if created else "unchanged"
+            click.echo(f"{version.process_key} v{version.version} {state}")
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command(help="List process keys and versions with who deployed them and running cases.")
+@click.pass_obj
+def definitions(settings: Settings):
+    with _session_factory(settings)() as session:
+        rows = list_versions(session)
+        for version, running in rows:
+            click.echo(f"{version.process_key:<20} v{version.version:<4} {version.deployed_at:%Y-%m-%d %H:%M} "
+                       f"{version.deployed_by or '-':<12} running={running:<5} {version.note}")
+        if not rows:
+            click.echo("no process is deployed; try: atensi deploy bpmn/")
+
+
+@cli.group(help="Users.")
+def users():
+    pass
+
+
+@users.command("create", help="Create a user in a unit (by unit code).")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["pekerja_sosial", "konselor_adiksi", "supervisor", "admin"]))
+@click.option("--unit", "unit_code", required=True, help="The unit's code, e.g. BALAI-DEMO.")
+@click.option("--full-name", default="")
+@click.option("--email", default=None)
+@click.password_option(envvar="ATENSI_NEW_USER_PASSWORD")
+@click.pass_obj
+def users_create(settings, username, roles, unit_code, full_name, email, password):
+    with _session_factory(settings)() as session:
+        try:
+            unit = unit_by_code(session, unit_code)
+            people.create_user(session, username, password, list(roles), unit.id, full_name, email)
+            session.commit()
+        except EngineError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"user {username} created in {unit_code} with roles {', '.join(roles)}")
+
+
+@cli.group(help="Units (Balai, IPWL, LKS).")
+def units():
+    pass
+
+
+@units.command("create", help="Create a unit.")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(people.UNIT_KINDS), required=True)
+@click.pass_obj
+def units_create(settings, code, name, kind):
+    with _session_factory(settings)() as session:
+        try:
+            people.create_unit(session, code, name, kind)
+            session.commit()
+        except EngineError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"unit {code} created")
+
+
+@cli.command("demo", help="Create the demo unit and users and deploy bpmn/ (idempotent).")
+@click.pass_obj
+def demo_command(settings: Settings):
+    report(ensure_demo(settings))
+
+
+def ensure_demo(settings: Settings) -> demo.DemoResult:
+    return demo.ensure_demo(_session_factory(settings), os.environ.get("ATENSI_DEMO_PASSWORD") or None, BPMN_DIR)
+
+
+def report(result: demo.DemoResult) -> None:
+    for line in result.deployed:
+        click.echo(f"deployed {line}")
+    if result.created_users:
+        click.echo(f"demo users in unit {result.unit_code}: {', '.join(result.created_users)}")
+        if os.environ.get("ATENSI_DEMO_PASSWORD"):
+            click.echo("their password is the value of ATENSI_DEMO_PASSWORD")
+        else:
+            click.echo(f"their generated password is: {result.password}")
+    else:
+        click.echo(f"demo users in unit {result.unit_code} exist already")
+
+
+@cli.command(help="Serve the API, the web pages and the scheduler (waitress).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Run the scheduler elsewhere (atensi worker).")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, threads: int, no_scheduler: bool):
+    from waitress import serve as waitress_serve
+
+    app = prepare_server(settings, scheduler=not no_scheduler)
+    click.echo(f"ATENSI on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="atensi")
+
+
+def prepare_server(settings: Settings, scheduler: bool = True):
+    """Upgrade the database, create demo data on a fresh one, build the app, start the scheduler."""
+    from . import create_app
+
+    if demo.is_fresh(_session_factory(settings)):
+        report(ensure_demo(settings))
+    app = create_app({"ATENSI_SETTINGS": settings})
+    if scheduler:
+        start_embedded_scheduler(app)
+    return app
+
+
+def start_embedded_scheduler(app):
+    """The scheduler hook: workers.embedded.start(app) when the workers package provides it."""
+    if importlib.util.find_spec("workers.embedded") is None:
+        click.echo("no embedded scheduler (workers.embedded is missing): timers will not fire", err=True)
+        return None
+    from workers import embedded
+
+    return embedded.start(app, app.extensions["atensi"].session_factory)
+
+
+@cli.command(help="Run the scheduler as its own process.")
+@click.option("--once", is_flag=True, help="Do everything due now, then exit.")
+def worker(once: bool):
+    from workers.__main__ import main as worker_main
+
+    worker_main(["--once"] if once else [])
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for printing."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="atensi")
