@@ -56,10 +56,12 @@ def file_kind(name: str) -> str:
 
 
 def folder_bundles(folder: Path) -> list[dict[str, bytes]]:
-    """One bundle per BPMN file in a folder, each with the folder's DMN and form files beside it."""
+    """One bundle per BPMN file in a folder, each with the folder's DMN and form files beside it,
+    and its own scenarios (scenarios/<name>.scenario.json)."""
     shared = {p.name: p.read_bytes() for p in sorted(folder.glob("*.dmn"))}
     shared.update({p.name: p.read_bytes() for p in sorted((folder / "forms").glob("*.json"))})
-    return [{p.name: p.read_bytes(), **shared} for p in sorted(folder.glob("*.bpmn"))]
+    return [{p.name: p.read_bytes(), **shared, **{s.name: s.read_bytes() for s in (folder / "scenarios").glob(
+        f"{p.stem}.scenario*.json")}} for p in sorted(folder.glob("*.bpmn"))]
 
 
 def list_versions(session: Session) -> list[tuple[ProcessVersion, int]]:
