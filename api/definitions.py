@@ -29,8 +29,8 @@ def deploy(form, uploads):
     """Deploy BPMN, DMN and form files as a new version (supervisor or admin). 400 lists every problem."""
     files = {upload.filename: upload.read() for upload in uploads["files"]}
     version, created = services().runtime.deploy(files, current_actor(), form["note"], form["process_key"])
-    result = {"key": version.process_key, "version": version.version, "created": created,
-              "warnings": (version.meta or {}).get("warnings", [])}
+    warnings = (version.meta or {}).get("warnings", []) if created else []  # meta is deferred on old ones
+    result = {"key": version.process_key, "version": version.version, "created": created, "warnings": warnings}
     return result, 201 if created else 200
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import Forbidden
+from .errors import Conflict, Forbidden
 
 ROLES = ("pekerja_sosial", "konselor_adiksi", "supervisor", "admin")
 SYSTEM = "system"
@@ -41,13 +41,19 @@ def require_unit(actor: Actor, unit_id: int) -> None:
 
 
 def require_can_complete(actor: Actor, task) -> None:
-    """The assignee, or while unclaimed a holder of the lane's role, in the task's unit."""
+    """The assignee, or while unclaimed a holder of the lane's role, in the task's unit.
+
+    Forbidden when the caller could never complete it; Conflict when a holder of the role finds it
+    claimed by someone else."""
     require_unit(actor, task.unit_id)
     if actor.is_system:
         return
     if task.assignee is not None:
         if task.assignee != actor.username:
-            raise Forbidden(f"this task is claimed by {task.assignee}")
+            if task.role and not actor.has(task.role):
+                raise Forbidden(f"this task needs the role {task.role}")
+            # allowed in principle, but someone else has it: a conflict of state, not of rights
+            raise Conflict(f"this task is claimed by {task.assignee}")
         return
     if task.role and not actor.has(task.role):
         raise Forbidden(f"this task needs the role {task.role}")

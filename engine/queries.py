@@ -6,7 +6,6 @@ scans, (status, unit_id, role, due_at) and (assignee, status, due_at), merged by
 """
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +19,7 @@ from . import case_sync, clock, deployments, history, versions, workflow_state
 from .access import Actor, require_role, require_unit
 from .errors import InvalidInput, NotFound
 from .models import Alert, Case, HumanTask, Incident, ProcessFile, ProcessVersion
+from .runtime import form_schema
 from .unit_of_work import UnitOfWork
 
 MAX_PER_PAGE = 200
@@ -133,7 +133,7 @@ class Queries:
                 raise NotFound(f"task {task_id} not found")
             task = row[0]
             require_unit(actor, task.unit_id)
-            return {**_task_view(*row), "form_schema": _form(session, task.case.process_version_id, task.form),
+            return {**_task_view(*row), "form_schema": form_schema(session, task.case.process_version_id, task.form),
                     "data": _task_data(session, task)}
 
     # --- cases -------------------------------------------------------------------------------------
@@ -322,13 +322,6 @@ UNREAD_COLUMNS = {"spec", "meta", "state"}  # large; never part of a listing
 def _columns(row) -> dict:
     mapper = sa_inspect(row).mapper
     return {attr.key: getattr(row, attr.key) for attr in mapper.column_attrs if attr.key not in UNREAD_COLUMNS}
-
-
-def _form(session: Session, version_id: int, form_name: str | None) -> dict | None:
-    if not form_name:
-        return None
-    row = session.get(ProcessFile, (version_id, form_name))
-    return json.loads(row.content) if row is not None else None
 
 
 def _task_data(session: Session, task: HumanTask) -> dict:

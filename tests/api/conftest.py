@@ -77,3 +77,14 @@ def client(app):
 @pytest.fixture
 def api(client, staff):
     return Api(client)
+
+
+@pytest.fixture
+def other_supervisor(staff, session_factory):
+    """A supervisor of the other unit: cross-unit probes of supervisor-only endpoints."""
+    from engine import people
+
+    with session_factory() as session:
+        people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id)
+        session.commit()
+    return "asing_sup"

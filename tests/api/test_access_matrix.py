@@ -1,0 +1,94 @@
+"""Every endpoint, called by every role, by users of another unit, and by nobody: the status each gets.
+
+Each call acts on its own fresh case, task, alert and incident, so one user's success never
+changes what the next user finds.
+"""
+from __future__ import annotations
+
+import io
+import uuid
+
+from engine.config import BPMN_DIR
+from engine.deployments import folder_bundles
+from tests.api.world import World
+
+USERS = ("anon", "peksos", "konselor", "supervisor", "admin", "asing", "asing_sup")
+IDENTIFIKASI = {"persetujuan_layanan": True, "kondisi_awal": "Tenang"}
+
+#  method, path, body, expected statuses in the order of USERS
+#  (anon, peksos, konselor, supervisor, admin, asing = peksos of another unit, asing_sup = its supervisor)
+MATRIX = [
+    ("GET", "/me", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/users", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/users", "new_user", (401, 403, 403, 403, 201, 403, 403)),
+    ("GET", "/users/peksos", None, (401, 200, 200, 200, 200, 404, 404)),
+    ("PATCH", "/users/peksos2", {"full_name": "Peksos Dua"}, (401, 403, 403, 403, 200, 403, 403)),
+    ("GET", "/roles", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/units", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/units", "new_unit", (401, 403, 403, 403, 201, 403, 403)),
+    ("POST", "/cases", "new_case", (401, 201, 201, 201, 201, 403, 403)),
+    ("POST", "/case-responses", "new_response", (401, 201, 201, 201, 201, 403, 403)),
+    ("GET", "/cases", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/cases/{case}", None, (401, 200, 200, 200, 200, 403, 403)),
+    ("GET", "/cases/{case}/history", None, (401, 200, 200, 200, 200, 403, 403)),
+    ("GET", "/cases/{case}/diagram", None, (401, 200, 200, 200, 200, 403, 403)),
+    ("POST", "/cases/{case}/messages", {"name": "krisis"}, (401, 409, 409, 409, 409, 403, 403)),
+    ("GET", "/tasks", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/tasks/{task}", None, (401, 200, 200, 200, 200, 403, 403)),
+    ("POST", "/tasks/{task}/claim", None, (401, 200, 403, 200, 403, 403, 403)),
+    ("POST", "/tasks/{task}/unclaim", "claimed", (401, 200, 403, 200, 403, 403, 403)),
+    ("POST", "/tasks/{task}/assign", {"username": "peksos2"}, (401, 403, 403, 200, 403, 403, 403)),
+    ("POST", "/tasks/{task}/complete", {"data": IDENTIFIKASI}, (401, 200, 403, 403, 403, 403, 403)),
+    ("GET", "/process-definitions", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/process-definitions", "deploy", (401, 403, 403, 200, 200, 403, 200)),
+    ("GET", "/process-definitions/atensi_intake/versions/1/bpmn", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/alerts", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/alerts/{alert}/ack", None, (401, 200, 403, 403, 403, 403, 403)),
+    ("GET", "/incidents", None, (401, 403, 403, 200, 200, 403, 200)),
+    ("POST", "/incidents/{incident}/retry", None, (401, 403, 403, 200, 200, 403, 403)),
+    ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/metrics", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/openapi.json", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/docs", None, (200, 200, 200, 200, 200, 200, 200)),
+]
+
+
+def _body(kind, staff):
+    """Request arguments for a body kind; fresh names so each user's create is new."""
+    uniq = uuid.uuid4().hex[:8]
+    pm = {"nama": "Andi", "nik": "3171011501900001", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L"}
+    bodies = {
+        "new_user": {"username": f"u{uniq}", "password": "rahasia-123", "roles": ["pekerja_sosial"],
+                     "unit_id": staff.unit_id},
+        "new_unit": {"code": f"LKS-{uniq}", "name": "LKS Baru", "kind": "lks"},
+        "new_case": {"unit_id": staff.unit_id, "pm": pm},
+        "new_response": {"unit_id": staff.unit_id, "pm": {"nama": "Andi"}, "uraian": "overdosis"},
+    }
+    if kind == "deploy":  # the intake exactly as deployed already: 200, no new version
+        bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)
+        files = [(io.BytesIO(content), name) for name, content in bundle.items()]
+        return {"data": {"note": "sama", "files": files}, "content_type": "multipart/form-data"}
+    if isinstance(kind, dict):
+        return {"json": kind}
+    return {"json": bodies[kind]} if kind in bodies else {}
+
+
+def test_every_endpoint_answers_every_role_and_other_units_as_the_access_rules_say(
+        api, runtime, staff, deployed, other_supervisor):
+    world = World(runtime, staff)
+    wrong = []
+    for method, path, body, expected in MATRIX:
+        got = tuple(_call(api, world, staff, user, method, path, body) for user in USERS)
+        if got != expected:
+            wrong.append(f"{method} {path}: expected {expected}, got {got}")
+    assert not wrong, "\n".join(["users: " + ", ".join(USERS), *wrong])
+
+
+def _call(api, world, staff, user, method, path, body) -> int:
+    ids = world.fresh(claimed_by="peksos" if body == "claimed" else None)
+    caller = api.anonymous if user == "anon" else api.as_(user)
+    response = caller._call(method, path.format(**ids), **_body(body, staff))
+    if response.status_code >= 400:  # every refusal is problem+json with its status
+        assert response.mimetype == "application/problem+json", (user, method, path, response.data[:200])
+        assert response.json["status"] == response.status_code
+    return response.status_code

@@ -1,0 +1,28 @@
+"""Fresh things to act on, one set per request: a case with its first task, an alert, an incident."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from engine.models import Alert, HumanTask, Incident
+from tests.case_driver import registration
+
+
+class World:
+    def __init__(self, runtime, staff):
+        self.runtime, self.staff = runtime, staff
+
+    def fresh(self, claimed_by: str | None = None) -> dict:
+        case_id = self.runtime.start_case("atensi_intake", registration(), self.staff.actor("peksos"))
+        with self.runtime.session_factory() as session:
+            task_id = session.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id)).one()
+            alert = Alert(dedup_key=uuid.uuid4().hex, kind="overdue", case_id=case_id, task_id=task_id,
+                          unit_id=self.staff.unit_id, recipient_role="pekerja_sosial", message="terlambat")
+            incident = Incident(case_id=case_id, task_id="", element_id="Task_identifikasi", message="boom")
+            session.add_all([alert, incident])
+            session.commit()
+            ids = {"case": case_id, "task": task_id, "alert": alert.id, "incident": incident.id}
+        if claimed_by:
+            self.runtime.claim(task_id, self.staff.actor(claimed_by))
+        return ids
