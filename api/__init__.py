@@ -15,12 +15,13 @@ from flask_smorest import Api
 
 from engine.config import Settings
 
-from . import alerts, auth, auth_views, cases, definitions, errors, metrics, ops, people, tasks
+from . import alerts, auth, auth_views, cases, definitions, errors, metrics, migrations, ops, people, redesign, tasks
 from .context import KEY, Services
 from .schemas.common import ProblemSchema
 
 API_VERSION = "1.0.0"
-BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp)
+BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp,
+              redesign.blp, migrations.blp)
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -1,9 +1,10 @@
 """Fixtures for the redesign tests: the ATENSI bundles as files, and a second version of them."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from engine.access import SYSTEM_ACTOR
 from engine.config import BPMN_DIR
 from engine.deployments import folder_bundles
 from tests.case_driver import CaseDriver, registration
@@ -33,4 +34,25 @@ def start_intake(runtime, staff):
     return _start
 
 
-__all__ = ["SYSTEM_ACTOR"]
+@pytest.fixture
+def app(database_url):
+    from api import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "ATENSI_SCENARIOS_IN_PROCESS": True})
+    yield app
+    app.extensions["atensi"].db.dispose()
+
+
+@pytest.fixture
+def api(app, staff):
+    from tests.api.conftest import Api
+
+    return Api(app.test_client())
+
+
+INTEROP = Path("/work/shared/interop")
+needs_interop = pytest.mark.skipif(not INTEROP.is_dir(), reason="the interop corpus is not present")
+
+
+def interop_bytes(name: str) -> bytes:
+    return (INTEROP / name).read_bytes()
