@@ -62,6 +62,18 @@ class Api:
         self._tokens.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """Argon2id still, with test-sized costs: the staff fixture hashes six passwords per test."""
+    from argon2 import PasswordHasher
+
+    from engine import people
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({"DATABASE_URL": database_url, "TESTING": True})
