@@ -16,6 +16,8 @@ from engine.directory import unit_by_code
 from engine.errors import EngineError
 from engine.runtime import Runtime
 
+from .cli_migrate import migrate
+
 
 def _session_factory(settings: Settings):
     """A session factory on a database migrated to the newest schema (creating a SQLite file's folder)."""
@@ -188,6 +190,9 @@ def _safe_url(url: str) -> str:
     scheme, rest = url.split("://", 1)
     credentials, host = rest.rsplit("@", 1)
     return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
+
+
+cli.add_command(migrate)
 
 
 def main(argv: list[str] | None = None) -> None:
