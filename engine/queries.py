@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from . import case_sync, clock, deployments, history, versions, workflow_state
 from .access import Actor, require_role, require_unit
 from .errors import InvalidInput, NotFound
-from .models import Alert, Case, HumanTask, Incident, ProcessFile, ProcessVersion
+from .models import Alert, Case, CaseMessageWait, HumanTask, Incident, ProcessFile, ProcessVersion
 from .runtime import form_schema
 from .unit_of_work import UnitOfWork
 
@@ -147,7 +147,8 @@ class Queries:
             return Page(list(rows), total or 0, wanted.paging.page, wanted.paging.per_page)
 
     def case(self, actor: Actor, case_id: int) -> dict:
-        """Profile, stage, status, open tasks, incidents, unacknowledged alerts and linked cases."""
+        """Profile, stage, status, open tasks, incidents, unacknowledged alerts, linked cases and the
+        messages the case waits for (e.g. ``krisis`` during intervensi)."""
         with self._read() as uow:
             session = uow.session
             case = _visible_case(session, actor, case_id)
@@ -165,6 +166,8 @@ class Queries:
                                                                    Alert.acked_at.is_(None)).order_by(Alert.id))),
                 "child_case_ids": list(session.scalars(select(Case.id).where(Case.parent_case_id == case_id)
                                                        .order_by(Case.id))),
+                "waiting_for": list(session.scalars(select(CaseMessageWait.message_name).where(
+                    CaseMessageWait.case_id == case_id).order_by(CaseMessageWait.message_name))),
             }
 
     def history(self, actor: Actor, case_id: int) -> list:
