@@ -3,13 +3,36 @@ from __future__ import annotations
 
 from flask import Response
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from .auth import current_actor, require_login
 from .context import services
-from .schemas.definitions import DefinitionSchema, DeployFilesSchema, DeployFormSchema, DeployResultSchema
+from .schemas.definitions import DefinitionSchema, DeployResultSchema, DeploySchema
 
-blp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions",
-                description="Deployed BPMN processes")
+FORM_AND_FILES = "form_and_files"
+
+
+class MultipartParser(FlaskParser):
+    """Form fields and uploaded files from one multipart body, loaded by one schema."""
+
+    __location_map__ = {**FlaskParser.__location_map__, FORM_AND_FILES: "load_form_and_files"}
+
+    def load_form_and_files(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+class MultipartBlueprint(Blueprint):
+    """Documents a form-and-files schema as one multipart/form-data request body."""
+
+    ARGUMENTS_PARSER = MultipartParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             FORM_AND_FILES: "multipart/form-data"}
+
+
+blp = MultipartBlueprint("definitions", __name__, url_prefix="/api/v1/process-definitions",
+                         description="Deployed BPMN processes")
 blp.before_request(require_login)
 
 
@@ -21,13 +44,12 @@ def list_definitions():
 
 
 @blp.post("")
-@blp.arguments(DeployFormSchema, location="form")
-@blp.arguments(DeployFilesSchema, location="files")
+@blp.arguments(DeploySchema, location=FORM_AND_FILES)
 @blp.response(201, DeployResultSchema)
 @blp.alt_response(200, schema=DeployResultSchema, description="identical files were deployed before")
-def deploy(form, uploads):
+def deploy(form):
     """Deploy BPMN, DMN and form files as a new version (supervisor or admin). 400 lists every problem."""
-    files = {upload.filename: upload.read() for upload in uploads["files"]}
+    files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
     version, created = services().runtime.deploy(files, current_actor(), form["note"], form["process_key"])
     warnings = (version.meta or {}).get("warnings", []) if created else []  # meta is deferred on old ones
     result = {"key": version.process_key, "version": version.version, "created": created, "warnings": warnings}

@@ -92,7 +92,8 @@ def handle_unexpected(error: Exception) -> Response:
     return problem(500, "an unexpected error occurred; it has been logged")
 
 
-LOCATIONS = {"json", "query", "querystring", "form", "files", "path", "headers", "view_args"}
+LOCATIONS = {"json", "query", "querystring", "form", "files", "form_and_files", "json_or_form", "path", "headers",
+             "cookies", "view_args"}
 
 
 def flatten_messages(messages) -> dict[str, list[str]]:

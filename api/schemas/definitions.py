@@ -2,9 +2,19 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.datastructures import FileStorage
 
 from .common import DeployProblemSchema, Timestamp
+
+
+class UploadedFile(Upload):
+    """A file part of a multipart body (a plain text field of the same name is refused)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ValidationError("must be an uploaded file")
+        return value
 
 
 class VersionSchema(Schema):
@@ -24,15 +34,14 @@ class DefinitionSchema(Schema):
     versions = fields.List(fields.Nested(VersionSchema), required=True)
 
 
-class DeployFormSchema(Schema):
+class DeploySchema(Schema):
+    """multipart/form-data: the files, a note, and optionally which process key to deploy."""
+
+    files = fields.List(UploadedFile(), required=True, validate=validate.Length(min=1, max=100),
+                        metadata={"description": "BPMN, DMN and JSON Schema form files"})
     note = fields.Str(load_default="", validate=validate.Length(max=2000))
     process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120),
                              metadata={"description": "which process to deploy when the files hold several"})
-
-
-class DeployFilesSchema(Schema):
-    files = fields.List(Upload(), required=True, validate=validate.Length(min=1, max=100),
-                        metadata={"description": "BPMN, DMN and JSON Schema form files"})
 
 
 class DeployResultSchema(Schema):
