@@ -14,6 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from engine.config import Settings
+from web import editor
 
 from . import alerts, auth, auth_views, cases, definitions, errors, metrics, migrations, ops, people, redesign, tasks
 from .context import KEY, Services
@@ -103,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.assets)
+    app.register_blueprint(editor.bp)
     return app
 
 

@@ -1,0 +1,161 @@
+/* The editor's drawer: problems, version history, differences, scenario results, case migration.
+ * Each function draws one panel from an API result; EditorPanels.focus() selects an element. */
+(function () {
+  'use strict';
+
+  var t = function (key, vars) { return EditorI18n.t(key, vars); };
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (attrs[name] === null || attrs[name] === undefined || attrs[name] === false) { return; }
+      if (name === 'text') { node.textContent = attrs[name]; } else { node.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  function when(iso) {
+    if (!iso) { return ''; }
+    var d = new Date(iso);
+    return d.toLocaleString(EditorI18n.lang === 'en' ? 'en-GB' : 'id-ID',
+                            { dateStyle: 'medium', timeStyle: 'short' });
+  }
+
+  /* Select and scroll to an element of the diagram, when it is there. */
+  function focus(modeler, elementId) {
+    var element = elementId && modeler.get('elementRegistry').get(elementId);
+    if (!element) { return false; }
+    modeler.get('selection').select(element);
+    modeler.get('canvas').scrollToElement(element, { top: 120, bottom: 200, left: 120, right: 420 });
+    return true;
+  }
+
+  function elementLink(modeler, elementId, label) {
+    var link = el('button', { type: 'button', 'class': 'ed-link', 'data-element': elementId, text: label || elementId });
+    link.addEventListener('click', function () { focus(modeler, elementId); });
+    return link;
+  }
+
+  function problems(modeler, list, result) {
+    list.textContent = '';
+    var empty = document.getElementById('ed-problems-empty');
+    var all = result.problems.map(function (p) { return Object.assign({ level: 'error' }, p); })
+      .concat(result.warnings.map(function (w) { return Object.assign({ level: 'warning' }, w); }));
+    empty.textContent = result.problems.length ? t('problems.count', { n: result.problems.length,
+                                                                       w: result.warnings.length })
+      : t('problems.ok') + (result.warnings.length ? ' ' + t('problems.count', { n: 0, w: result.warnings.length }) : '');
+    all.forEach(function (p) {
+      var where = p.element_id ? elementLink(modeler, p.element_id) : el('span', { 'class': 'ed-muted',
+                                                                                  text: t('problems.unplaced') });
+      var place = (p.file || '') + (p.line ? ':' + p.line : '');
+      list.appendChild(el('li', { 'class': 'ed-problem ' + p.level, 'data-element-id': p.element_id || '' }, [
+        el('span', { 'class': 'ed-level', text: p.level === 'error' ? '✖' : t('problems.warning') }), ' ',
+        where, ' ', el('span', { 'class': 'ed-message', text: p.message }), ' ',
+        el('span', { 'class': 'ed-muted', text: place })]));
+    });
+  }
+
+  function history(tbody, definition, current, base) {
+    tbody.textContent = '';
+    definition.versions.slice().reverse().forEach(function (v) {
+      var open = v.version === current ? el('span', { 'class': 'ed-muted', text: t('history.current') })
+        : el('a', { href: base + '/' + definition.key + '/' + v.version, text: t('history.open') });
+      tbody.appendChild(el('tr', { 'data-version': v.version }, [
+        el('td', { text: 'v' + v.version + (v.version === definition.latest_version ? ' ★' : '') }),
+        el('td', { text: v.deployed_by || '—' }), el('td', { text: when(v.deployed_at) }),
+        el('td', { 'class': 'ed-note', text: v.note || '' }), el('td', { text: String(v.running_cases) }),
+        el('td', {}, [open])]));
+    });
+  }
+
+  function changeText(change) {
+    return change.changes.map(function (c) {
+      var show = function (value) { return value === null || value === undefined || value === '' ? '∅' : String(value); };
+      return c.field + ': ' + show(c.old) + ' → ' + show(c.new);
+    }).join('; ');
+  }
+
+  /* Draw a diff; `shown` tells which side the modeler displays ('to' | 'from' | null). */
+  function diff(modeler, target, result, shown, versionShown) {
+    target.textContent = '';
+    var groups = [['added', result.added], ['changed', result.changed], ['removed', result.removed]];
+    var total = result.added.length + result.changed.length + result.removed.length;
+    if (!total && !(result.files.changed || []).length) {
+      target.appendChild(el('p', { 'class': 'ed-muted', text: t('diff.none') }));
+    }
+    groups.forEach(function (group) {
+      if (!group[1].length) { return; }
+      var list = el('ul', { 'class': 'ed-diff-list ' + group[0] });
+      group[1].forEach(function (c) {
+        var label = (c.name || c.element_id) + ' (' + c.type + ')';
+        list.appendChild(el('li', { 'data-element-id': c.element_id }, [
+          el('span', { 'class': 'ed-swatch ' + group[0] }), elementLink(modeler, c.element_id, label),
+          c.changes && c.changes.length ? el('span', { 'class': 'ed-change', text: ' ' + changeText(c) }) : null]));
+      });
+      target.appendChild(el('h4', { text: t('diff.' + group[0]) + ' (' + group[1].length + ')' }));
+      target.appendChild(list);
+    });
+    if ((result.files.changed || []).length) {
+      target.appendChild(el('p', { 'class': 'ed-muted', text: t('diff.files', { names: result.files.changed.join(', ') }) }));
+    }
+    var ids = function (list) { return list.map(function (c) { return c.element_id; }); };
+    var marks = { added: [], changed: ids(result.changed), removed: [] };
+    if (shown === 'to') { marks.added = ids(result.added); }
+    if (shown === 'from') { marks.removed = ids(result.removed); }
+    AtensiModeler.highlight(modeler, shown ? marks : {});
+    if (shown && versionShown) {
+      target.appendChild(el('p', { 'class': 'ed-muted', text: t('diff.shown', { v: versionShown }) }));
+    }
+  }
+
+  function scenarios(target, run) {
+    target.textContent = '';
+    var passed = run.results.filter(function (r) { return r.passed; }).length;
+    target.appendChild(el('p', { 'class': run.passed ? 'ed-ok' : 'ed-error',
+                                 text: run.results.length ? t('scenarios.passed', { p: passed, n: run.results.length,
+                                                                                    ms: Math.round(run.elapsed_ms) })
+                                   : t('scenarios.none') }));
+    (run.problems || []).forEach(function (p) {
+      target.appendChild(el('p', { 'class': 'ed-error', text: (p.file ? p.file + ': ' : '') + p.message }));
+    });
+    var list = el('ul', { 'class': 'ed-scenarios' });
+    run.results.forEach(function (r) {
+      list.appendChild(el('li', { 'class': r.passed ? 'passed' : 'failed' }, [
+        el('span', { 'class': 'ed-level', text: r.passed ? '✔' : '✖' }), ' ', el('strong', { text: r.name }), ' ',
+        el('span', { 'class': 'ed-muted', text: t('scenarios.days', { d: r.simulated_days, ms: Math.round(r.elapsed_ms) }) }),
+        r.failure ? el('div', { 'class': 'ed-error', text: t('scenarios.step', { step: r.failure.step,
+                                                                               msg: r.failure.message }) }) : null]));
+    });
+    target.appendChild(list);
+  }
+
+  function migration(target, report) {
+    target.textContent = '';
+    var counts = Object.keys(report.counts).filter(function (k) { return report.counts[k]; })
+      .map(function (k) { return report.counts[k] + ' ' + t('status.' + k); }).join(', ');
+    var title = (report.dry_run ? t('migration.dry') : t('migration.apply')) + ' → v' + report.to_version;
+    target.appendChild(el('p', { 'data-migration-id': report.migration_id,
+                                 text: report.cases.length ? t('migration.summary', { title: title, counts: counts })
+                                   : t('migration.none') }));
+    if (!report.cases.length) { return; }
+    var head = el('tr', {}, ['migration.case', 'migration.pm', 'migration.tasks', 'migration.status',
+                             'migration.reason'].map(function (k) { return el('th', { text: t(k) }); }));
+    var body = el('tbody');
+    report.cases.forEach(function (c) {
+      body.appendChild(el('tr', { 'class': 'ed-move ' + c.status, 'data-case-id': c.case_id }, [
+        el('td', { text: '#' + c.case_id + ' (v' + c.from_version + ')' }), el('td', { text: c.pm_name || '' }),
+        el('td', { text: c.open_tasks.join(', ') || '—' }), el('td', { text: t('status.' + c.status) }),
+        el('td', { text: c.reasons.map(function (r) { return (r.element_id ? r.element_id + ': ' : '') + r.message; })
+                                 .join('; ') })]));
+    });
+    target.appendChild(el('table', { 'class': 'ed-table' }, [el('thead', {}, [head]), body]));
+  }
+
+  window.EditorPanels = { problems: problems, history: history, diff: diff, scenarios: scenarios,
+                          migration: migration, focus: focus, el: el };
+})();

@@ -1,0 +1,469 @@
+/* The process editor page: opens a version of a process in the bpmn-js modeler (read-only for
+ * older versions, or a new diagram from the template), validates a draft on the server, runs its
+ * scenarios, deploys it with a note, shows the version history and differences, edits forms,
+ * imports files from other tools, and migrates running cases. All data comes from the JSON API. */
+(function () {
+  'use strict';
+
+  var t = EditorI18n.t;
+  var api = EditorAuth.api;
+  var body = document.body;
+  var base = body.getAttribute('data-base').replace(/\/$/, '');
+
+  var READABLE = 0.75;  // the smallest zoom at which task names can be read
+  var PALETTE = 130;    // px kept free on the left for the palette
+
+  var state = {
+    mode: body.getAttribute('data-mode'),          // index | new | edit
+    key: body.getAttribute('data-key'),
+    requested: parseInt(body.getAttribute('data-version'), 10) || null,
+    version: null,                                  // the version shown (null for a new diagram)
+    definition: null,                               // {key, latest_version, versions: [...]}
+    bpmnName: null,
+    formsText: {},                                  // form file name -> text, of the version shown
+    draft: {},                                      // edited files other than the BPMN: name -> text
+    readOnly: false,
+    dirty: false,
+    modeler: null,
+    lastMigration: null
+  };
+
+  // --- small helpers ------------------------------------------------------------------------------
+
+  function $(id) { return document.getElementById(id); }
+
+  function say(text, kind) {
+    var status = $('ed-status');
+    status.textContent = text || '';
+    status.className = 'ed-status ' + (kind || '');
+  }
+
+  function failed(error) {
+    if (error && error.status === 401) { return; }
+    say(t('error', { msg: error && error.message ? error.message : String(error) }), 'error');
+    throw error;
+  }
+
+  function showTab(name) {
+    document.querySelectorAll('.ed-tabs [data-tab]').forEach(function (tab) {
+      tab.setAttribute('aria-selected', String(tab.getAttribute('data-tab') === name));
+    });
+    document.querySelectorAll('.ed-tabpanel').forEach(function (panel) {
+      panel.hidden = panel.getAttribute('data-panel') !== name;
+    });
+  }
+
+  function path(suffix) { return '/process-definitions/' + encodeURIComponent(state.key) + (suffix || ''); }
+
+  function versionPath(suffix) { return path('/versions/' + state.version + (suffix || '')); }
+
+  function decodeUpload(buffer) {
+    // Files from other tools declare their encoding (MIWG files say ISO-8859-1): honour it.
+    var head = new TextDecoder('ascii').decode(buffer.slice(0, 200));
+    var match = /encoding=["']([\w\-]+)["']/i.exec(head);
+    try { return new TextDecoder(match ? match[1] : 'utf-8').decode(buffer); } catch (e) {
+      return new TextDecoder('utf-8').decode(buffer);
+    }
+  }
+
+  function processIdOf(xml) {
+    var doc = new DOMParser().parseFromString(xml, 'application/xml');
+    var processes = Array.prototype.slice.call(doc.getElementsByTagNameNS('*', 'process'));
+    var executable = processes.filter(function (p) { return p.getAttribute('isExecutable') !== 'false'; });
+    var chosen = executable[0] || processes[0];
+    return chosen ? chosen.getAttribute('id') : null;
+  }
+
+  function decisionIds(xml) {
+    var doc = new DOMParser().parseFromString(xml, 'application/xml');
+    return Array.prototype.map.call(doc.getElementsByTagNameNS('*', 'decision'), function (d) {
+      return d.getAttribute('id');
+    });
+  }
+
+  // --- the modeler --------------------------------------------------------------------------------
+
+  function createModeler(forms, decisions) {
+    state.modeler = AtensiModeler.createModeler($('ed-canvas'), $('ed-panel'), {
+      forms: forms, decisions: decisions, readOnly: state.readOnly, lang: EditorI18n.lang
+    });
+    state.modeler.on('commandStack.changed', function () {
+      if (!state.readOnly) {
+        state.dirty = true;
+        say(t('dirty'), 'dirty');
+      }
+    });
+    state.modeler.on('selection.changed', function (event) {
+      var selected = event.newSelection[0];
+      var bo = selected && selected.businessObject;
+      var form = bo && formOf(bo);
+      if (form && state.formEditor && state.formEditor.names().indexOf(form) !== -1) {
+        state.formEditor.fill(form);
+      }
+    });
+    window.editor = { state: state, modeler: state.modeler };  // for tests and debugging
+  }
+
+  function formOf(bo) {
+    var ext = bo.extensionElements && bo.extensionElements.values || [];
+    for (var i = 0; i < ext.length; i++) {
+      var props = ext[i].properties || ext[i].get && ext[i].get('properties') || [];
+      for (var j = 0; j < props.length; j++) {
+        if (props[j].name === 'formJsonSchemaFilename') { return props[j].value; }
+      }
+    }
+    return null;
+  }
+
+  /* Fit the diagram; a wide one is shown from its start at a readable size, clear of the palette. */
+  function showDiagram() {
+    var canvas = state.modeler.get('canvas');
+    canvas.zoom('fit-viewport', 'auto');
+    var box = canvas.viewbox();
+    if (box.scale >= READABLE) { return; }
+    canvas.zoom(READABLE);
+    box = canvas.viewbox();
+    canvas.viewbox({ x: box.inner.x - PALETTE / READABLE, y: box.inner.y - 40 / READABLE,
+                     width: box.width, height: box.height });
+  }
+
+  function openXml(xml) {
+    return state.modeler.importXML(xml).then(function (result) {
+      showDiagram();
+      state.dirty = false;
+      return result;
+    });
+  }
+
+  function currentXml() {
+    return state.modeler.saveXML({ format: true }).then(function (result) { return result.xml; });
+  }
+
+  function draftFiles() {
+    return currentXml().then(function (xml) {
+      var files = Object.assign({}, state.draft);
+      files[state.bpmnName || (state.key + '.bpmn')] = xml;
+      return files;
+    });
+  }
+
+  // --- loading ------------------------------------------------------------------------------------
+
+  function loadDefinition() {
+    return api('GET', '/process-definitions').then(function (all) {
+      state.definition = all.filter(function (d) { return d.key === state.key; })[0] || null;
+      return all;
+    });
+  }
+
+  function loadVersion() {
+    var latest = state.definition.latest_version;
+    state.version = state.requested || latest;
+    state.readOnly = state.version < latest;
+    say(t('loading'));
+    return api('GET', versionPath('/files')).then(function (files) {
+      var fetches = files.map(function (f) {
+        if (f.kind === 'scenario') { return null; }
+        return api('GET', versionPath('/files/' + encodeURIComponent(f.name)), undefined, { raw: true })
+          .then(function (text) { return { file: f, text: text }; });
+      }).filter(Boolean);
+      return Promise.all(fetches);
+    }).then(function (loaded) {
+      var bpmn = loaded.filter(function (x) { return x.file.kind === 'bpmn'; });
+      var main = bpmn.filter(function (x) { return x.text.indexOf('id="' + state.key + '"') !== -1; })[0] || bpmn[0];
+      var decisions = [];
+      loaded.forEach(function (x) {
+        if (x.file.kind === 'form') { state.formsText[x.file.name] = x.text; }
+        if (x.file.kind === 'dmn') { decisions = decisions.concat(decisionIds(x.text)); }
+      });
+      state.bpmnName = main.file.name;
+      createModeler(Object.keys(state.formsText).sort(), decisions);
+      return openXml(main.text);
+    }).then(function () {
+      say(t('loaded', { v: state.version }), 'ok');
+      $('ed-readonly').hidden = !state.readOnly;
+      $('ed-latest-link').href = base + '/' + state.key;
+      ['ed-validate', 'ed-deploy', 'ed-scenarios', 'ed-import', 'ed-form-apply', 'ed-form-new']
+        .forEach(function (id) { $(id).disabled = state.readOnly; });
+      renderHeader();
+      renderHistory();
+      fillVersionSelects();
+      state.formEditor.fill();
+    });
+  }
+
+  function startNew() {
+    var dialog = $('ed-new-dialog');
+    return new Promise(function (resolve) {
+      $('ed-new-form').addEventListener('submit', function () {
+        state.key = $('ed-new-key').value.trim();
+        resolve(AtensiModeler.newDiagramXml(state.key, $('ed-new-name').value.trim()));
+      }, { once: true });
+      dialog.showModal();
+    }).then(function (xml) {
+      state.bpmnName = state.key + '.bpmn';
+      createModeler([], []);
+      renderHeader();
+      state.formEditor.fill();
+      return openXml(xml);
+    });
+  }
+
+  function renderHeader() {
+    $('ed-process').textContent = state.key || '';
+    var badge = state.version ? 'v' + state.version + (state.readOnly ? ' · ' + t('readonly.text') : '') : t('new.title');
+    $('ed-version-badge').textContent = badge;
+  }
+
+  function renderHistory() {
+    if (!state.definition) { return; }
+    EditorPanels.history(document.querySelector('#ed-history tbody'), state.definition, state.version, base);
+  }
+
+  function fillVersionSelects() {
+    var versions = state.definition ? state.definition.versions.map(function (v) { return v.version; }) : [];
+    var fill = function (select, chosen, extra) {
+      select.textContent = '';
+      if (extra) { select.appendChild(EditorPanels.el('option', { value: '', text: extra })); }
+      versions.forEach(function (v) { select.appendChild(EditorPanels.el('option', { value: v, text: 'v' + v })); });
+      select.value = chosen === null || chosen === undefined ? '' : String(chosen);
+    };
+    var latest = versions[versions.length - 1];
+    fill($('ed-diff-from'), versions.length > 1 ? state.version === latest ? latest - 1 : state.version : latest);
+    fill($('ed-diff-to'), state.version === latest ? latest : state.version + 1);
+    fill($('ed-mig-from'), null, t('migration.all'));
+    fill($('ed-mig-to'), latest);
+  }
+
+  // --- actions ------------------------------------------------------------------------------------
+
+  function validate() {
+    say(t('validating'));
+    return draftFiles().then(function (files) {
+      return api('POST', '/process-definitions/validate',
+                 { process_key: state.key, base_version: state.version, files: files });
+    }).then(function (result) {
+      AtensiModeler.clearErrors(state.modeler);
+      AtensiModeler.showErrors(state.modeler, result.problems);
+      EditorPanels.problems(state.modeler, $('ed-problems'), result);
+      showTab('problems');
+      say(result.valid ? t('problems.ok') : t('problems.count', { n: result.problems.length, w: result.warnings.length }),
+          result.valid ? 'ok' : 'error');
+      return result;
+    }).catch(failed);
+  }
+
+  function runScenarios() {
+    say(t('scenarios.running'));
+    showTab('scenarios');
+    return draftFiles().then(function (files) {
+      return api('POST', path('/scenarios/run'), { base_version: state.version, files: files });
+    }).then(function (run) {
+      EditorPanels.scenarios($('ed-scenario-results'), run);
+      say(run.passed ? t('scenarios.passed', { p: run.results.length, n: run.results.length,
+                                               ms: Math.round(run.elapsed_ms) }) : t('deploy.failed'),
+          run.passed ? 'ok' : 'error');
+      return run;
+    }).catch(failed);
+  }
+
+  function openDeploy() {
+    $('ed-deploy-error').textContent = '';
+    $('ed-deploy-scenarios').textContent = '';
+    $('ed-override-row').hidden = true;
+    $('ed-override').checked = false;
+    $('ed-deploy-dialog').showModal();
+  }
+
+  function deploy(event) {
+    event.preventDefault();
+    var note = $('ed-deploy-note').value.trim();
+    if (!note) { $('ed-deploy-note').focus(); return; }
+    $('ed-deploy-confirm').disabled = true;
+    $('ed-deploy-error').textContent = t('scenarios.running');
+    draftFiles().then(function (files) {
+      return api('POST', path('/versions'), { files: files, base_version: state.version, note: note,
+                                              override_scenarios: $('ed-override').checked });
+    }).then(function (result) {
+      sessionStorage.setItem('atensi.editor.flash', result.created ? t('deploy.done', { v: result.version })
+        : t('deploy.same', { v: result.version }));
+      state.dirty = false;
+      location.href = base + '/' + encodeURIComponent(result.key) + location.search;
+    }).catch(function (error) {
+      var problem = error.body || {};
+      if (error.status === 422 && problem.scenarios) {
+        EditorPanels.scenarios($('ed-deploy-scenarios'), problem.scenarios);
+        EditorPanels.scenarios($('ed-scenario-results'), problem.scenarios);
+        $('ed-override-row').hidden = false;
+        $('ed-deploy-error').textContent = t('deploy.failed');
+      } else if (error.status === 400 && problem.problems) {
+        AtensiModeler.clearErrors(state.modeler);
+        AtensiModeler.showErrors(state.modeler, problem.problems);
+        EditorPanels.problems(state.modeler, $('ed-problems'), { problems: problem.problems, warnings: [] });
+        showTab('problems');
+        $('ed-deploy-error').textContent = t('deploy.invalid');
+      } else {
+        $('ed-deploy-error').textContent = t('error', { msg: error.message });
+      }
+    }).then(function () { $('ed-deploy-confirm').disabled = false; });
+  }
+
+  function compare(event) {
+    event.preventDefault();
+    var from = parseInt($('ed-diff-from').value, 10);
+    var to = parseInt($('ed-diff-to').value, 10);
+    api('GET', path('/diff?from=' + from + '&to=' + to)).then(function (result) {
+      var shown = state.version === to ? 'to' : state.version === from ? 'from' : null;
+      EditorPanels.diff(state.modeler, $('ed-diff'), result, shown, state.version);
+    }).catch(failed);
+  }
+
+  function draftDiff() {
+    showTab('diff');
+    draftFiles().then(function (files) {
+      if (!state.version) { return { added: [], removed: [], changed: [], files: {} }; }
+      return api('POST', path('/diff'), { base_version: state.version, files: files });
+    }).then(function (result) {
+      EditorPanels.diff(state.modeler, $('ed-diff'), result, 'to', null);
+    }).catch(failed);
+  }
+
+  function importFile(event) {
+    var file = event.target.files[0];
+    if (!file) { return; }
+    file.arrayBuffer().then(function (buffer) {
+      var xml = decodeUpload(buffer);
+      if (state.mode === 'new' || !state.key) {
+        state.key = processIdOf(xml) || state.key;
+        state.bpmnName = file.name;
+        renderHeader();
+      }
+      return state.modeler.importXML(xml).then(function (result) {
+        showDiagram();
+        state.dirty = true;
+        AtensiModeler.clearErrors(state.modeler);
+        say(t('imported', { name: file.name, w: result.warnings.length }), 'dirty');
+      });
+    }).catch(function (error) { say(t('import.failed', { msg: error.message }), 'error'); });
+    event.target.value = '';
+  }
+
+  function download() {
+    currentXml().then(function (xml) {
+      var link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
+      link.download = state.bpmnName || (state.key + '.bpmn');
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    });
+  }
+
+  function migrationRequest() {
+    var from = $('ed-mig-from').value;
+    return { process_key: state.key, to_version: parseInt($('ed-mig-to').value, 10),
+             from_version: from ? parseInt(from, 10) : null };
+  }
+
+  function dryRun(event) {
+    event.preventDefault();
+    api('POST', '/migrations/dry-run', migrationRequest()).then(function (report) {
+      EditorPanels.migration($('ed-migration'), report);
+      $('ed-mig-apply').disabled = !report.counts.movable;
+      $('ed-mig-undo').hidden = true;
+    }).catch(failed);
+  }
+
+  function migrate() {
+    $('ed-mig-apply').disabled = true;
+    api('POST', '/migrations', migrationRequest()).then(function (report) {
+      state.lastMigration = report.migration_id;
+      EditorPanels.migration($('ed-migration'), report);
+      $('ed-mig-undo').hidden = !report.counts.migrated;
+      return loadDefinition().then(renderHistory);
+    }).catch(failed);
+  }
+
+  function undoMigration() {
+    api('POST', '/migrations/' + encodeURIComponent(state.lastMigration) + '/undo').then(function (report) {
+      EditorPanels.migration($('ed-migration'), report);
+      $('ed-mig-undo').hidden = true;
+      return loadDefinition().then(renderHistory);
+    }).catch(failed);
+  }
+
+  // --- wiring -------------------------------------------------------------------------------------
+
+  function wire() {
+    document.querySelectorAll('.ed-tabs [data-tab]').forEach(function (tab) {
+      tab.addEventListener('click', function () { showTab(tab.getAttribute('data-tab')); });
+    });
+    document.querySelectorAll('[data-lang-choice]').forEach(function (button) {
+      button.setAttribute('aria-pressed', String(button.getAttribute('data-lang-choice') === EditorI18n.lang));
+      button.addEventListener('click', function () { EditorI18n.choose(button.getAttribute('data-lang-choice')); });
+    });
+    $('ed-validate').addEventListener('click', validate);
+    $('ed-scenarios').addEventListener('click', runScenarios);
+    $('ed-deploy').addEventListener('click', openDeploy);
+    $('ed-deploy-form').addEventListener('submit', deploy);
+    $('ed-deploy-cancel').addEventListener('click', function () { $('ed-deploy-dialog').close(); });
+    $('ed-diff-form').addEventListener('submit', compare);
+    $('ed-draft-diff').addEventListener('click', draftDiff);
+    $('ed-import').addEventListener('change', importFile);
+    $('ed-download').addEventListener('click', download);
+    $('ed-migration-form').addEventListener('submit', dryRun);
+    $('ed-mig-apply').addEventListener('click', migrate);
+    $('ed-mig-undo').addEventListener('click', undoMigration);
+    window.addEventListener('beforeunload', function (event) {
+      if (state.dirty) { event.preventDefault(); event.returnValue = ''; }
+    });
+    state.formEditor = new EditorForms.FormEditor({
+      forms: function () { return state.formsText; },
+      draft: state.draft,
+      onSaved: function (name) {
+        var forms = state.modeler && state.modeler.get('config.atensi').forms;
+        if (forms && forms.indexOf(name) === -1) { forms.push(name); }
+        state.dirty = true;
+        say(t('forms.saved', { name: name }), 'dirty');
+      }
+    });
+  }
+
+  function renderIndex(all) {
+    $('ed-index').hidden = false;
+    var list = $('ed-definitions');
+    list.textContent = '';
+    if (!all.length) { list.appendChild(EditorPanels.el('li', { text: t('index.none') })); }
+    all.forEach(function (d) {
+      list.appendChild(EditorPanels.el('li', {}, [
+        EditorPanels.el('a', { href: base + '/' + d.key + location.search, text: d.name || d.key }), ' ',
+        EditorPanels.el('code', { text: d.key }), ' ',
+        EditorPanels.el('span', { 'class': 'ed-muted', text: t('index.versions', { n: d.versions.length,
+                                                                                   v: d.latest_version }) })]));
+    });
+  }
+
+  function start() {
+    EditorI18n.apply();
+    EditorAuth.start();
+    EditorAuth.ready.then(function () {
+      if (state.mode === 'index') { return api('GET', '/process-definitions').then(renderIndex); }
+      $('ed-main').hidden = false;
+      wire();
+      showTab('problems');
+      var flash = sessionStorage.getItem('atensi.editor.flash');
+      var loaded = state.mode === 'new' ? startNew() : loadDefinition().then(function () {
+        if (!state.definition) { throw new Error(state.key + ': ' + t('index.none')); }
+        return loadVersion();
+      });
+      return loaded.then(function () {
+        if (flash) {
+          sessionStorage.removeItem('atensi.editor.flash');
+          say(flash, 'ok');
+        }
+        body.setAttribute('data-ready', 'true');
+      });
+    }).catch(failed);
+  }
+
+  start();
+})();
