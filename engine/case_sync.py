@@ -62,11 +62,7 @@ def save(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersio
 def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersion,
                       actor: str) -> None:
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    # No autoflush: one batched flush at commit is much cheaper. Rows changed in this session
-    # come back from the identity map with their new status, so filter again here.
-    with session.no_autoflush:
-        rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open"))
-        open_rows = {row.id: row for row in rows if row.status == "open"}
+    open_rows = {task_id: row for task_id, row in open_task_rows(session, case.id).items() if row.status == "open"}
     for task_id, row in open_rows.items():
         if task_id not in ready:  # a timer or an interrupting event took it away
             row.status, row.next_alert_at = "cancelled", None
@@ -79,6 +75,17 @@ def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: C
             session.add(_new_task_row(case, wf, version, task, priority))
             history.record(session, case.id, actor, "task_created", task.task_spec.bpmn_name or "",
                            task.task_spec.bpmn_id, task_id)
+
+
+def open_task_rows(session: Session, case_id: int) -> dict[str, HumanTask]:
+    """The case's open task rows, read once per unit of work (the caller holds the case lock,
+    so nobody else can change them). Rows this session changed keep their new status."""
+    key = ("open_task_rows", case_id)
+    if key not in session.info:
+        with session.no_autoflush:  # one batched flush at commit is much cheaper
+            rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "open"))
+            session.info[key] = {row.id: row for row in rows}
+    return session.info[key]
 
 
 def _new_task_row(case: Case, wf: BpmnWorkflow, version: CompiledVersion, task, priority: int) -> HumanTask:
@@ -138,22 +145,18 @@ def _subprocess_stage(version: CompiledVersion, task) -> str | None:
 
 
 def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
-    timers: list[datetime] = []
-    messages: set[str] = set()
-    for task in wf.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        pending = definition.details(task)
-        if isinstance(definition, TimerEventDefinition) and pending.value:
-            timers.append(TimerEventDefinition.get_datetime(str(pending.value)))
-        elif isinstance(definition, MessageEventDefinition) and definition.name:
-            messages.add(definition.name)
+    timers = [
+        TimerEventDefinition.get_datetime(str(pending.value))
+        for task in wf.event_manager.tasks.values()
+        if isinstance(task.task_spec.event_definition, TimerEventDefinition)
+        and (pending := task.task_spec.event_definition.details(task)).value
+    ]
     case.next_timer_at = min(timers) if timers else None
-    with session.no_autoflush:  # only this function writes the waits
-        current = set(session.scalars(
-            select(CaseMessageWait.message_name).where(CaseMessageWait.case_id == case.id)))
-    if current != messages:
-        session.execute(delete(CaseMessageWait).where(CaseMessageWait.case_id == case.id))
-        session.add_all(CaseMessageWait(case_id=case.id, message_name=name) for name in sorted(messages))
+    messages = workflow_state.message_waits(wf)
+    if messages == getattr(wf, "loaded_message_waits", None):
+        return  # the table already says this
+    session.execute(delete(CaseMessageWait).where(CaseMessageWait.case_id == case.id))
+    session.add_all(CaseMessageWait(case_id=case.id, message_name=name) for name in sorted(messages))
 
 
 def waiting_message_task(wf: BpmnWorkflow, name: str):

@@ -67,8 +67,8 @@ class Runtime:
             if case_id is None:
                 raise NotFound(f"task {task_id} not found")
             case = uow.lock_case(case_id)
-            row = session.get(HumanTask, task_id)  # read after the lock, so its status is current
-            if row.status != "open":
+            row = case_sync.open_task_rows(session, case_id).get(task_id)  # read after the lock: current
+            if row is None:
                 raise Conflict(NO_LONGER_AVAILABLE)
             require_can_complete(actor, row)
             wf, version = _load(session, case)
@@ -259,7 +259,8 @@ def age_category(born: date, today: date) -> str:
 
 def _load(session, case: Case):
     version = versions.compiled(session, case.process_version_id)
-    return workflow_state.load(case.state, version.specs), version
+    # The case row was just read under its lock and is rewritten on save: nobody reads this dict again.
+    return workflow_state.load(case.state, version.specs, consume=True), version
 
 
 def _task_row(session, task_id: str) -> HumanTask:

@@ -28,6 +28,7 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self.session.info.clear()  # per-transaction caches (see case_sync.open_task_rows)
 
     def lock_case(self, case_id: int) -> Case:
         """Take the case's row lock before reading it; concurrent writers of one case queue here."""

@@ -13,6 +13,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
@@ -78,11 +79,23 @@ def dump(workflow: BpmnWorkflow) -> dict:
         _REGISTRY._encoder_mode = False
 
 
-def load(state: dict, specs) -> BpmnWorkflow:
+def load(state: dict, specs, consume: bool = False) -> BpmnWorkflow:
+    """Restore a workflow. The restore takes ``state`` apart, so it works on a copy unless the
+    caller says nobody will read ``state`` again (the copy costs a tenth of a case operation)."""
     spec, subprocess_specs = specs
-    workflow = _REGISTRY.restore(deepcopy(state), spec=spec, subprocess_specs=subprocess_specs)
+    workflow = _REGISTRY.restore(state if consume else deepcopy(state), spec=spec, subprocess_specs=subprocess_specs)
     workflow.script_engine = script_engine()
+    # What the case waited for when loaded: saving can skip rewriting unchanged waits.
+    workflow.loaded_message_waits = message_waits(workflow)
     return workflow
+
+
+def message_waits(workflow: BpmnWorkflow) -> set[str]:
+    return {
+        task.task_spec.event_definition.name
+        for task in workflow.event_manager.tasks.values()
+        if isinstance(task.task_spec.event_definition, MessageEventDefinition) and task.task_spec.event_definition.name
+    }
 
 
 # --- pruning -----------------------------------------------------------------------------------
