@@ -19,8 +19,8 @@ from .lint import BPMN_NS, TIMER_KINDS, Document, local
 from .models import ProcessVersion
 
 # The fields a supervisor changes and a diff reports, in display order.
-FIELDS = ("type", "name", "lane", "role", "due", "timer", "condition", "form", "decision", "stage",
-          "assignee")
+FIELDS = ("type", "name", "source", "target", "lane", "role", "due", "timer", "condition", "form", "decision",
+          "stage", "assignee")
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ def _describe_document(doc: Document) -> dict[str, dict]:
     for flow in doc.root.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         if flow.get("id"):
             described[flow.get("id")] = {"type": "sequenceFlow", "name": flow.get("name"),
+                                         "source": flow.get("sourceRef"), "target": flow.get("targetRef"),
                                          "condition": _text(flow.find(f"{{{BPMN_NS}}}conditionExpression"))}
     return described
 

@@ -23,6 +23,7 @@
     'download': ['Unduh XML', 'Download XML'],
     'cancel': ['Batal', 'Cancel'],
     'readonly.text': ['Versi lama: hanya baca.', 'Older version: read-only.'],
+    'readonly.short': ['hanya baca', 'read-only'],
     'readonly.latest': ['Buka versi terbaru', 'Open the newest version'],
     'tab.problems': ['Masalah', 'Problems'],
     'tab.history': ['Riwayat versi', 'Version history'],

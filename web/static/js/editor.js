@@ -185,6 +185,7 @@
       $('ed-latest-link').href = base + '/' + state.key;
       ['ed-validate', 'ed-deploy', 'ed-scenarios', 'ed-import', 'ed-form-apply', 'ed-form-new']
         .forEach(function (id) { $(id).disabled = state.readOnly; });
+      $('ed-import').closest('label').hidden = state.readOnly;
       renderHeader();
       renderHistory();
       fillVersionSelects();
@@ -211,7 +212,7 @@
 
   function renderHeader() {
     $('ed-process').textContent = state.key || '';
-    var badge = state.version ? 'v' + state.version + (state.readOnly ? ' · ' + t('readonly.text') : '') : t('new.title');
+    var badge = state.version ? 'v' + state.version + (state.readOnly ? ' · ' + t('readonly.short') : '') : t('new.title');
     $('ed-version-badge').textContent = badge;
   }
 
