@@ -221,6 +221,9 @@ def test_the_editor_speaks_english_when_asked(editor, live, staff, deployed):
     assert editor.page.inner_text("#ed-validate") == "Validate"
     assert editor.page.inner_text('[data-group-id="group-general"] .bio-properties-panel-group-header').startswith(
         "General")
+    editor.select("Task_skrining")
+    assert "Due in" in editor.page.inner_text('[data-group-id="group-atensi"]')
+    editor.shot("12-english")
     editor.page.click('[data-lang-choice="id"]')
-    editor.page.wait_for_selector("#ed-validate:has-text('Validasi')")
-    editor.shot("12-english-then-indonesian")
+    editor.page.wait_for_selector("html[lang=id] body[data-ready=true]")
+    assert editor.page.inner_text("#ed-validate") == "Validasi"
