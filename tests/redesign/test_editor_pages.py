@@ -1,0 +1,35 @@
+"""The editor's page shells: served from the package, no third-party origin allowed."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/editor", "/editor/new", "/editor/atensi_intake", "/editor/atensi_intake/3"])
+def test_each_editor_page_is_a_shell_that_loads_only_local_assets(app, path):
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in response.headers["Content-Security-Policy"]
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith(("/editor/", "data:", "#")) for s in sources), sources
+    assert "<script>" not in html  # no inline script: the policy would refuse it
+
+
+def test_the_page_carries_the_process_and_version_for_its_script(app):
+    html = app.test_client().get("/editor/atensi_intake/3?lang=en").get_data(as_text=True)
+    assert 'data-mode="edit" data-key="atensi_intake" data-version="3" data-lang="en"' in html
+
+
+def test_the_modeler_bundle_and_the_editor_scripts_are_served(app):
+    client = app.test_client()
+    for asset in ("build/atensi-modeler.js", "build/atensi-modeler.css", "js/editor.js", "css/editor.css"):
+        response = client.get(f"/editor/assets/{asset}")
+        assert response.status_code == 200, asset
+        response.close()
+
+
+def test_a_key_with_odd_characters_is_not_found(app):
+    assert app.test_client().get("/editor/ab%3Cscript%3E").status_code == 404
