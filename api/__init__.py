@@ -13,6 +13,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
+import web
 from engine.config import Settings
 from web import editor
 
@@ -105,6 +106,7 @@ def create_app(config: dict | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.assets)
     app.register_blueprint(editor.bp)
+    web.init_app(app)  # the case managers' pages: cookie login, inbox, tasks, cases, dashboard
     return app
 
 

@@ -1,0 +1,124 @@
+"""Cases: the list (search, filters, CSV export), registering a new case, and the case page
+(profile, diagram with progress, history, open tasks, alerts, incidents, reporting a crisis)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from api.context import services
+from engine.errors import Conflict
+from engine.queries import MAX_PER_PAGE, CaseFilter, Paging
+
+from .i18n import AGES, RISKS, STAGES, STATUSES, label, local_datetime
+from .pages import current_actor, page_blueprint
+from .registration import RegistrationForm
+
+bp = page_blueprint("web_cases", __name__)
+PER_PAGE = 25
+CRISIS = "krisis"
+MAX_CRISIS_TEXT = 5000
+FILTER_KEYS = ("q", "stage", "risk", "status", "overdue")
+
+
+def chosen_filters(args) -> dict:
+    """The list's filters from the query string, only known values."""
+    overdue = {"1": True, "0": False}.get(args.get("overdue", ""))
+    return {
+        "q": (args.get("q") or "").strip()[:200] or None,
+        "stage": args.get("stage") if args.get("stage") in STAGES else None,
+        "risk": args.get("risk") if args.get("risk") in RISKS else None,
+        "status": args.get("status") if args.get("status") in STATUSES else None,
+        "overdue": overdue,
+    }
+
+
+def case_filter(chosen: dict, paging: Paging) -> CaseFilter:
+    return CaseFilter(stage=chosen["stage"], status=chosen["status"], risk=chosen["risk"],
+                      overdue=chosen["overdue"], text=chosen["q"], paging=paging)
+
+
+@bp.get("/cases")
+def case_list():
+    chosen = chosen_filters(request.args)
+    page_number = max(1, request.args.get("page", 1, type=int) or 1)
+    page = services().queries.cases(current_actor(), case_filter(chosen, Paging(page_number, PER_PAGE)))
+    query = {k: v for k, v in request.args.items() if k in FILTER_KEYS and v}
+    pages = max(1, -(-page.total // PER_PAGE))
+    return render_template("cases.html", page=page, chosen=chosen, query=query, pages=pages,
+                           stages=STAGES, risks=RISKS, statuses=STATUSES)
+
+
+@bp.get("/cases/export.csv")
+def export_csv():
+    """The list with the current filters, every page of it, as CSV (UTF-8 with a BOM for spreadsheets)."""
+    actor, chosen = current_actor(), chosen_filters(request.args)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([gettext("Case"), gettext("Name"), gettext("NIK"), gettext("Age group"), gettext("Stage"),
+                     gettext("Risk level"), gettext("Status"), gettext("Registered"), gettext("Next timer")])
+    number = 1
+    while True:
+        page = services().queries.cases(actor, case_filter(chosen, Paging(number, MAX_PER_PAGE)))
+        writer.writerows(_csv_row(case) for case in page.items)
+        if number * MAX_PER_PAGE >= page.total:
+            break
+        number += 1
+    name = f"kasus-{datetime.now():%Y%m%d-%H%M}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _csv_row(case) -> list[str]:
+    cells = [str(case.id), case.pm_name, case.pm_nik or "", label(AGES, case.kategori_usia),
+             label(STAGES, case.stage), label(RISKS, case.risk_level), label(STATUSES, case.status),
+             local_datetime(case.created_at), local_datetime(case.next_timer_at)]
+    return [spreadsheet_safe(cell) for cell in cells]
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def register():
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return render_template("case_new.html", form=form), 422 if request.method == "POST" else 200
+    case_id = services().runtime.start_case("atensi_intake", form.registration(), current_actor())
+    flash(gettext("Case #%(id)s registered: %(name)s. The intake has started.", id=case_id, name=form.nama.data),
+          "success")
+    return redirect(url_for("web_cases.case_page", case_id=case_id))
+
+
+@bp.get("/cases/<int:case_id>")
+def case_page(case_id):
+    actor, queries = current_actor(), services().queries
+    detail = queries.case(actor, case_id)
+    history = list(reversed(queries.history(actor, case_id)))
+    diagram = queries.diagram(actor, case_id)
+    return render_template("case.html", case=detail, history=history, diagram=diagram,
+                           can_report_crisis=CRISIS in detail["waiting_for"])
+
+
+@bp.post("/cases/<int:case_id>/krisis")
+def report_crisis(case_id):
+    actor = current_actor()
+    text = (request.form.get("uraian") or "").strip()
+    if not text or len(text) > MAX_CRISIS_TEXT:
+        flash(gettext("Describe the crisis (at most %(num)s characters).", num=MAX_CRISIS_TEXT), "error")
+        return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="krisis"))
+    try:
+        services().runtime.send_message(case_id, CRISIS, {"uraian": text, "dilaporkan_oleh": actor.username}, actor)
+    except Conflict:
+        flash(gettext("This case cannot take a crisis report now (only during the intervention)."), "error")
+        return redirect(url_for("web_cases.case_page", case_id=case_id))
+    children = services().queries.case(actor, case_id)["child_case_ids"]
+    flash(gettext("Crisis reported. Case response #%(id)s has started.", id=children[-1] if children else "?"),
+          "success")
+    return redirect(url_for("web_cases.case_page", case_id=case_id))

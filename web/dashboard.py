@@ -1,0 +1,51 @@
+"""The supervisor's dashboard: cases per stage and risk level as bar charts (inline SVG drawn on the
+server), overdue tasks per worker, deadlines in the next 7 days, and the diagram heat map."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import gettext
+
+from api.context import services
+from engine.dashboard import Dashboard
+
+from .i18n import RISKS, STAGES, label
+from .pages import current_actor, page_blueprint, require_roles
+
+bp = page_blueprint("web_dashboard", __name__)
+INTAKE_STAGES = ("identifikasi", "asesmen", "rencana_intervensi", "intervensi", "reintegrasi", "terminasi",
+                 "aftercare")
+DAYS_AHEAD = 7
+
+
+@dataclass(frozen=True)
+class Bar:
+    key: str
+    label: str
+    count: int
+    percent: float  # of the longest bar, 0..100
+
+
+def bars(counts: dict, order: tuple, table: dict, missing: str) -> list[Bar]:
+    """Every key of ``order`` (zeros too, so the chart's shape is stable), then any other key."""
+    keys = list(order) + sorted((k for k in counts if k not in order and k is not None), key=str)
+    if None in counts:
+        keys.append(None)
+    top = max(counts.values(), default=0) or 1
+    return [Bar(key or "", label(table, key, missing), counts.get(key, 0), round(100 * counts.get(key, 0) / top, 1))
+            for key in keys]
+
+
+@bp.get("/dashboard")
+@require_roles("supervisor", "admin")
+def dashboard():
+    actor = current_actor()
+    board = Dashboard(services().session_factory)
+    summary = board.summary(actor, DAYS_AHEAD)
+    heat = board.heat_map(actor)
+    return render_template(
+        "dashboard.html", summary=summary, heat=heat,
+        stage_bars=bars(summary["by_stage"], INTAKE_STAGES, STAGES, gettext("no stage")),
+        risk_bars=bars(summary["by_risk"], tuple(RISKS), RISKS, gettext("not assessed")),
+        total_live=sum(summary["by_stage"].values()))

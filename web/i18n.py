@@ -1,0 +1,129 @@
+"""Bahasa Indonesia by default, English as an option; times shown in the configured zone.
+
+Source strings are English (``_("Cases")``) and ``translations/id`` holds the Indonesian; the
+language is chosen per session. The labels of the engine's stored values (stages, risk levels,
+statuses, roles, history kinds) live here, as do relative due times ("terlambat 3 hari").
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Flask, current_app, session
+from flask_babel import Babel, format_datetime, get_timezone, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+from engine import clock
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+STAGES = {
+    "identifikasi": _l("Identification"), "asesmen": _l("Assessment"),
+    "rencana_intervensi": _l("Intervention plan"), "intervensi": _l("Intervention"),
+    "reintegrasi": _l("Reintegration"), "terminasi": _l("Termination"), "aftercare": _l("Aftercare"),
+    "kedaruratan": _l("Emergency triage"), "intervensi_krisis": _l("Crisis intervention"),
+    "pendampingan": _l("Case accompaniment"), "rehabilitasi_sosial": _l("Social rehabilitation"),
+    "penguatan": _l("Strengthening PM and family"),
+}
+RISKS = {"rendah": _l("Low"), "sedang": _l("Medium"), "tinggi": _l("High")}
+STATUSES = {"active": _l("Active"), "completed": _l("Closed"), "incident": _l("Incident")}
+AGES = {"anak": _l("Child"), "dewasa": _l("Adult")}
+ROLES = {"pekerja_sosial": _l("Social worker"), "konselor_adiksi": _l("Addiction counsellor"),
+         "supervisor": _l("Supervisor"), "admin": _l("Administrator")}
+SEXES = {"L": _l("Male"), "P": _l("Female")}
+REFERRALS = {"keluarga": _l("Family"), "bnn": _l("BNN (National Narcotics Agency)"), "kepolisian": _l("Police"),
+             "pengadilan": _l("Court"), "layanan_kesehatan": _l("Health service"), "mandiri": _l("Self-referral"),
+             "penjangkauan": _l("Outreach")}
+ALERT_KINDS = {"overdue": _l("Overdue"), "reminder": _l("Reminder"), "escalation": _l("Escalation"),
+               "timer": _l("Timer")}
+PROCESSES = {"atensi_intake": _l("ATENSI intake"), "case_response": _l("Case response")}
+HISTORY = {
+    "case_started": _l("Case registered"), "task_created": _l("Task opened"),
+    "task_completed": _l("Task completed"), "task_claimed": _l("Task claimed"),
+    "task_unclaimed": _l("Task returned to the queue"), "task_assigned": _l("Task assigned"),
+    "task_cancelled": _l("Task cancelled"), "stage_changed": _l("Stage changed"),
+    "timer_fired": _l("Timer fired"), "timer_error": _l("Timer error"),
+    "message_received": _l("Message received"), "message_unrouted": _l("Message not delivered"),
+    "case_spawned": _l("Case response started"), "case_completed": _l("Case closed"),
+    "incident": _l("Incident"), "incident_retried": _l("Incident retried"),
+    "alert_acknowledged": _l("Alert acknowledged"), "case_migrated": _l("Moved to another process version"),
+    "case_migration_undone": _l("Process version move undone"),
+}
+MESSAGES = {"krisis": _l("Crisis")}
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def select_timezone() -> str:
+    return current_app.config["WEB_TIMEZONE"]
+
+
+def humanise(value) -> str:
+    """'rawat_inap' -> 'Rawat inap': how a stored enum value reads when nothing better is known."""
+    text = str(value if value is not None else "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def label(table: dict, value, missing: str | None = None) -> str:
+    if value is None or value == "":
+        return missing if missing is not None else "—"
+    found = table.get(value)
+    return str(found) if found is not None else humanise(value)
+
+
+def local_datetime(moment: datetime | None) -> str:
+    """'5 Jan 2026 09.00' in the configured zone (Asia/Jakarta by default)."""
+    if moment is None:
+        return "—"
+    return format_datetime(clock.as_utc(moment), "d MMM yyyy HH.mm")
+
+
+def local_date(moment: datetime) -> str:
+    return format_datetime(clock.as_utc(moment), "d MMM yyyy")
+
+
+def due_text(due_at: datetime | None, now: datetime | None = None) -> str:
+    """'terlambat 3 hari', 'jatuh tempo hari ini', 'jatuh tempo besok', 'jatuh tempo dalam 5 hari'."""
+    if due_at is None:
+        return gettext("no due date")
+    now, due_at = clock.as_utc(now or clock.now()), clock.as_utc(due_at)
+    if due_at < now:
+        return _lateness(now - due_at)
+    zone = get_timezone()
+    days = (due_at.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if days <= 0:
+        return gettext("due today")
+    if days == 1:
+        return gettext("due tomorrow")
+    return ngettext("due in %(num)d day", "due in %(num)d days", days)
+
+
+def _lateness(late: timedelta) -> str:
+    if late >= timedelta(days=1):
+        return ngettext("overdue by %(num)d day", "overdue by %(num)d days", late.days)
+    if late >= timedelta(hours=1):
+        hours = int(late.total_seconds() // 3600)
+        return ngettext("overdue by %(num)d hour", "overdue by %(num)d hours", hours)
+    minutes = max(1, int(late.total_seconds() // 60))
+    return ngettext("overdue by %(num)d minute", "overdue by %(num)d minutes", minutes)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    filters = {
+        "stage": lambda v: label(STAGES, v), "risk": lambda v: label(RISKS, v, gettext("not assessed")),
+        "status": lambda v: label(STATUSES, v), "age": lambda v: label(AGES, v), "role": lambda v: label(ROLES, v),
+        "sex": lambda v: label(SEXES, v), "referral": lambda v: label(REFERRALS, v),
+        "alert_kind": lambda v: label(ALERT_KINDS, v), "history_kind": lambda v: label(HISTORY, v),
+        "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
+        "local_date": local_date, "due_text": due_text,
+    }
+    app.jinja_env.filters.update(filters)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale)

@@ -1,0 +1,72 @@
+"""The inbox (Tugas Saya): my tasks and my roles' open queue in my unit, filtered and sorted; claim
+and unclaim; the alerts panel with acknowledge."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from api.context import services
+from engine.errors import Conflict
+from engine.queries import MAX_PER_PAGE, Paging, TaskFilter
+
+from .i18n import STAGES
+from .pages import current_actor, page_blueprint, safe_next
+
+bp = page_blueprint("web_inbox", __name__)
+SORTS = {"due": "due", "-due": "-due", "priority": "priority"}
+ALERTS_SHOWN = 30
+
+
+def _filters() -> dict:
+    args = request.args
+    return {
+        "stage": args.get("stage") if args.get("stage") in STAGES else None,
+        "sort": SORTS.get(args.get("sort", ""), "due"),
+        "overdue": True if args.get("overdue") == "1" else None,
+    }
+
+
+@bp.get("/inbox")
+def inbox():
+    actor, engine, chosen = current_actor(), services(), _filters()
+    page = engine.queries.inbox(actor, TaskFilter(stage=chosen["stage"], sort=chosen["sort"],
+                                                  overdue=chosen["overdue"], paging=Paging(1, MAX_PER_PAGE)))
+    mine = [t for t in page.items if t["assignee"] == actor.username]
+    queue = [t for t in page.items if t["assignee"] is None]
+    alerts = engine.queries.alerts(actor, acked=False, paging=Paging(1, ALERTS_SHOWN))
+    return render_template("inbox.html", mine=mine, queue=queue, alerts=alerts, chosen=chosen,
+                           stages=STAGES, total=page.total)
+
+
+@bp.post("/tasks/<string(maxlength=36):task_id>/claim")
+def claim(task_id):
+    try:
+        services().assignments.claim(task_id, current_actor())
+        flash(gettext("The task is yours now."), "success")
+    except Conflict:
+        flash(gettext("Someone else has already claimed this task."), "error")
+    return _back(url_for("web_tasks.task", task_id=task_id))
+
+
+@bp.post("/tasks/<string(maxlength=36):task_id>/unclaim")
+def unclaim(task_id):
+    try:
+        services().assignments.unclaim(task_id, current_actor())
+        flash(gettext("The task is back in its role's queue."), "success")
+    except Conflict:
+        flash(gettext("This task is no longer open."), "error")
+    return _back(url_for("web_inbox.inbox"))
+
+
+@bp.post("/alerts/<int:alert_id>/ack")
+def acknowledge(alert_id):
+    try:
+        services().alerts.acknowledge(alert_id, current_actor())
+        flash(gettext("Alert acknowledged."), "success")
+    except Conflict:
+        flash(gettext("Someone has already acknowledged this alert."), "info")
+    return _back(url_for("web_inbox.inbox"))
+
+
+def _back(default: str):
+    return redirect(safe_next(request.form.get("next"), default))

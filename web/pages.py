@@ -1,0 +1,129 @@
+"""What every page blueprint shares: the signed-in user from the session cookie, CSRF protection of
+every POST, HTML error pages (the API answers problem+json; pages answer pages), and safe headers.
+"""
+from __future__ import annotations
+
+import logging
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from api.context import services
+from engine.access import Actor
+from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
+from engine.queries import Paging
+
+csrf = CSRFProtect()
+log = logging.getLogger("atensi.web")
+USER_KEY = "user"
+
+# No CDN and no inline scripts: the policy makes any attempt to load from elsewhere fail loudly.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+ENGINE_STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidInput, 422))
+
+
+def page_blueprint(name: str, import_name: str, *, public: bool = False, **options) -> Blueprint:
+    """A blueprint of pages: every POST needs the CSRF token, every page but ``public`` ones a login."""
+    bp = Blueprint(name, import_name, **options)
+    bp.before_request(_protect)
+    if not public:
+        bp.before_request(require_login)
+    bp.after_request(_headers)
+    bp.context_processor(_page_context)
+    bp.register_error_handler(HTTPException, _http_error)
+    bp.register_error_handler(EngineError, _engine_error)
+    return bp
+
+
+def _protect() -> None:
+    """400 for a POST without the session's CSRF token; a no-op for GET and HEAD. Only pages are
+    checked: the API authenticates with bearer tokens, which a browser never sends by itself."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
+def require_login():
+    actor = actor_of_session()
+    if actor is None:
+        session.pop(USER_KEY, None)
+        return redirect(url_for("web.login", next=safe_next(request.full_path)))
+    g.actor = actor
+    return None
+
+
+def actor_of_session() -> Actor | None:
+    username = session.get(USER_KEY)
+    if not username:
+        return None
+    cache = current_app.extensions.get("atensi.actors")  # the API's short-lived actor cache
+    return cache.get(username) if cache is not None else services().directory.actor(username)
+
+
+def current_actor() -> Actor:
+    return g.actor
+
+
+def require_roles(*roles: str):
+    """A view decorator: 403 unless the signed-in user holds one of ``roles``."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_actor().has(*roles):
+                raise Forbidden(gettext("This page is for: %(roles)s", roles=", ".join(roles)))
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def _page_context() -> dict:
+    actor = g.get("actor")
+    if actor is None:
+        return {"current_user": None, "open_alerts": 0}
+    return {"current_user": actor, "open_alerts": services().queries.alerts(actor, False, Paging(1, 1)).total}
+
+
+def safe_next(target: str | None, default: str = "") -> str:
+    """Only a path on this site: never another host (no open redirect)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target.rstrip("?")
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def error_page(status: int, title: str, detail: str = ""):
+    return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def _http_error(error: HTTPException):
+    if isinstance(error, CSRFError):
+        return error_page(400, gettext("The form has expired"),
+                          gettext("Reload the page and send the form again."))
+    titles = {403: gettext("Not allowed"), 404: gettext("Not found"), 405: gettext("Not allowed"),
+              429: gettext("Too many attempts"), 400: gettext("Bad request")}
+    details = {429: gettext("Wait a minute and try again.")}
+    code = error.code or 500
+    return error_page(code, titles.get(code, gettext("Something went wrong")), details.get(code, ""))
+
+
+def _engine_error(error: EngineError):
+    status = next((code for kind, code in ENGINE_STATUS if isinstance(error, kind)), 400)
+    titles = {404: gettext("Not found"), 403: gettext("Not allowed"), 409: gettext("Already changed"),
+              422: gettext("Invalid input")}
+    return error_page(status, titles.get(status, gettext("Something went wrong")), str(error))

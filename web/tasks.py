@@ -1,0 +1,78 @@
+"""The task page: the task's JSON Schema form, prefilled from the case data, completed with the
+server's validation errors shown next to their fields; then on to my next task on the case."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from api.context import services
+from engine.access import Actor
+from engine.errors import Conflict, InvalidInput
+from engine.queries import Paging, TaskFilter
+
+from . import schema_form
+from .pages import current_actor, page_blueprint
+
+bp = page_blueprint("web_tasks", __name__)
+TASK_ID = "<string(maxlength=36):task_id>"
+
+
+def may_complete(actor: Actor, task: dict) -> bool:
+    if task["status"] != "open":
+        return False
+    if task["assignee"] is not None:
+        return task["assignee"] == actor.username
+    return task["role"] is None or actor.has(task["role"])
+
+
+def may_claim(actor: Actor, task: dict) -> bool:
+    return (task["status"] == "open" and task["assignee"] is None
+            and (task["role"] is None or actor.has(task["role"], "supervisor")))
+
+
+def may_unclaim(actor: Actor, task: dict) -> bool:
+    return task["status"] == "open" and task["assignee"] is not None and (
+        task["assignee"] == actor.username or actor.has("supervisor"))
+
+
+@bp.get(f"/tasks/{TASK_ID}")
+def task(task_id):
+    actor = current_actor()
+    detail = services().queries.task(actor, task_id)
+    fields = schema_form.fields_of(detail["form_schema"], detail["data"])
+    return _render(actor, detail, fields)
+
+
+@bp.post(f"/tasks/{TASK_ID}")
+def complete(task_id):
+    actor, engine = current_actor(), services()
+    detail = engine.queries.task(actor, task_id)
+    schema = detail["form_schema"]
+    data = schema_form.parse(schema, request.form)
+    try:
+        engine.runtime.complete_task(task_id, data, actor)
+    except InvalidInput as error:
+        names = set((schema or {}).get("properties") or {})
+        errors = schema_form.merge_errors(schema_form.errors_of(schema, data), error.fields, names)
+        fields = schema_form.fields_of(schema, {**detail["data"], **data}, errors)
+        return _render(actor, detail, fields, form_errors=errors.get("data", [])), 422
+    except Conflict:
+        flash(gettext("This task was completed or taken by someone else in the meantime."), "error")
+        return redirect(url_for("web_tasks.task", task_id=task_id))
+    flash(gettext("Task completed: %(name)s", name=detail["name"]), "success")
+    return redirect(_next_page(actor, detail["case_id"]))
+
+
+def _render(actor: Actor, detail: dict, fields: list, form_errors: list | None = None):
+    return render_template("task.html", task=detail, fields=fields, form_errors=form_errors or [],
+                           can_complete=may_complete(actor, detail), can_claim=may_claim(actor, detail),
+                           can_unclaim=may_unclaim(actor, detail))
+
+
+def _next_page(actor: Actor, case_id: int) -> str:
+    """My next task on this case (mine first, then my roles' unclaimed ones), else the inbox."""
+    tasks = services().queries.inbox(actor, TaskFilter(case_id=case_id, paging=Paging(1, 50))).items
+    ordered = sorted((t for t in tasks if may_complete(actor, t)), key=lambda t: t["assignee"] is None)
+    if ordered:
+        return url_for("web_tasks.task", task_id=ordered[0]["id"])
+    return url_for("web_inbox.inbox")
