@@ -42,18 +42,33 @@ def _claim_due(session: Session, now: datetime, limit: int) -> list[tuple[int, d
     return [(row.id, row.next_timer_at) for row in session.execute(query, {"now": now})]
 
 
-def next_due(session: Session) -> datetime | None:
-    """The earliest moment any scheduled work is due: a timer, a task alert or a delivery retry.
+@dataclass(frozen=True)
+class DueTimes:
+    """The earliest due time of each kind of scheduled work; None where there is none."""
 
-    Three MIN() lookups on indexed columns in one round trip: the cost does not grow with the
-    number of cases, which is what lets the scheduler check it twice a second.
-    """
+    timers: datetime | None
+    alerts: datetime | None
+    deliveries: datetime | None
+
+    @property
+    def earliest(self) -> datetime | None:
+        found = [t for t in (self.timers, self.alerts, self.deliveries) if t is not None]
+        return min(found) if found else None
+
+
+def due_times(session: Session) -> DueTimes:
+    """Three MIN() lookups on indexed columns in one round trip: the cost does not grow with the
+    number of cases, which is what lets the scheduler check it twice a second."""
     timers = select(func.min(Case.next_timer_at)).scalar_subquery()
     alerts = select(func.min(HumanTask.next_alert_at)).scalar_subquery()
     retries = select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending").scalar_subquery()
     values = session.execute(select(timers, alerts, retries)).one()
-    found = [clock.as_utc(v) for v in values if v is not None]
-    return min(found) if found else None
+    return DueTimes(*(None if v is None else clock.as_utc(v) for v in values))
+
+
+def next_due(session: Session) -> datetime | None:
+    """The earliest moment any scheduled work is due: a timer, a task alert or a delivery retry."""
+    return due_times(session).earliest
 
 
 @dataclass(frozen=True)

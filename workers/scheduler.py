@@ -59,12 +59,21 @@ class DueWork:
         self.senders = notifications.senders(settings) if senders is None else senders
 
     def run_pass(self, now: datetime | None = None) -> PassReport:
+        """Timers first (firing may open or close tasks), then task alerts, then deliveries.
+
+        Each part runs only when its earliest due time has come, so an idle pass is one read and
+        never takes SQLite's write lock."""
         report = PassReport()
-        for firing in timers.fire_due(self.session_factory, now=now):
-            report.fired += firing.fired
-            report.timer_errors += firing.error is not None
-        report.alerts = len(alerts.raise_due_alerts(self.session_factory, self.settings, now=now))
-        report.deliveries = outbox.deliver_due(self.session_factory, self.settings, self.senders, now=now)
+        now = now or clock.now()
+        due = self.due_times()
+        if _is_due(due.timers, now):
+            for firing in timers.fire_due(self.session_factory, now=now):
+                report.fired += firing.fired
+                report.timer_errors += firing.error is not None
+        if report.fired or _is_due(due.alerts, now):
+            report.alerts = len(alerts.raise_due_alerts(self.session_factory, self.settings, now=now))
+        if report.alerts or _is_due(due.deliveries, now):
+            report.deliveries = outbox.deliver_due(self.session_factory, self.settings, self.senders, now=now)
         if report.progressed:
             log.info("pass: %s timers fired, %s timer errors, %s alerts, deliveries %s", report.fired,
                      report.timer_errors, report.alerts, report.deliveries)
@@ -79,9 +88,12 @@ class DueWork:
                 break
         return reports
 
-    def next_due(self) -> datetime | None:
+    def due_times(self) -> timers.DueTimes:
         with UnitOfWork(self.session_factory, write=False) as uow:
-            return timers.next_due(uow.session)
+            return timers.due_times(uow.session)
+
+    def next_due(self) -> datetime | None:
+        return self.due_times().earliest
 
 
 class TimerScheduler:
@@ -91,8 +103,9 @@ class TimerScheduler:
         self.work = work
         self.poll = timedelta(seconds=work.settings.scheduler_poll_seconds)
         self.scheduler = scheduler or new_apscheduler()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _running and _stopping, and every call into APScheduler
         self._running = False
+        self._stopping = False
 
     def start(self) -> TimerScheduler:
         job_options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None, "replace_existing": True}
@@ -106,7 +119,12 @@ class TimerScheduler:
         return self
 
     def shutdown(self, wait: bool = True) -> None:
+        # APScheduler 3 holds its job-store lock while it waits for running jobs, so a job that
+        # touched the scheduler during shutdown would deadlock: stop our jobs touching it first.
+        with self._lock:
+            self._stopping = True
         if self.scheduler.running:
+            self.scheduler.pause()
             self.scheduler.shutdown(wait=wait)
 
     def next_run_time(self) -> datetime | None:
@@ -143,7 +161,9 @@ class TimerScheduler:
                 self._arm(max(due, _utcnow()))
 
     def _arm(self, when: datetime | None) -> None:
-        """Move the due-work job earlier (never later: its interval is the safety sweep)."""
+        """Move the due-work job earlier (never later: its interval is the safety sweep). Hold _lock."""
+        if self._stopping:
+            return
         current = self.next_run_time()
         if when is not None and current is not None and when < current:
             self.scheduler.modify_job(JOB_DUE_WORK, next_run_time=when)
@@ -157,6 +177,10 @@ def new_apscheduler() -> BackgroundScheduler:
 def quiet_apscheduler_logs() -> None:
     """APScheduler logs every run of a job at INFO; the watch job runs twice a second."""
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+
+
+def _is_due(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and moment <= now
 
 
 def _utcnow() -> datetime:
