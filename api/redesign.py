@@ -41,10 +41,11 @@ def _encoded(files: dict[str, str]) -> dict[str, bytes]:
 @blp.arguments(ValidateFilesSchema, location="files")
 @blp.response(200, ValidationSchema)
 def validate_draft(draft, uploads):
-    """Run the deploy checks on a draft (JSON files, or uploaded files) without deploying anything.
-    Each problem names its file, element and line; the draft is laid over its base version's files."""
+    """Run the deploy checks on a draft (JSON files, or uploaded files) without deploying anything
+    (supervisor or admin). Each problem names its file, element and line; the draft is laid over its
+    base version's files."""
     files = {**_encoded(draft.get("files") or {}), **{u.filename: u.read() for u in uploads["files"]}}
-    return redesign().validate(files, draft.get("process_key"), draft.get("base_version")).to_dict()
+    return redesign().validate(files, current_actor(), draft.get("process_key"), draft.get("base_version")).to_dict()
 
 
 @blp.get("/<string:key>/versions/<int:version>/files")
@@ -82,8 +83,9 @@ def diff_draft(draft, key):
 @blp.arguments(DraftSchema, location="json")
 @blp.response(200, ScenarioRunSchema)
 def run_scenarios(draft, key):
-    """Run the scenario tests of a draft (or of the base version when no files are given)."""
-    return redesign().scenarios(key, _encoded(draft["files"]), draft["base_version"]).to_dict()
+    """Run the scenario tests of a draft, or of the base version when no files are given (supervisor
+    or admin)."""
+    return redesign().scenarios(key, current_actor(), _encoded(draft["files"]), draft["base_version"]).to_dict()
 
 
 @blp.post("/<string:key>/versions")

@@ -94,9 +94,10 @@ class Redesign:
 
     # --- checking a draft --------------------------------------------------------------------------
 
-    def validate(self, files: dict[str, bytes], process_key: str | None = None,
+    def validate(self, files: dict[str, bytes], actor: Actor, process_key: str | None = None,
                  base_version: int | None = None) -> Validation:
         """The deploy checks, without deploying: every problem with its file, element and line."""
+        require_role(actor, *EDITORS)
         bundle = self.draft(process_key, files, base_version) if process_key else files
         try:
             parsed = parse_bundle(bundle, process_key)
@@ -104,8 +105,9 @@ class Redesign:
             return Validation(process_key, exc.problems, list(getattr(exc, "warnings", [])))
         return Validation(parsed.process_key, [], parsed.warnings)
 
-    def scenarios(self, process_key: str, files: dict[str, bytes] | None = None,
+    def scenarios(self, process_key: str, actor: Actor, files: dict[str, bytes] | None = None,
                   base_version: int | None = None) -> ScenarioRun:
+        require_role(actor, *EDITORS)  # a run costs a process and seconds of CPU
         return self.run_scenarios(self.draft(process_key, files or {}, base_version), process_key)
 
     def draft(self, process_key: str, files: dict[str, bytes], base_version: int | None) -> dict[str, bytes]:
