@@ -9,16 +9,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, bindparam, exists, false, func, or_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from . import case_sync, clock, deployments, history, versions, workflow_state
 from .access import Actor, require_role, require_unit
 from .errors import InvalidInput, NotFound
-from .models import Alert, Case, CaseMessageWait, HumanTask, Incident, ProcessFile, ProcessVersion
+from .models import Alert, Case, CaseMessageWait, HistoryEvent, HumanTask, Incident, ProcessFile, ProcessVersion
 from .runtime import form_schema
 from .unit_of_work import UnitOfWork
 
@@ -127,14 +128,14 @@ class Queries:
         """The task, its form, and its current data (the workflow's data for an open task)."""
         with self._read() as uow:
             session = uow.session
-            row = session.execute(select(HumanTask, *CASE_COLUMNS).join(Case, Case.id == HumanTask.case_id)
-                                  .where(HumanTask.id == task_id)).first()
+            row = session.execute(select(HumanTask, *CASE_COLUMNS, Case.process_version_id)
+                                  .join(Case, Case.id == HumanTask.case_id).where(HumanTask.id == task_id)).first()
             if row is None:
                 raise NotFound(f"task {task_id} not found")
-            task = row[0]
+            task, version_id = row[0], row[-1]
             require_unit(actor, task.unit_id)
-            return {**_task_view(*row), "form_schema": form_schema(session, task.case.process_version_id, task.form),
-                    "data": _task_data(session, task)}
+            return {**_task_view(*row[:-1]), "form_schema": form_schema(session, version_id, task.form),
+                    "data": _task_data(session, task, version_id)}
 
     # --- cases -------------------------------------------------------------------------------------
 
@@ -150,24 +151,20 @@ class Queries:
         """Profile, stage, status, open tasks, incidents, unacknowledged alerts, linked cases and the
         messages the case waits for (e.g. ``krisis`` during intervensi)."""
         with self._read() as uow:
-            session = uow.session
-            case = _visible_case(session, actor, case_id)
-            tasks = session.execute(
-                select(HumanTask, *CASE_COLUMNS).join(Case, Case.id == HumanTask.case_id)
-                .where(HumanTask.case_id == case_id, HumanTask.status == "open").order_by(*TASK_SORTS["due"])
-            ).all()
+            run = partial(_run_detail, uow.session, {"case_id": case_id})
+            found = run("case").first()
+            if found is None:
+                raise NotFound(f"case {case_id} not found")
+            case, version = found
+            require_unit(actor, case.unit_id)
+            facts = (case.pm_name, case.pm_nik, case.kategori_usia, case.risk_level)
             return {
-                **_columns(case),
-                "version": case.version.version,
-                "open_tasks": [_task_view(*row) for row in tasks],
-                "incidents": list(session.scalars(select(Incident).where(Incident.case_id == case_id)
-                                                  .order_by(Incident.id))),
-                "alerts": list(session.scalars(select(Alert).where(Alert.case_id == case_id,
-                                                                   Alert.acked_at.is_(None)).order_by(Alert.id))),
-                "child_case_ids": list(session.scalars(select(Case.id).where(Case.parent_case_id == case_id)
-                                                       .order_by(Case.id))),
-                "waiting_for": list(session.scalars(select(CaseMessageWait.message_name).where(
-                    CaseMessageWait.case_id == case_id).order_by(CaseMessageWait.message_name))),
+                **_columns(case), "version": version,
+                "open_tasks": [_task_view(task, *facts) for task in run("open_tasks").scalars()],
+                "incidents": list(run("incidents").scalars()),
+                "alerts": list(run("alerts").scalars()),
+                "child_case_ids": list(run("child_case_ids").scalars()),
+                "waiting_for": list(run("waiting_for").scalars()),
             }
 
     def history(self, actor: Actor, case_id: int) -> list:
@@ -179,7 +176,7 @@ class Queries:
         """The version's BPMN and the element ids completed, active (open or running) and waiting."""
         with self._read() as uow:
             session = uow.session
-            case = _visible_case(session, actor, case_id)
+            case = _visible_case(session, actor, case_id, with_state=True)
             compiled = versions.compiled(session, case.process_version_id)
             wf = workflow_state.load(case.state, compiled.specs)
             active, waiting = _live_elements(wf)
@@ -251,6 +248,24 @@ class Queries:
 
 # --- building blocks ---------------------------------------------------------------------------
 
+_CASE_ID = bindparam("case_id")
+# Built once: a case page is seven small indexed reads, and building statements costs more than running them.
+CASE_DETAIL = {
+    "case": select(Case, ProcessVersion.version).join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+    .options(defer(Case.state)).where(Case.id == _CASE_ID),
+    "open_tasks": select(HumanTask).where(HumanTask.case_id == _CASE_ID, HumanTask.status == "open")
+    .order_by(*TASK_SORTS["due"]),
+    "incidents": select(Incident).where(Incident.case_id == _CASE_ID).order_by(Incident.id),
+    "alerts": select(Alert).where(Alert.case_id == _CASE_ID, Alert.acked_at.is_(None)).order_by(Alert.id),
+    "child_case_ids": select(Case.id).where(Case.parent_case_id == _CASE_ID).order_by(Case.id),
+    "waiting_for": select(CaseMessageWait.message_name).where(CaseMessageWait.case_id == _CASE_ID)
+    .order_by(CaseMessageWait.message_name),
+}
+
+
+def _run_detail(session: Session, params: dict, name: str):
+    return session.execute(CASE_DETAIL[name], params)
+
 
 def _task_conditions(actor: Actor, wanted: TaskFilter) -> list:
     conditions = [HumanTask.unit_id == actor.unit_id] if not actor.is_system else []
@@ -305,8 +320,10 @@ def _alert_recipient(actor: Actor):
     return or_(and_(Alert.recipient == actor.username, Alert.unit_id == actor.unit_id), for_role)
 
 
-def _visible_case(session: Session, actor: Actor, case_id: int) -> Case:
-    case = session.get(Case, case_id)
+def _visible_case(session: Session, actor: Actor, case_id: int, with_state: bool = False) -> Case:
+    """The case, checked against the caller's unit. Its workflow state (large) only when asked for."""
+    query = select(Case).where(Case.id == case_id)
+    case = session.scalars(query if with_state else query.options(defer(Case.state))).first()
     if case is None:
         raise NotFound(f"case {case_id} not found")
     require_unit(actor, case.unit_id)
@@ -327,14 +344,14 @@ def _columns(row) -> dict:
     return {attr.key: getattr(row, attr.key) for attr in mapper.column_attrs if attr.key not in UNREAD_COLUMNS}
 
 
-def _task_data(session: Session, task: HumanTask) -> dict:
+def _task_data(session: Session, task: HumanTask, version_id: int) -> dict:
     if task.status != "open":
-        done = [e for e in history.for_case(session, task.case_id)
-                if e.task_id == task.id and e.kind == "task_completed"]
-        return dict(done[-1].data) if done else {}
-    case = task.case
-    compiled = versions.compiled(session, case.process_version_id)
-    wf = workflow_state.load(case.state, compiled.specs)
+        done = session.scalars(select(HistoryEvent.data).where(
+            HistoryEvent.case_id == task.case_id, HistoryEvent.task_id == task.id,
+            HistoryEvent.kind == "task_completed").order_by(HistoryEvent.id.desc()).limit(1)).first()
+        return dict(done or {})
+    state = session.scalar(select(Case.state).where(Case.id == task.case_id))
+    wf = workflow_state.load(state, versions.compiled(session, version_id).specs)
     spiff_task = case_sync.task_by_id(wf, task.id)
     return dict(spiff_task.data) if spiff_task is not None else {}
 
