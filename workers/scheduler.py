@@ -75,8 +75,9 @@ class DueWork:
         if report.alerts or _is_due(due.deliveries, now):
             report.deliveries = outbox.deliver_due(self.session_factory, self.settings, self.senders, now=now)
         if report.progressed:
-            log.info("pass: %s timers fired, %s timer errors, %s alerts, deliveries %s", report.fired,
-                     report.timer_errors, report.alerts, report.deliveries)
+            d = report.deliveries
+            log.info("pass: %s timers fired, %s timer errors, %s alerts, %s deliveries sent, %s retrying, %s failed",
+                     report.fired, report.timer_errors, report.alerts, d.sent, d.retrying, d.failed)
         return report
 
     def run_until_idle(self, max_passes: int = 1000) -> list[PassReport]:
