@@ -1,12 +1,14 @@
 """The process editor pages: /editor, /editor/new, /editor/<key> and /editor/<key>/<version>.
 
 The pages are static shells; everything they show comes from the JSON API (api.redesign,
-api.definitions, api.migrations) with the bearer token the page's own small login form obtains.
-Every asset is served from this package: the page loads nothing from the internet.
+api.definitions, api.migrations) with a bearer token. A user signed in to the web pages (session
+cookie) gets that token from POST /editor/session-token; otherwise the page's own small login form
+obtains it from POST /api/v1/auth/login. Every asset is served from this package: the page loads
+nothing from the internet.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, session, url_for
 
 bp = Blueprint("editor", __name__, url_prefix="/editor", template_folder="templates",
                static_folder="static", static_url_path="/assets")
@@ -27,8 +29,11 @@ def _headers(response):
 
 def _page(mode: str, key: str = "", version: int | None = None):
     lang = request.args.get("lang", "")
+    web_login = None
+    if "web.login" in current_app.view_functions:  # the web pages' sign-in, when they run
+        web_login = url_for("web.login", next=request.full_path)
     return render_template("editor.html", mode=mode, key=key, version=version or "",
-                           lang=lang if lang in LANGS else "")
+                           lang=lang if lang in LANGS else "", web_login=web_login)
 
 
 @bp.get("")
@@ -50,6 +55,25 @@ def latest(key: str):
 @bp.get("/<string:key>/<int:version>")
 def version(key: str, version: int):
     return _page("edit", _valid_key(key), version)
+
+
+@bp.post("/session-token")
+def session_token():
+    """A bearer token for the user signed in to the web pages, so that the editor needs no second
+    login. The session cookie is SameSite=Lax and the answer is readable same-origin only; the
+    CSRF token of the session is checked too when the web pages are installed."""
+    from web.pages import USER_KEY, actor_of_session, csrf  # the web pages' session, when they run
+
+    actor = actor_of_session() if session.get(USER_KEY) else None
+    if actor is None:
+        return jsonify({"detail": "not signed in to the web pages"}), 401
+    if "csrf" in current_app.extensions and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+    from api.auth import issue_token
+
+    token, expires_at = issue_token(actor.username)
+    return jsonify({"access_token": token, "token_type": "Bearer", "expires_at": expires_at.isoformat(),
+                    "user": {"username": actor.username, "roles": list(actor.roles)}})
 
 
 def _valid_key(key: str) -> str:

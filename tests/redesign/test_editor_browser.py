@@ -7,6 +7,7 @@ from sqlalchemy import select
 from engine.models import Case, HumanTask
 from tests.api.conftest import Api
 from tests.api.http_case import pm
+from tests.conftest import PASSWORD
 from tests.redesign import bpmn_edit
 from tests.redesign.browser import CHROMIUM, CHROMIUM_ARGS, EditorPage, LiveServer
 from tests.redesign.conftest import INTAKE, interop_bytes, needs_interop
@@ -227,3 +228,16 @@ def test_the_editor_speaks_english_when_asked(editor, live, staff, deployed):
     editor.page.click('[data-lang-choice="id"]')
     editor.page.wait_for_selector("html[lang=id] body[data-ready=true]")
     assert editor.page.inner_text("#ed-validate") == "Validasi"
+
+
+def test_a_user_signed_in_on_the_web_pages_opens_the_editor_without_a_second_login(editor, live, staff, deployed):
+    page = editor.page
+    page.goto(live.url + "/login")
+    page.fill("input[name=username]", "supervisor")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click('form[action$="/login"] button[type=submit]')
+    page.goto(live.url + f"/editor/{KEY}")
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    assert not page.is_visible("#ed-login")
+    assert page.inner_text("#ed-user") == "supervisor"

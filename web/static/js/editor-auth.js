@@ -1,6 +1,8 @@
-/* The editor's own login, kept apart so that the shared cookie login can replace it:
- * a bearer token from POST /api/v1/auth/login, kept in sessionStorage for this tab only.
- * Everything else calls EditorAuth.api(), which adds the token and parses problem+json. */
+/* How the editor gets its bearer token, kept apart from the rest of the page:
+ * 1. a user signed in to the ATENSI web pages (session cookie) gets one from POST /editor/session-token;
+ * 2. otherwise the editor's own small form logs in through POST /api/v1/auth/login.
+ * The token is kept in sessionStorage, for this tab only. Everything else calls EditorAuth.api(),
+ * which adds the token and parses problem+json. */
 (function () {
   'use strict';
 
@@ -87,7 +89,22 @@
       }).catch(function () { error.textContent = EditorI18n.t('login.failed'); });
     });
     document.getElementById('ed-logout').addEventListener('click', logout);
-    if (token()) { signedIn(); } else { show(); }
+    if (token()) { signedIn(); return; }
+    fromWebSession().then(signedIn).catch(show);
+  }
+
+  function fromWebSession() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var url = document.body.getAttribute('data-base').replace(/\/$/, '') + '/session-token';
+    return fetch(url, { method: 'POST', credentials: 'same-origin',
+                        headers: { 'X-CSRFToken': meta ? meta.content : '', 'Accept': 'application/json' } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error('no web session'); }
+        return response.json();
+      }).then(function (result) {
+        sessionStorage.setItem(KEY, result.access_token);
+        sessionStorage.setItem(USER, JSON.stringify(result.user));
+      });
   }
 
   function signedIn() {

@@ -12,6 +12,7 @@
     'login.password': ['Kata sandi', 'Password'],
     'login.submit': ['Masuk', 'Log in'],
     'login.failed': ['Nama pengguna atau kata sandi salah.', 'Wrong username or password.'],
+    'login.web': ['Masuk lewat halaman utama ATENSI', 'Sign in on the ATENSI pages'],
     'login.role': ['Editor ini untuk supervisor dan admin.', 'This editor is for supervisors and admins.'],
     'index.title': ['Proses yang terpasang', 'Deployed processes'],
     'index.new': ['Diagram baru dari templat', 'New diagram from the template'],
