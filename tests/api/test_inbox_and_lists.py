@@ -146,3 +146,21 @@ def test_times_are_iso_8601_with_an_offset(api, staff, deployed):
     task = case["open_tasks"][0]
     for value in (case["created_at"], task["due_at"], task["created_at"]):
         assert value[-6:] == "+00:00"
+
+
+def test_paging_the_default_inbox_merges_my_tasks_and_my_roles_tasks_in_due_order(api, staff, deployed, clock):
+    created = []
+    for i in range(5):
+        created.append(register(api, staff, nik=f"31710115019001{i:02d}").task("Identifikasi & orientasi"))
+        clock.shift(timedelta(hours=1))
+    api.forget_tokens()
+    for task in created[1::2]:  # claimed ones come from the assignee index, the rest from the role queue
+        assert api.as_("peksos").post(f"/tasks/{task['id']}/claim").status_code == 200
+    seen = []
+    for page in (1, 2, 3):
+        body = api.as_("peksos").get(f"/tasks?per_page=2&page={page}").json
+        assert body["total"] == 5
+        seen += [t["id"] for t in body["items"]]
+    assert seen == [t["id"] for t in created]
+    newest_first = api.as_("peksos").get("/tasks?sort=-due&per_page=3").json["items"]
+    assert [t["id"] for t in newest_first] == [t["id"] for t in created[::-1][:3]]
