@@ -46,6 +46,6 @@ def dashboard():
     heat = board.heat_map(actor)
     return render_template(
         "dashboard.html", summary=summary, heat=heat,
-        stage_bars=bars(summary["by_stage"], INTAKE_STAGES, STAGES, gettext("no stage")),
-        risk_bars=bars(summary["by_risk"], tuple(RISKS), RISKS, gettext("not assessed")),
+        stage_bars=bars(summary["by_stage"], INTAKE_STAGES, STAGES, gettext("No stage")),
+        risk_bars=bars(summary["by_risk"], tuple(RISKS), RISKS, gettext("Not assessed")),
         total_live=sum(summary["by_stage"].values()))

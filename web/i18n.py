@@ -113,6 +113,14 @@ def _lateness(late: timedelta) -> str:
     return ngettext("overdue by %(num)d minute", "overdue by %(num)d minutes", minutes)
 
 
+def alert_text(alert) -> str:
+    """The alert's message without the link the e-mail needed: the page has a button for it."""
+    text = alert.message or ""
+    if alert.link:
+        text = text.replace(f"Buka tugas: {alert.link}", "").strip()
+    return text
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -123,7 +131,7 @@ def init_app(app: Flask) -> None:
         "sex": lambda v: label(SEXES, v), "referral": lambda v: label(REFERRALS, v),
         "alert_kind": lambda v: label(ALERT_KINDS, v), "history_kind": lambda v: label(HISTORY, v),
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
-        "local_date": local_date, "due_text": due_text,
+        "local_date": local_date, "due_text": due_text, "alert_text": alert_text,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale)

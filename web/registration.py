@@ -58,7 +58,8 @@ class RegistrationForm(FlaskForm):
         DataRequired(_l("Fill in the date of birth.")), not_in_future])
     jenis_kelamin = SelectField(_l("Sex"), choices=[SelectChoice("", _l("— choose —")), *_choices(SEXES)],
                                 validate_choice=False,
-                                validators=[AnyOf(list(SEXES), message=_l("Choose the sex."))])
+                                validators=[DataRequired(_l("Choose the sex.")),
+                                            AnyOf(list(SEXES), message=_l("Choose the sex."))])
     alamat = TextAreaField(_l("Address"), filters=[_strip], validators=[Optional(), _at_most(500)])
     sumber_rujukan = SelectField(_l("Referral source"), choices=_choices(REFERRALS), default="keluarga",
                                  validate_choice=False,

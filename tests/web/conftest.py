@@ -101,7 +101,8 @@ def chromium():
 @pytest.fixture
 def browser_page(chromium, live_server):
     """A fresh browser context (no cookies) at desktop size, whose requests may only go to the server."""
-    context = chromium.new_context(viewport=DESKTOP, base_url=live_server)
+    context = chromium.new_context(viewport=DESKTOP, base_url=live_server, locale="id-ID",
+                                   timezone_id="Asia/Jakarta")
     context.route(re.compile(r"^(?!" + re.escape(live_server) + r").*"), lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(15_000)
