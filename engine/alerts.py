@@ -16,11 +16,12 @@ with ON CONFLICT DO NOTHING: re-runs, restarts and concurrent workers never crea
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +33,8 @@ from .unit_of_work import UnitOfWork
 ROLE_LABELS = {"pekerja_sosial": "Pekerja Sosial", "konselor_adiksi": "Konselor Adiksi",
                "supervisor": "Supervisor", "admin": "Admin"}
 ESCALATION_ROLE = "supervisor"
+RETRY_AFTER = timedelta(minutes=5)  # a task whose alerts could not be raised is tried again after this
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -159,10 +162,22 @@ def raise_due_alerts(session_factory: sessionmaker, settings: Settings, now: dat
             if not task_ids:
                 break
             for task_id in task_ids:
-                created.extend(alert_task(uow.session, task_id, now, policy, settings))
+                created.extend(_alert_task_or_defer(uow.session, task_id, now, policy, settings))
             uow.commit()
         looked_at += len(task_ids)
     return created
+
+
+def _alert_task_or_defer(session: Session, task_id: str, now: datetime, policy: AlertPolicy,
+                         settings: Settings) -> list[Alert]:
+    """One task's alerts in a savepoint: a task that cannot be alerted is retried later, alone."""
+    try:
+        with session.begin_nested():
+            return alert_task(session, task_id, now, policy, settings)
+    except Exception:  # noqa: BLE001 - one broken task must not hold back the others' alerts
+        log.exception("alerting task %s failed; retrying in %s", task_id, RETRY_AFTER)
+        session.execute(update(HumanTask).where(HumanTask.id == task_id).values(next_alert_at=now + RETRY_AFTER))
+        return []
 
 
 def alert_task(session: Session, task_id: str, now: datetime, policy: AlertPolicy,

@@ -18,6 +18,7 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -189,6 +190,7 @@ def _utcnow() -> datetime:
 
 
 def build(settings: Settings, session_factory: sessionmaker | None = None) -> TimerScheduler:
+    ZoneInfo(settings.timezone)  # a misspelt ATENSI_TIMEZONE fails at start, not at the first alert
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
     return TimerScheduler(DueWork(session_factory, settings))

@@ -194,3 +194,26 @@ def test_each_alert_queues_one_delivery_per_channel_and_address(runtime, staff, 
         ("escalation", "email", "spv@balai.example.id", "pending"),
         ("escalation", "webhook", hook, "pending"),
     ]
+
+
+def test_a_task_that_cannot_be_alerted_is_retried_later_without_holding_back_the_others(
+        runtime, staff, deployed, work, clock, monkeypatch):
+    broken = start_intake(runtime, staff, nama="Rusak").task("Identifikasi & orientasi")
+    healthy = start_intake(runtime, staff, nama="Sehat", nik="3171011501900002").task("Identifikasi & orientasi")
+    real_message = alerts.message
+
+    def message(occurrence, task, pm_name, *args):
+        if pm_name == "Rusak":
+            raise RuntimeError("template broken")
+        return real_message(occurrence, task, pm_name, *args)
+
+    monkeypatch.setattr(alerts, "message", message)
+    clock.move_to(healthy.due_at + HOUR)
+    work.run_pass()
+    assert [a.task_id for a in alerts_of(runtime.session_factory)] == [healthy.id]
+    with runtime.session_factory() as session:
+        assert session.get(HumanTask, broken.id).next_alert_at == now() + alerts.RETRY_AFTER
+    monkeypatch.setattr(alerts, "message", real_message)
+    clock.shift(alerts.RETRY_AFTER)
+    work.run_pass()
+    assert sorted(a.task_id for a in alerts_of(runtime.session_factory)) == sorted([healthy.id, broken.id])
