@@ -5,6 +5,7 @@ engine services for one app, and the database is first touched by the first requ
 """
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -81,7 +82,8 @@ def default_config(settings: Settings) -> dict:
                                                               "bearerFormat": "JWT"}}},
         },
         "LOGIN_RATE_LIMIT": "10/minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # per process by default; with several gunicorn workers point it at Redis or Memcached
+        "RATELIMIT_STORAGE_URI": os.environ.get("ATENSI_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "JSON_SORT_KEYS": False,
