@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Response, current_app
-from flask_smorest import Blueprint
 
 from engine.redesign import Redesign, ScenariosFailed
 
 from .auth import current_actor, require_login
 from .context import services
+from .definitions import FORM_AND_FILES, MultipartBlueprint
 from .errors import problem
 from .schemas.redesign import (
     DiffArgs,
@@ -17,11 +17,11 @@ from .schemas.redesign import (
     EditorDeploySchema,
     FileInfoSchema,
     ScenarioRunSchema,
-    ValidateFilesSchema,
+    ValidateUploadSchema,
     ValidationSchema,
 )
 
-blp = Blueprint("redesign", __name__, url_prefix="/api/v1/process-definitions",
+blp = MultipartBlueprint("redesign", __name__, url_prefix="/api/v1/process-definitions",
                 description="Redesigning a process: validate, compare versions, run scenarios, deploy a draft")
 blp.before_request(require_login)
 MIME = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json",
@@ -37,15 +37,22 @@ def _encoded(files: dict[str, str]) -> dict[str, bytes]:
 
 
 @blp.post("/validate")
-@blp.arguments(DraftSchema, location="json", required=False)
-@blp.arguments(ValidateFilesSchema, location="files")
+@blp.arguments(DraftSchema, location="json")
 @blp.response(200, ValidationSchema)
-def validate_draft(draft, uploads):
-    """Run the deploy checks on a draft (JSON files, or uploaded files) without deploying anything
-    (supervisor or admin). Each problem names its file, element and line; the draft is laid over its
-    base version's files."""
-    files = {**_encoded(draft.get("files") or {}), **{u.filename: u.read() for u in uploads["files"]}}
-    return redesign().validate(files, current_actor(), draft.get("process_key"), draft.get("base_version")).to_dict()
+def validate_draft(draft):
+    """Run the deploy checks on a draft without deploying anything (supervisor or admin). Each problem
+    names its file, element and line; the draft is laid over its base version's files."""
+    return redesign().validate(_encoded(draft["files"]), current_actor(), draft["process_key"],
+                               draft["base_version"]).to_dict()
+
+
+@blp.post("/validate/upload")
+@blp.arguments(ValidateUploadSchema, location=FORM_AND_FILES)
+@blp.response(200, ValidationSchema)
+def validate_upload(form):
+    """The same checks on files uploaded as they are (bytes: any XML encoding), e.g. from another tool."""
+    files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
+    return redesign().validate(files, current_actor(), form["process_key"], form["base_version"]).to_dict()
 
 
 @blp.get("/<string:key>/versions/<int:version>/files")

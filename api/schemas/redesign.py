@@ -1,10 +1,10 @@
 """Redesigning a process from the editor: drafts, validation, diffs, scenario runs, deploys."""
 from __future__ import annotations
 
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from .common import DeployProblemSchema, FreeObject
+from .definitions import UploadedFile
 
 FILE_NAME = validate.Regexp(r"^[\w.\-/ ]{1,200}$", error="a file name: letters, digits, . - _ / and spaces")
 
@@ -23,8 +23,12 @@ class DraftSchema(Schema):
                               metadata={"description": "the version the draft started from (default: newest)"})
 
 
-class ValidateFilesSchema(Schema):
-    files = fields.List(Upload(), load_default=list, validate=validate.Length(max=100))
+class ValidateUploadSchema(Schema):
+    """multipart/form-data: files as another tool saved them, and which process to check."""
+
+    files = fields.List(UploadedFile(), required=True, validate=validate.Length(min=1, max=100))
+    process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120))
+    base_version = fields.Int(load_default=None, validate=validate.Range(min=1))
 
 
 class ValidationSchema(Schema):

@@ -38,9 +38,6 @@ def misdocumented(document: dict) -> list[tuple[str, str]]:
             if parameter.get("in") not in OPENAPI_3_PARAMETER_LOCATIONS]
 
 
-@pytest.mark.xfail(strict=True, reason="POST /api/v1/process-definitions/validate (api/redesign.py) declares a JSON "
-                   "body and a files body; OpenAPI 3 has one requestBody, so it shows up as an `in: body` "
-                   "parameter. Remove this mark once it is one multipart (or one JSON) body.")
 def test_every_operation_is_documented_with_openapi_3_request_bodies_and_parameters():
     assert misdocumented(DOCUMENT) == []
 

@@ -40,7 +40,7 @@ def test_validate_names_the_element_and_why_without_deploying(api, v1, intake_fi
 
 @needs_interop
 def test_validate_accepts_files_uploaded_from_another_tool_and_names_their_lanes(api, staff):
-    response = api.as_("supervisor").post("/process-definitions/validate", data={
+    response = api.as_("supervisor").post("/process-definitions/validate/upload", data={
         "files": [(BytesIO(interop_bytes("spiffarena__lanes.bpmn")), "spiffarena__lanes.bpmn")]},
         content_type="multipart/form-data")
     assert response.status_code == 200, response.json
