@@ -80,6 +80,10 @@ def test_a_crisis_reported_during_intervensi_opens_a_case_response_for_the_same_
     assert (child["process_key"], child["pm_name"], child["parent_case_id"]) == ("case_response", "Sari Dewi",
                                                                                case.case_id)
     assert [t["name"] for t in child["open_tasks"]] == ["Kedaruratan (triase)"]
+    history = api.as_("supervisor").get(f"/cases/{case.case_id}/history").json
+    received = [e for e in history if e["kind"] == "message_received"]
+    assert [(e["actor"], e["message"], e["data"]) for e in received] == [
+        ("peksos", "krisis", {"uraian": "PM overdosis"})]
 
 
 def test_a_new_emergency_referral_starts_a_case_response(api, staff, deployed):
