@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, func, select
@@ -68,19 +69,24 @@ class Dashboard:
 
     def heat_map(self, actor: Actor, process_key: str = INTAKE) -> dict:
         """The newest version's BPMN and, per element id, how many live cases of the unit stand there:
-        at an open task, or (with no open task) at a waiting intermediate event such as a timer."""
+        at an open task, or (with no open task) at a waiting intermediate event such as a timer; and the
+        same as (element name, count) steps, most crowded first."""
         require_role(actor, "supervisor", "admin")
         with detached_read(self.session_factory) as uow:
             session = uow.session
             try:
                 version = latest_version(session, process_key)
             except NotFound:
-                return {"process_key": process_key, "version": None, "xml": None, "counts": {}}
+                return {"process_key": process_key, "version": None, "xml": None, "counts": {}, "steps": []}
             counts = _counts_at_open_tasks(session, actor, process_key)
             for element_id in _waiting_elements_of_idle_cases(session, actor, process_key):
                 counts[element_id] = counts.get(element_id, 0) + 1
-            return {"process_key": process_key, "version": version.version,
-                    "xml": bpmn_xml(session, version.id, process_key), "counts": counts}
+            xml = bpmn_xml(session, version.id, process_key)
+            names = element_names(xml, set(counts))
+            steps = sorted(((names.get(element_id) or element_id, count) for element_id, count in counts.items()),
+                           key=lambda step: (-step[1], step[0]))
+            return {"process_key": process_key, "version": version.version, "xml": xml, "counts": counts,
+                    "steps": steps}
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -146,6 +152,16 @@ def _waiting_elements_of_idle_cases(session: Session, actor: Actor, process_key:
         found.extend(sorted({task.task_spec.bpmn_id for task in wf.get_tasks(state=TaskState.WAITING)
                              if _is_waiting_place(task.task_spec)}))
     return found
+
+
+def element_names(xml: str, ids: set[str]) -> dict[str, str]:
+    """The ``name`` of each element of ``ids`` in a BPMN file (the same for every version's layout)."""
+    if not ids:
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml.encode("utf-8"), parser)
+    return {node.get("id"): " ".join((node.get("name") or "").split())
+            for node in root.iter() if isinstance(node.tag, str) and node.get("id") in ids}
 
 
 def _is_waiting_place(spec) -> bool:

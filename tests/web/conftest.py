@@ -114,8 +114,12 @@ def screenshot(page, name: str) -> None:
     """Desktop and phone screenshots of the page as it is, into test-artifacts/web/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
+    diagram = page.locator("#diagram").count() > 0  # a diagram fits itself to the width it loads at
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
+        if diagram:
+            page.reload()
+            page.wait_for_selector("#diagram[data-ready=true]")
         page.wait_for_timeout(150)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(size)

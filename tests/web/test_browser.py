@@ -16,7 +16,7 @@ from engine.config import Settings
 from engine.models import Alert, Case
 from tests.case_driver import CaseDriver, registration
 from tests.conftest import PASSWORD
-from tests.web.conftest import screenshot
+from tests.web.conftest import ARTIFACTS, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -185,7 +185,14 @@ def test_the_dashboard_heat_map_shows_counts(browser_page, staff, deployed, runt
     assert page.locator('#chart-stage li[data-key="asesmen"]').get_attribute("data-count") == "1"
     assert page.locator('#chart-risk li[data-key=""]').get_attribute("data-count") == "4"  # not assessed yet
     assert "PM Skrining" in page.locator("#deadlines").inner_text()
+    assert page.locator("#heat-steps li").count() == 2
     screenshot(page, "dashboard")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    page.wait_for_selector("#diagram[data-ready=true]")
+    badge = page.locator(".atensi-count").first.bounding_box()
+    assert badge["width"] >= 18 and badge["height"] >= 18  # readable on a phone, however small the diagram
+    page.locator("section[aria-labelledby=h-heat]").screenshot(path=str(ARTIFACTS / "dashboard-heatmap-phone.png"))
 
 
 def test_the_case_list_searches_and_the_language_switches_to_english(browser_page, staff, deployed, runtime):

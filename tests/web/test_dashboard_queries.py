@@ -70,6 +70,7 @@ def test_the_heat_map_counts_cases_at_open_tasks_and_at_waiting_timers(board, ru
     heat = board.heat_map(staff.actor("supervisor"))
     assert heat["counts"] == {"Task_identifikasi": 2, "Timer_tunggu_akhir_periode": 1}
     assert 'id="atensi_intake"' in heat["xml"] and heat["version"] == 1
+    assert heat["steps"] == [("Identifikasi & orientasi", 2), ("Tunggu akhir periode program", 1)]
 
 
 def test_the_dashboard_is_for_supervisors_and_admins(board, staff):

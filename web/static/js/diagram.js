@@ -48,6 +48,15 @@
     canvas.zoom('fit-viewport', 'auto');
   }
 
+  // bpmn-js shrinks overlays with the diagram: keep the counts at least their own size.
+  function keepCountsReadable(viewer) {
+    var canvas = viewer.get('canvas');
+    viewer.get('overlays').get({ type: 'atensi-count' }).forEach(function (overlay) {
+      overlay.scale = { min: 1 };
+    });
+    canvas.viewbox(canvas.viewbox());
+  }
+
   function firstActive(viewer) {
     var registry = viewer.get('elementRegistry');
     var ids = (data.active || []).concat(data.waiting || []);
@@ -101,6 +110,7 @@
     if (container.getAttribute('data-mode') === 'counts') {
       fitToWidth(canvas);
       window.AtensiViewer.addCounts(viewer, data.counts || {});
+      keepCountsReadable(viewer);
     } else {
       window.AtensiViewer.markProgress(viewer, {
         completed: data.completed || [],
