@@ -81,7 +81,8 @@ def default_config(settings: Settings) -> dict:
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                               "bearerFormat": "JWT"}}},
         },
-        "LOGIN_RATE_LIMIT": "10/minute",
+        "LOGIN_RATE_LIMIT": "10/minute",  # failed logins per username and address
+        "LOGIN_ADDRESS_RATE_LIMIT": "60/minute",  # failed logins per address
         # per process by default; with several gunicorn workers point it at Redis or Memcached
         "RATELIMIT_STORAGE_URI": os.environ.get("ATENSI_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -111,7 +111,17 @@ def login_rate_key() -> str:
 
 
 def login_rate_limit() -> str:
+    """Failed logins per username and address (guessing one user's password)."""
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def address_rate_key() -> str:
+    return f"login-address:{request.remote_addr or 'local'}"
+
+
+def address_rate_limit() -> str:
+    """Failed logins per address, whatever the username (trying many users)."""
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
 
 
 def failed_login(response) -> bool:

@@ -6,7 +6,15 @@ from werkzeug.exceptions import Unauthorized
 
 from engine.people import actor_for
 
-from .auth import failed_login, issue_token, limiter, login_rate_key, login_rate_limit
+from .auth import (
+    address_rate_key,
+    address_rate_limit,
+    failed_login,
+    issue_token,
+    limiter,
+    login_rate_key,
+    login_rate_limit,
+)
 from .context import services
 from .schemas.people import LoginSchema, TokenSchema
 
@@ -15,6 +23,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Loggin
 
 @blp.post("/login")
 @limiter.limit(login_rate_limit, key_func=login_rate_key, deduct_when=failed_login)
+@limiter.limit(address_rate_limit, key_func=address_rate_key, deduct_when=failed_login)
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.doc(security=[])

@@ -70,7 +70,9 @@ def quick_password_hashing():
     from engine import people
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        patch.setattr(people, "_hasher", quick)
+        patch.setattr(people, "_DUMMY_HASH", quick.hash("not-a-real-password"))
         yield
 
 

@@ -159,6 +159,12 @@ def test_a_wrong_password_is_a_401_and_repeated_failures_are_limited(api, staff)
     assert api.login("konselor").status_code == 200  # another user from the same address does not
 
 
+def test_many_failed_logins_from_one_address_are_limited_whatever_the_username(api, staff):
+    for i in range(60):
+        assert api.login(f"tebakan{i}", "salah-salah").status_code == 401
+    problem_of(api.login("tebakan-lagi", "salah-salah"), 429)
+
+
 def test_login_answers_with_a_token_that_expires(api, staff):
     body = api.login("supervisor").json
     assert body["token_type"] == "Bearer" and body["user"]["roles"] == ["supervisor"]
