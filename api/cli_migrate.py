@@ -24,7 +24,8 @@ from engine.errors import EngineError
 def migrate(settings: Settings, process_key, to_version, from_version, case_ids, apply, undo_id):
     from .cli import _session_factory  # the CLI's own setup: a migrated database
 
-    migrations = CaseMigrations(_session_factory(settings))
+    session_factory = _session_factory(settings)
+    migrations = CaseMigrations(session_factory)
     try:
         if undo_id:
             report = _with_progress(lambda progress: migrations.undo(undo_id, SYSTEM_ACTOR, progress), None)
@@ -38,6 +39,8 @@ def migrate(settings: Settings, process_key, to_version, from_version, case_ids,
                 len(plan.cases))
     except EngineError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        session_factory.kw["bind"].dispose()  # no pooled connection outlives the command
     _print(report)
     if report.count("failed"):
         raise SystemExit(1)
