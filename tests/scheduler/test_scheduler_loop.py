@@ -1,7 +1,11 @@
 """The APScheduler loop in real time: it sleeps until the earliest due time, notices an earlier
 timer created by another process within a second, and fires it on time."""
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +17,8 @@ from workers import embedded
 from workers.scheduler import JOB_DUE_WORK, JOB_WATCH, SWEEP, DueWork, TimerScheduler
 
 from .conftest import later, now, start_timer_case
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class CountingWork(DueWork):
@@ -93,3 +99,14 @@ def test_the_embedded_scheduler_takes_its_settings_from_the_app_config(settings)
 
     assert embedded.settings_of(App()) is settings
     assert embedded.settings_of(settings) is settings
+
+
+def test_python_m_workers_once_fires_what_is_due_and_exits(staff, timer_process, runtime, database_url,
+                                                           session_factory):
+    case_id = start_timer_case(runtime, staff.unit_id, later(seconds=1))
+    time.sleep(1.1)
+    env = {**os.environ, "DATABASE_URL": database_url}
+    done = subprocess.run([sys.executable, "-m", "workers", "--once"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert fired_at(session_factory, case_id) is not None
