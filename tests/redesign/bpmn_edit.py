@@ -47,7 +47,7 @@ def set_timer(raw: bytes, element_id: str, text: str) -> bytes:
     return _out(root)
 
 
-def insert_user_task_after(raw: bytes, after_id: str, new_id: str, name: str, lane_id: str,
+def insert_user_task_after(raw: bytes, after_id: str, new_id: str, name: str, lane_id: str | None,
                            form: str = "identifikasi.json", due: str = "P2D", stage: str | None = None) -> bytes:
     """after -> new -> (what after led to), with the new task in a lane and drawn on the diagram."""
     root = _root(raw)
@@ -72,7 +72,8 @@ def insert_user_task_after(raw: bytes, after_id: str, new_id: str, name: str, la
     flow.set("targetRef", new_id)
     after.addnext(task)
     process.append(new_flow)
-    etree.SubElement(_by_id(root, lane_id), f"{{{BPMN}}}flowNodeRef").text = new_id
+    if lane_id:  # a task inside a sub-process runs in the sub-process's lane
+        etree.SubElement(_by_id(root, lane_id), f"{{{BPMN}}}flowNodeRef").text = new_id
     _draw(root, after_id, new_id)
     return _out(root)
 
@@ -101,4 +102,20 @@ def remove_user_task(raw: bytes, element_id: str) -> bytes:
     for el in [task, out, *root.xpath(f"//bpmn:flowNodeRef[text()='{element_id}']", namespaces=ns),
                *root.xpath(f"//*[@bpmnElement='{element_id}' or @bpmnElement='{out.get('id')}']")]:
         el.getparent().remove(el)
+    return _out(root)
+
+
+def remove_elements(raw: bytes, *element_ids: str) -> bytes:
+    """Delete elements with the sequence flows that touch them, their lane entries and their shapes."""
+    root = _root(raw)
+    ns = {"bpmn": BPMN}
+    doomed = set(element_ids)
+    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        if flow.get("sourceRef") in element_ids or flow.get("targetRef") in element_ids:
+            doomed.add(flow.get("id"))
+    for element_id in doomed:
+        for el in [*root.xpath(f"//*[@id='{element_id}']"), *root.xpath(f"//*[@bpmnElement='{element_id}']"),
+                   *root.xpath(f"//bpmn:flowNodeRef[text()='{element_id}'] | //bpmn:incoming[text()='{element_id}']"
+                               f" | //bpmn:outgoing[text()='{element_id}']", namespaces=ns)]:
+            el.getparent().remove(el)
     return _out(root)

@@ -223,3 +223,41 @@ def test_a_task_inserted_further_ahead_is_reached_by_a_case_migrated_before_it(
     case.complete("Laporan terminasi", alasan_terminasi="selesai")
     assert case.open_names() == ["Periksa laporan terminasi"]
     assert case.task("Periksa laporan terminasi").role == "supervisor"
+
+
+def test_a_case_inside_a_sub_process_takes_a_task_inserted_in_that_sub_process(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    case.complete("Identifikasi & orientasi")
+    case.complete("Skrining ASSIST", skor_assist=15)
+    case.complete("Asesmen lanjut", setting="rawat_jalan")
+    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
+    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    edited = bpmn_edit.insert_user_task_after(intake_files[INTAKE], "Task_pelaksanaan_intervensi",
+                                              "Task_evaluasi", "Evaluasi intervensi", None, stage="intervensi")
+    deploy({**intake_files, INTAKE: edited}, "v2")
+    assert migrations.migrate("atensi_intake", staff.actor("supervisor")).count("migrated") == 1
+    case.complete("Pelaksanaan intervensi", rencana_selesai=True)
+    assert case.open_names() == ["Evaluasi intervensi"]
+    assert case.task("Evaluasi intervensi").role == "pekerja_sosial"  # the sub-process's lane
+    case.complete("Evaluasi intervensi")
+    assert case.open_names() == [] and case.case().next_timer_at is not None  # waits for the period's end
+
+
+def test_a_case_waiting_for_a_message_the_target_removed_stays_with_the_reason(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    case = start_intake()
+    case.complete("Identifikasi & orientasi")
+    case.complete("Skrining ASSIST", skor_assist=15)
+    case.complete("Asesmen lanjut", setting="rawat_jalan")
+    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
+    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    edited = bpmn_edit.remove_elements(intake_files[INTAKE], "Boundary_krisis", "Throw_mulai_respon_kasus",
+                                       "End_krisis_diteruskan")
+    deploy({**intake_files, INTAKE: edited}, "v2: tanpa krisis")
+    (move,) = migrations.dry_run("atensi_intake", staff.actor("supervisor")).cases
+    assert move.status == "blocked"
+    assert [b.element_id for b in move.blockers] == ["Boundary_krisis"]
+    assert move.blockers[0].message.startswith("waiting message")
