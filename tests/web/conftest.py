@@ -26,14 +26,18 @@ def quick_password_hashing():
 
     from engine import people
 
+    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        patch.setattr(people, "_hasher", quick)
+        patch.setattr(people, "_DUMMY_HASH", quick.hash("not-a-real-password"))
         yield
 
 
 @pytest.fixture
 def app(database_url):
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "web-test-secret"})
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "web-test-secret"})
+    yield app
+    app.extensions["atensi"].db.dispose()
 
 
 @pytest.fixture

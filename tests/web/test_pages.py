@@ -99,6 +99,7 @@ def test_the_session_cookie_is_secure_when_configured(database_url, staff, monke
     token = csrf_token_of(text_of(client.get("/login", base_url=https)))
     response = client.post("/login", data={"username": "peksos", "password": "rahasia-demo-123", "csrf_token": token},
                            base_url=https, headers={"Referer": f"{https}/login"})
+    app.extensions["atensi"].db.dispose()
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("atensi_session="))
     assert "Secure" in cookie
 
