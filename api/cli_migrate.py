@@ -33,10 +33,12 @@ def migrate(settings: Settings, process_key, to_version, from_version, case_ids,
             raise click.UsageError("name the PROCESS_KEY (or give --undo MIGRATION_ID)")
         else:
             kwargs = {"to_version": to_version, "from_version": from_version, "case_ids": list(case_ids) or None}
-            plan = migrations.dry_run(process_key, SYSTEM_ACTOR, **kwargs)
-            report = plan if not apply else _with_progress(
-                lambda progress: migrations.migrate(process_key, SYSTEM_ACTOR, progress=progress, **kwargs),
-                len(plan.cases))
+            if apply:
+                report = _with_progress(
+                    lambda progress: migrations.migrate(process_key, SYSTEM_ACTOR, progress=progress, **kwargs),
+                    migrations.count(process_key, SYSTEM_ACTOR, **kwargs))
+            else:
+                report = migrations.dry_run(process_key, SYSTEM_ACTOR, **kwargs)
     except EngineError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

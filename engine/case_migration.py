@@ -76,25 +76,35 @@ class CaseMigrations:
         with UnitOfWork(self.session_factory, write=False) as uow:
             target = _target(uow.session, process_key, to_version)
             ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
-            moves = [_plan(uow.session, uow.session.get(Case, case_id), target) for case_id in ids]
+            compiled = versions.compiled(uow.session, target.id)
+            moves = [_plan(uow.session, uow.session.get(Case, case_id), compiled)[0] for case_id in ids]
             number = target.version
         return MigrationReport(uuid.uuid4().hex, process_key, number, True, moves)
 
     def migrate(self, process_key: str, actor: Actor, to_version: int | None = None,
                 from_version: int | None = None, case_ids: Iterable[int] | None = None,
                 progress: Progress | None = None) -> MigrationReport:
-        """Move every movable case, one transaction per case; the others stay with their reasons."""
-        plan = self.dry_run(process_key, actor, to_version, from_version, case_ids)
+        """Move every movable case, one transaction per case; the others stay with their reasons.
+        Each case is checked again under its row lock, so a case that moved on since a dry run is
+        judged as it is now."""
+        require_role(actor, "supervisor", "admin")
         with UnitOfWork(self.session_factory, write=False) as uow:
-            target_id = find_version(uow.session, process_key, plan.to_version).id
-        moves = []
-        for move in plan.cases:
-            if move.can_move:
-                move = self._move_one(move.case_id, target_id, actor, plan.migration_id, undo_of=None)
-            moves.append(move)
+            target = _target(uow.session, process_key, to_version)
+            ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
+            target_id, number = target.id, target.version
+        migration_id, moves = uuid.uuid4().hex, []
+        for case_id in ids:
+            moves.append(self._move_one(case_id, target_id, actor, migration_id, undo_of=None))
             if progress:
                 progress(1)
-        return MigrationReport(plan.migration_id, process_key, plan.to_version, False, moves)
+        return MigrationReport(migration_id, process_key, number, False, moves)
+
+    def count(self, process_key: str, actor: Actor, to_version: int | None = None,
+              from_version: int | None = None, case_ids: Iterable[int] | None = None) -> int:
+        """How many running cases a migration would look at (for a progress bar)."""
+        with UnitOfWork(self.session_factory, write=False) as uow:
+            target = _target(uow.session, process_key, to_version)
+            return len(_candidates(uow.session, process_key, target.id, from_version, case_ids, actor))
 
     def undo(self, migration_id: str, actor: Actor, progress: Progress | None = None) -> MigrationReport:
         """Move every case of one migration back to the version it came from."""
@@ -126,12 +136,12 @@ class CaseMigrations:
             case = uow.lock_case(case_id)
             require_unit(actor, case.unit_id)
             target = versions.compiled(session, target_id)
-            move = _plan(session, case, target)
+            move, wf = _plan(session, case, target)
             if not move.can_move:
                 return move
             source = versions.compiled(session, case.process_version_id)
             try:
-                _apply(session, case, source, target, actor)
+                _apply(session, case, wf, source, target, actor)
             except Exception as exc:  # noqa: BLE001 - the case stays as it was; the reason is reported
                 move.status, move.blockers = "failed", [Blocker(None, f"{type(exc).__name__}: {exc}")]
                 return move
@@ -180,21 +190,21 @@ def _candidates(session: Session, process_key: str, target_id: int, from_version
     return list(session.scalars(query))
 
 
-def _plan(session: Session, case: Case, target: ProcessVersion | versions.CompiledVersion) -> CaseMove:
-    compiled = versions.compiled(session, target.id)
-    move = _summary(session, case, compiled.version, "movable")
+def _plan(session: Session, case: Case, target: versions.CompiledVersion) -> tuple[CaseMove, object]:
+    """Whether the case can move to `target`, and its workflow (restored on its own version) if so."""
+    move, wf = _summary(session, case, target.version, "movable"), None
     if case.status == "incident":
         move.blockers.append(Blocker(None, "the case has an open incident: resolve it first"))
     elif case.status == "completed":
         move.blockers.append(Blocker(None, "the case is completed"))
-    elif case.process_version_id == compiled.id:
-        move.blockers.append(Blocker(None, f"the case is already on version {compiled.version}"))
+    elif case.process_version_id == target.id:
+        move.blockers.append(Blocker(None, f"the case is already on version {target.version}"))
     else:
-        source = versions.compiled(session, case.process_version_id)
-        move.blockers.extend(blockers(workflow_state.load(case.state, source.specs), compiled.specs))
+        wf = workflow_state.load(case.state, versions.compiled(session, case.process_version_id).specs)
+        move.blockers.extend(blockers(wf, target.specs))
     if move.blockers:
         move.status = "blocked"
-    return move
+    return move, wf
 
 
 def _summary(session: Session, case: Case, to_version: int, status: str) -> CaseMove:
@@ -208,8 +218,7 @@ def _summary(session: Session, case: Case, to_version: int, status: str) -> Case
 # --- applying ----------------------------------------------------------------------------------
 
 
-def _apply(session: Session, case: Case, source, target, actor: Actor) -> None:
-    wf = workflow_state.load(case.state, source.specs)
+def _apply(session: Session, case: Case, wf, source, target, actor: Actor) -> None:
     rebind(wf, target.specs)
     case.process_version_id = target.id
     _refresh_open_tasks(session, case, source, target)
