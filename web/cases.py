@@ -14,7 +14,7 @@ from engine.errors import Conflict
 from engine.queries import MAX_PER_PAGE, CaseFilter, Paging
 
 from .i18n import AGES, RISKS, STAGES, STATUSES, label, local_datetime
-from .pages import current_actor, page_blueprint
+from .pages import current_actor, page_blueprint, require_roles
 from .registration import RegistrationForm
 
 bp = page_blueprint("web_cases", __name__)
@@ -122,3 +122,17 @@ def report_crisis(case_id):
     flash(gettext("Crisis reported. Case response #%(id)s has started.", id=children[-1] if children else "?"),
           "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id))
+
+
+@bp.post("/incidents/<int:incident_id>/retry")
+@require_roles("supervisor", "admin")
+def retry_incident(incident_id):
+    """Run the failed step again (after the process or the data was fixed)."""
+    actor, engine = current_actor(), services()
+    case_id = engine.queries.incident(actor, incident_id).case_id
+    try:
+        engine.runtime.retry_incident(incident_id, actor)
+        flash(gettext("The failed step was run again."), "success")
+    except Conflict:
+        flash(gettext("This incident is already resolved."), "info")
+    return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="incidents"))

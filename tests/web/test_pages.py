@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from api import create_app
-from engine.models import Case
+from engine.models import Case, Incident
 from tests.case_driver import CaseDriver, registration
 from tests.web.conftest import Pages, csrf_token_of
 
@@ -249,3 +249,24 @@ def test_the_language_is_remembered_in_the_session(client, staff, pages):
     assert 'lang="en"' in page and "My tasks" in page and "Tugas Saya" not in page
     pages.post("/logout", token_from="/inbox")
     assert 'lang="en"' in text_of(client.get("/login"))  # kept after signing out
+
+
+def test_a_supervisor_retries_an_incident_from_the_case_page(client, staff, deployed, pages, runtime,
+                                                             session_factory):
+    case = start(runtime, staff)
+    with session_factory() as session:
+        incident = Incident(case_id=case.case_id, task_id="", element_id="Task_identifikasi", message="skrip gagal")
+        session.add(incident)
+        session.commit()
+        incident_id = incident.id
+    pages.login("peksos")
+    assert "skrip gagal" in text_of(client.get(f"/cases/{case.case_id}"))
+    assert f"/incidents/{incident_id}/retry" not in text_of(client.get(f"/cases/{case.case_id}"))
+    assert pages.post(f"/incidents/{incident_id}/retry", token_from="/inbox").status_code == 403
+    pages.post("/logout", token_from="/inbox")
+    pages.login("supervisor")
+    assert f"/incidents/{incident_id}/retry" in text_of(client.get(f"/cases/{case.case_id}"))
+    response = pages.post(f"/incidents/{incident_id}/retry", token_from="/inbox")
+    assert response.headers["Location"] == f"/cases/{case.case_id}#incidents"
+    with session_factory() as session:
+        assert session.get(Incident, incident_id).status == "resolved"
