@@ -215,5 +215,12 @@ def test_the_case_list_searches_and_the_language_switches_to_english(browser_pag
     assert "Open queue of my role" in page.locator("#queue h2").inner_text()
     assert "due in 3 days" in page.locator("#queue").inner_text()
     screenshot(page, "inbox-english")
+    page.locator("#queue").get_by_role("link", name="Identifikasi & orientasi").first.click()
+    assert page.get_by_role("button", name="Complete task").count() == 1
+    assert "required" in field(page, "persetujuan_layanan").inner_text()
+    screenshot(page, "task-english")
     page.get_by_role("button", name="ID").click()
-    assert page.locator("h1").inner_text() == "Tugas Saya"
+    assert page.get_by_role("button", name="Selesaikan tugas").count() == 1
+    page.goto("/dashboard")  # a supervisor's page
+    assert page.locator("h1").inner_text() == "Tidak diizinkan"
+    screenshot(page, "error-403")
