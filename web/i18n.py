@@ -113,6 +113,16 @@ def _lateness(late: timedelta) -> str:
     return ngettext("overdue by %(num)d minute", "overdue by %(num)d minutes", minutes)
 
 
+def value_text(value, limit: int = 160) -> str:
+    """A recorded form value as a line of the history: Ya/Tidak, lists joined, long text cut."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list | tuple):
+        return ", ".join(humanise(v) for v in value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def alert_text(alert) -> str:
     """The alert's message without the link the e-mail needed: the page has a button for it."""
     text = alert.message or ""
@@ -132,6 +142,7 @@ def init_app(app: Flask) -> None:
         "alert_kind": lambda v: label(ALERT_KINDS, v), "history_kind": lambda v: label(HISTORY, v),
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
         "local_date": local_date, "due_text": due_text, "alert_text": alert_text,
+        "value_text": value_text,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale)

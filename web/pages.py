@@ -37,6 +37,7 @@ def page_blueprint(name: str, import_name: str, *, public: bool = False, **optio
     bp.context_processor(_page_context)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(EngineError, _engine_error)
+    bp.register_error_handler(Exception, _unexpected)
     return bp
 
 
@@ -127,3 +128,8 @@ def _engine_error(error: EngineError):
     titles = {404: gettext("Not found"), 403: gettext("Not allowed"), 409: gettext("Already changed"),
               422: gettext("Invalid input")}
     return error_page(status, titles.get(status, gettext("Something went wrong")), str(error))
+
+
+def _unexpected(error: Exception):
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return error_page(500, gettext("Something went wrong"), gettext("The error has been logged. Try again later."))

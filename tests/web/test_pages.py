@@ -270,3 +270,20 @@ def test_a_supervisor_retries_an_incident_from_the_case_page(client, staff, depl
     assert response.headers["Location"] == f"/cases/{case.case_id}#incidents"
     with session_factory() as session:
         assert session.get(Incident, incident_id).status == "resolved"
+
+
+def test_the_history_shows_what_a_completed_task_recorded(client, staff, deployed, pages, runtime):
+    case = start(runtime, staff)
+    case.complete("Identifikasi & orientasi", persetujuan_layanan=True, kondisi_awal="Stabil, kooperatif")
+    pages.login("peksos")
+    page = text_of(client.get(f"/cases/{case.case_id}"))
+    assert "Persetujuan layanan: Ya" in page and "Kondisi awal: Stabil, kooperatif" in page
+
+
+def test_an_unexpected_error_on_a_page_is_an_html_page(app, client, staff, pages, monkeypatch):
+    pages.login("peksos")
+    queries = app.extensions["atensi"].queries
+    monkeypatch.setattr(queries, "inbox", lambda *args, **kwargs: 1 / 0)
+    response = client.get("/inbox")
+    assert response.status_code == 500 and "text/html" in response.content_type
+    assert "Terjadi kesalahan" in text_of(response)
