@@ -6,6 +6,7 @@ A script that fails becomes an incident instead of an exception.
 """
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import datetime
 from uuid import UUID
 
@@ -200,12 +201,23 @@ def _note_completed(session: Session, case: Case, completed: list, actor: str) -
         if element_id is None:
             continue
         seen.add(element_id)
-        definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, TimerEventDefinition):
-            history.record(session, case.id, actor, "timer_fired", task.task_spec.bpmn_name or element_id,
-                           element_id, str(task.id))
     if len(seen) != len(case.completed_elements or []):
         case.completed_elements = sorted(seen)
+
+
+def timer_snapshot(wf: BpmnWorkflow) -> dict:
+    """Each waiting timer's due value, to tell afterwards which ones fired."""
+    return {task.id: (task, deepcopy(task.internal_data.get("event_value")))
+            for task in wf.event_manager.tasks.values()
+            if isinstance(task.task_spec.event_definition, TimerEventDefinition)}
+
+
+def record_fired_timers(session: Session, case: Case, wf: BpmnWorkflow, before: dict, actor: str) -> None:
+    """A timer fired when it stopped waiting, or (a cycle) when its next due value moved on."""
+    for task, value in before.values():
+        if task.state != TaskState.WAITING or task.internal_data.get("event_value") != value:
+            history.record(session, case.id, actor, "timer_fired", task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                           task.task_spec.bpmn_id, str(task.id))
 
 
 def task_by_id(wf: BpmnWorkflow, task_id: str):

@@ -195,7 +195,9 @@ def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
     if case.next_timer_at is None or case.next_timer_at >= clock.now():
         return False
     wf, version = _load(uow.session, case)
+    before = case_sync.timer_snapshot(wf)
     wf.refresh_timers()
+    case_sync.record_fired_timers(uow.session, case, wf, before, SYSTEM_ACTOR.username)
     _advance(uow.session, case, wf, version, SYSTEM_ACTOR)
     return True
 

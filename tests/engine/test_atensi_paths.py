@@ -189,3 +189,16 @@ def test_a_task_a_timer_cancelled_can_never_be_completed(runtime, staff, deploye
         runtime.complete_task(task.id, {"catatan_kemajuan": "x", "rencana_selesai": True}, staff.actor("peksos"))
     with runtime.session_factory() as session:
         assert session.get(HumanTask, task.id).status == "cancelled"
+
+
+def test_each_monthly_monitoring_firing_is_in_the_history(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    through_assessment(case, score=10, setting="rawat_jalan")
+    through_plan(case)
+    for _ in range(2):
+        clock.shift(timedelta(days=31, minutes=1))
+        runtime.fire_timers(case.case_id)
+    with runtime.session_factory() as session:
+        fired = session.scalars(select(HistoryEvent.element_id).where(
+            HistoryEvent.case_id == case.case_id, HistoryEvent.kind == "timer_fired")).all()
+    assert fired == ["Timer_monitoring_bulanan", "Timer_monitoring_bulanan"]
