@@ -225,8 +225,9 @@ def test_the_editor_speaks_english_when_asked(editor, live, staff, deployed):
     editor.select("Task_skrining")
     assert "Due in" in editor.page.inner_text('[data-group-id="group-atensi"]')
     editor.shot("12-english")
-    editor.page.click('[data-lang-choice="id"]')
-    editor.page.wait_for_selector("html[lang=id] body[data-ready=true]")
+    with editor.page.expect_navigation():
+        editor.page.click('[data-lang-choice="id"]')
+    editor.page.wait_for_selector("html[lang=id] body[data-ready=true]", timeout=30_000)
     assert editor.page.inner_text("#ed-validate") == "Validasi"
 
 

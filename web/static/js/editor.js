@@ -115,16 +115,17 @@
     return null;
   }
 
-  /* Fit the diagram; a wide one is shown from its start at a readable size, clear of the palette. */
+  /* Fit the diagram beside the palette; a wide one is shown from its start at a readable size. */
   function showDiagram() {
     var canvas = state.modeler.get('canvas');
     canvas.zoom('fit-viewport', 'auto');
-    var box = canvas.viewbox();
-    if (box.scale >= READABLE) { return; }
-    canvas.zoom(READABLE);
-    box = canvas.viewbox();
-    canvas.viewbox({ x: box.inner.x - PALETTE / READABLE, y: box.inner.y - 40 / READABLE,
-                     width: box.width, height: box.height });
+    var inner = canvas.viewbox().inner;
+    var size = canvas.getSize();
+    if (!inner.width || !inner.height) { return; }
+    var fit = Math.min((size.width - PALETTE - 20) / inner.width, (size.height - 40) / inner.height, 1);
+    var scale = Math.max(fit, READABLE);
+    canvas.viewbox({ x: inner.x - PALETTE / scale, y: inner.y - 20 / scale,
+                     width: size.width / scale, height: size.height / scale });
   }
 
   function openXml(xml) {
