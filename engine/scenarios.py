@@ -102,7 +102,7 @@ def run_isolated(files: dict[str, bytes], process_key: str | None = None, timeou
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.terminate()
             run = ScenarioRun(process_key)
-            run.problems.append(Problem(f"the scenarios did not finish within {timeout:.0f} s"))
+            run.problems.append(Problem(f"the scenarios did not finish within {timeout:g} s"))
             return run
 
 

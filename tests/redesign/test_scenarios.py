@@ -97,3 +97,10 @@ def test_an_isolated_run_gives_the_same_results_and_leaves_this_clock_alone(inta
     run = run_isolated(intake_files)
     assert run.passed and len(run.results) == len(run_scenarios(intake_files).results)
     assert abs((datetime.now(UTC) - before).total_seconds() - (time.perf_counter() - started)) < 1
+
+
+def test_an_isolated_run_that_takes_too_long_is_stopped_and_reported(intake_files):
+    started = time.perf_counter()
+    run = run_isolated(intake_files, timeout=0.5)
+    assert time.perf_counter() - started < 5
+    assert not run.passed and run.problems[0].message == "the scenarios did not finish within 0.5 s"
