@@ -24,8 +24,7 @@
     draft: {},                                      // edited files other than the BPMN: name -> text
     readOnly: false,
     dirty: false,
-    modeler: null,
-    lastMigration: null
+    modeler: null
   };
 
   // --- small helpers ------------------------------------------------------------------------------
@@ -360,39 +359,6 @@
     });
   }
 
-  function migrationRequest() {
-    var from = $('ed-mig-from').value;
-    return { process_key: state.key, to_version: parseInt($('ed-mig-to').value, 10),
-             from_version: from ? parseInt(from, 10) : null };
-  }
-
-  function dryRun(event) {
-    event.preventDefault();
-    api('POST', '/migrations/dry-run', migrationRequest()).then(function (report) {
-      EditorPanels.migration($('ed-migration'), report);
-      $('ed-mig-apply').disabled = !report.counts.movable;
-      $('ed-mig-undo').hidden = true;
-    }).catch(failed);
-  }
-
-  function migrate() {
-    $('ed-mig-apply').disabled = true;
-    api('POST', '/migrations', migrationRequest()).then(function (report) {
-      state.lastMigration = report.migration_id;
-      EditorPanels.migration($('ed-migration'), report);
-      $('ed-mig-undo').hidden = !report.counts.migrated;
-      return loadDefinition().then(renderHistory);
-    }).catch(failed);
-  }
-
-  function undoMigration() {
-    api('POST', '/migrations/' + encodeURIComponent(state.lastMigration) + '/undo').then(function (report) {
-      EditorPanels.migration($('ed-migration'), report);
-      $('ed-mig-undo').hidden = true;
-      return loadDefinition().then(renderHistory);
-    }).catch(failed);
-  }
-
   // --- wiring -------------------------------------------------------------------------------------
 
   function wire() {
@@ -412,9 +378,7 @@
     $('ed-draft-diff').addEventListener('click', draftDiff);
     $('ed-import').addEventListener('change', importFile);
     $('ed-download').addEventListener('click', download);
-    $('ed-migration-form').addEventListener('submit', dryRun);
-    $('ed-mig-apply').addEventListener('click', migrate);
-    $('ed-mig-undo').addEventListener('click', undoMigration);
+    EditorMigration.wire(state, function () { return loadDefinition().then(renderHistory); }, failed);
     window.addEventListener('beforeunload', function (event) {
       if (state.dirty) { event.preventDefault(); event.returnValue = ''; }
     });
