@@ -7,6 +7,7 @@ from engine.queries import Paging
 
 from .auth import current_actor, require_login
 from .context import services
+from .errors import ROW_ID
 from .schemas.alerts import (
     AlertPageSchema,
     AlertsArgs,
@@ -32,7 +33,7 @@ def list_alerts(args):
     return services().queries.alerts(current_actor(), ACKED[args["state"]], paging)
 
 
-@blp.post("/alerts/<int:alert_id>/ack")
+@blp.post(f"/alerts/<{ROW_ID}:alert_id>/ack")
 @blp.response(200, AlertSchema)
 def acknowledge(alert_id):
     """Acknowledge an alert. 409 when it was acknowledged already."""
@@ -48,7 +49,7 @@ def list_incidents(args):
     return services().queries.incidents(current_actor(), status, Paging(args["page"], args["per_page"]))
 
 
-@blp.post("/incidents/<int:incident_id>/retry")
+@blp.post(f"/incidents/<{ROW_ID}:incident_id>/retry")
 @blp.arguments(RetrySchema)
 @blp.response(200, IncidentSchema)
 def retry_incident(body, incident_id):

@@ -7,6 +7,7 @@ from engine.queries import CaseFilter, Paging
 
 from .auth import current_actor, require_login
 from .context import services
+from .errors import ROW_ID
 from .schemas.cases import (
     CaseCreateSchema,
     CaseDetailSchema,
@@ -55,28 +56,28 @@ def list_cases(args):
     return services().queries.cases(current_actor(), wanted)
 
 
-@blp.get("/cases/<int:case_id>")
+@blp.get(f"/cases/<{ROW_ID}:case_id>")
 @blp.response(200, CaseDetailSchema)
 def get_case(case_id):
     """Profile, stage, status, open tasks, incidents and alerts."""
     return services().queries.case(current_actor(), case_id)
 
 
-@blp.get("/cases/<int:case_id>/history")
+@blp.get(f"/cases/<{ROW_ID}:case_id>/history")
 @blp.response(200, HistoryEventSchema(many=True))
 def case_history(case_id):
     """What happened to the case, in order, with who did it."""
     return services().queries.history(current_actor(), case_id)
 
 
-@blp.get("/cases/<int:case_id>/diagram")
+@blp.get(f"/cases/<{ROW_ID}:case_id>/diagram")
 @blp.response(200, DiagramSchema)
 def case_diagram(case_id):
     """The version's BPMN and the element ids that are completed, active and waiting."""
     return services().queries.diagram(current_actor(), case_id)
 
 
-@blp.post("/cases/<int:case_id>/messages")
+@blp.post(f"/cases/<{ROW_ID}:case_id>/messages")
 @blp.arguments(MessageSchema)
 @blp.response(200, CaseDetailSchema)
 def send_message(message, case_id):

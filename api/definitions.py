@@ -9,6 +9,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from .auth import current_actor, require_login
 from .context import services
+from .errors import ROW_ID
 from .schemas.definitions import DefinitionSchema, DeployResultSchema, DeploySchema
 
 FORM_AND_FILES = "form_and_files"
@@ -56,7 +57,7 @@ def deploy(form):
     return result, 201 if created else 200
 
 
-@blp.get("/<string:key>/versions/<int:version>/bpmn")
+@blp.get(f"/<string:key>/versions/<{ROW_ID}:version>/bpmn")
 @blp.response(200, {"type": "string"}, content_type="application/xml")
 def version_bpmn(key, version):
     """The BPMN 2.0 XML of one version."""

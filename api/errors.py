@@ -9,11 +9,15 @@ import http
 import logging
 
 from flask import Flask, Response, json, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, DeployError, EngineError, Forbidden, InvalidInput, NotFound, ScriptError
 
 PROBLEM_JSON = "application/problem+json"
+# Path converter for row ids and version numbers: beyond a 32-bit integer nothing exists (a 404, not a
+# database error), and the OpenAPI document says so.
+ROW_ID = "int(min=1, max=2147483647)"
 log = logging.getLogger("atensi.api")
 
 ENGINE_STATUS = [(NotFound, 404), (Conflict, 409), (Forbidden, 403), (InvalidInput, 422), (DeployError, 400),
@@ -85,6 +89,12 @@ def handle_engine_error(error: EngineError) -> Response:
     return problem(status, str(error) or None)
 
 
+def handle_data_error(error: DataError) -> Response:
+    """The database refused a value no schema caught (a number out of range, a NUL byte in text)."""
+    log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
+    return problem(422, "a value is out of range or cannot be stored")
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -125,5 +135,6 @@ def _strings(value) -> list[str]:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(EngineError, handle_engine_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from .alerts import AlertSchema, IncidentSchema
-from .common import FreeObject, PagingArgs, Timestamp, page_of
+from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
 from .tasks import TaskSchema, is_child
 
 NIK = validate.Regexp(r"^\d{16}$", error="NIK must be exactly 16 digits")
@@ -56,7 +56,7 @@ class EmergencyPmSchema(PmSchema):
 class CaseCreateSchema(Schema):
     process = fields.Str(load_default="atensi_intake", validate=validate.Length(min=1, max=120),
                          metadata={"description": "the process key to start; default the ATENSI intake"})
-    unit_id = fields.Int(required=True, validate=validate.Range(min=1))
+    unit_id = fields.Int(required=True, validate=ROW_ID_RANGE)
     pm = fields.Nested(PmSchema, required=True)
     data = FreeObject(load_default=dict, metadata={"description": "further registration data for the workflow"})
 
@@ -67,7 +67,7 @@ class CaseCreateSchema(Schema):
 
 
 class CaseResponseCreateSchema(Schema):
-    unit_id = fields.Int(required=True, validate=validate.Range(min=1))
+    unit_id = fields.Int(required=True, validate=ROW_ID_RANGE)
     pm = fields.Nested(EmergencyPmSchema, required=True)
     uraian = fields.Str(required=True, validate=validate.Length(min=1, max=5000),
                         metadata={"description": "what happened: the emergency being referred"})
@@ -117,7 +117,7 @@ class CasesArgs(PagingArgs):
     stage = fields.Str(validate=validate.Length(max=60))
     status = fields.Str(validate=validate.OneOf(CASE_STATUSES))
     risk = fields.Str(validate=validate.OneOf(RISK_LEVELS))
-    unit_id = fields.Int(validate=validate.Range(min=1))
+    unit_id = fields.Int(validate=ROW_ID_RANGE)
     process = fields.Str(validate=validate.Length(max=120))
     overdue = fields.Bool(metadata={"description": "has an open task past its due time"})
     q = fields.Str(validate=validate.Length(min=1, max=200), metadata={"description": "name or NIK"})

@@ -5,6 +5,9 @@ from marshmallow import Schema, fields, validate
 
 from engine.queries import MAX_PER_PAGE
 
+# ids are 32-bit integers in the database: anything beyond is refused here, not by PostgreSQL
+ROW_ID_RANGE = validate.Range(min=1, max=2_147_483_647)
+
 
 class Timestamp(fields.DateTime):
     """ISO 8601 with offset, always."""

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 from engine.access import ROLES
 from engine.people import UNIT_KINDS
 
-from .common import Timestamp
+from .common import ROW_ID_RANGE, Timestamp
 
 USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9._-]{2,79}$",
                            error="3 to 80 lower-case letters, digits, dot, dash or underscore")
@@ -44,7 +44,7 @@ class UserCreateSchema(Schema):
     password = fields.Str(required=True, load_only=True, validate=validate.Length(min=8, max=200))
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1, max=len(ROLES)))
-    unit_id = fields.Int(required=True, validate=validate.Range(min=1))
+    unit_id = fields.Int(required=True, validate=ROW_ID_RANGE)
     full_name = fields.Str(load_default="", validate=validate.Length(max=200))
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
@@ -52,13 +52,13 @@ class UserCreateSchema(Schema):
 class UserUpdateSchema(Schema):
     password = fields.Str(load_only=True, validate=validate.Length(min=8, max=200))
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1, max=len(ROLES)))
-    unit_id = fields.Int(validate=validate.Range(min=1))
+    unit_id = fields.Int(validate=ROW_ID_RANGE)
     active = fields.Bool()
     full_name = fields.Str(validate=validate.Length(max=200))
 
 
 class UsersArgs(Schema):
-    unit_id = fields.Int(validate=validate.Range(min=1))
+    unit_id = fields.Int(validate=ROW_ID_RANGE)
     role = fields.Str(validate=validate.OneOf(ROLES))
 
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 from engine.access import ROLES
 from engine.queries import TASK_SORTS
 
-from .common import FreeObject, PagingArgs, Timestamp, page_of
+from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
 
 TASK_STATUSES = ("open", "completed", "cancelled", "any")
 
@@ -53,7 +53,7 @@ class InboxArgs(PagingArgs):
     role = fields.Str(validate=validate.OneOf(ROLES))
     unassigned = fields.Bool()
     status = fields.Str(load_default="open", validate=validate.OneOf(TASK_STATUSES))
-    case = fields.Int(validate=validate.Range(min=1))
+    case = fields.Int(validate=ROW_ID_RANGE)
     process = fields.Str(validate=validate.Length(min=1, max=120))
     stage = fields.Str(validate=validate.Length(min=1, max=60))
     due_before = fields.AwareDateTime(format="iso", default_timezone=None)

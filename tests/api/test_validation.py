@@ -103,7 +103,7 @@ def test_completing_a_task_claimed_by_someone_else_is_a_409(api, staff, deployed
 
 
 @pytest.mark.parametrize("query", ["per_page=1000", "page=0", "sort=nama", "due_before=kemarin", "status=x",
-                                   "role=kepala", "overdue=mungkin", "case=abc"])
+                                   "role=kepala", "overdue=mungkin", "case=abc", "case=99999999999"])
 def test_bad_inbox_filters_are_refused_by_name(api, staff, deployed, query):
     fields = problem_of(api.as_("peksos").get(f"/tasks?{query}"), 422)["fields"]
     assert query.split("=")[0] in fields
@@ -111,9 +111,10 @@ def test_bad_inbox_filters_are_refused_by_name(api, staff, deployed, query):
 
 @pytest.mark.parametrize("path", ["/tasks/tidak-ada", "/tasks/" + "x" * 300, "/cases/999999", "/cases/abc",
                                   "/cases/999999/history", "/cases/999999/diagram", "/alerts/999999/ack",
-                                  "/process-definitions/atensi_intake/versions/99/bpmn"])
+                                  "/process-definitions/atensi_intake/versions/99/bpmn", "/cases/99999999999",
+                                  "/incidents/99999999999/retry", "/alerts/0/ack"])
 def test_things_that_do_not_exist_are_a_404(api, staff, deployed, path):
-    method = "post" if path.endswith("/ack") else "get"
+    method = "post" if path.endswith(("/ack", "/retry")) else "get"
     problem_of(getattr(api.as_("supervisor"), method)(path), 404)
 
 
