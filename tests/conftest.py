@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -90,7 +90,7 @@ def runtime(session_factory):
 @pytest.fixture
 def clock():
     """A controllable clock: shift it to pass the months. SpiffWorkflow's timers see it too."""
-    with time_machine.travel(datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc), tick=False) as traveller:
+    with time_machine.travel(datetime(2026, 1, 5, 2, 0, tzinfo=UTC), tick=False) as traveller:
         yield traveller
 
 
