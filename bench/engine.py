@@ -16,7 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -133,7 +133,7 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL")
     workdir = tempfile.mkdtemp(prefix="atensi-bench-")
     url = url or f"sqlite:///{workdir}/bench.db"
-    start = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
     runtime, actor = our_runtime(url)
     with time_machine.travel(start, tick=True) as traveller:
         raw = run_raw(traveller)
@@ -147,7 +147,8 @@ def main() -> None:
     print(f"task completions/s, raw SpiffWorkflow in memory: {raw_rate:8.1f}")
     print(f"task completions/s, our engine with persistence: {our_rate:8.1f}")
     print(f"ratio raw/ours (goal <= 3.0):                     {raw_rate / our_rate:8.2f}")
-    print(f"median completion, ours: {statistics.median(ours) * 1000:.2f} ms; raw: {statistics.median(raw) * 1000:.2f} ms")
+    print(f"median completion, ours: {statistics.median(ours) * 1000:.2f} ms; "
+          f"raw: {statistics.median(raw) * 1000:.2f} ms")
     # Raw SpiffWorkflow slows as its task tree grows; on a young case it is at its fastest.
     young = len(PATH) + 20
     print(f"cost ours/raw on the first {young} completions only:   "
