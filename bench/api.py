@@ -1,0 +1,331 @@
+"""API benchmark: prints figures, asserts nothing.
+
+1. SQLite, one client, a real waitress server on loopback (in its own process):
+   - task completions per second over HTTP against the engine called directly, and the ratio
+     (the two alternate in blocks, so that both see the same load on a shared machine);
+   - the median HTTP completion time (goal < 6.5 ms) and the median time to create and run a case
+     over HTTP (goal < 10 ms).
+2. PostgreSQL: the inbox query at 100,000 open tasks (synthetic rows, bulk-inserted), p50/p95 of
+   the engine query and of GET /api/v1/tasks (goal p95 < 50 ms). Skipped when PostgreSQL is not
+   reachable at ATENSI_BENCH_PG_URL (default: the test database).
+
+    python bench/api.py [--tasks 300] [--open-tasks 100000]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from engine import people  # noqa: E402
+from engine.access import SYSTEM_ACTOR  # noqa: E402
+from engine.config import BPMN_DIR  # noqa: E402
+from engine.db import make_engine, make_session_factory  # noqa: E402
+from engine.deployments import folder_bundles  # noqa: E402
+from engine.models import HumanTask  # noqa: E402
+from engine.runtime import Runtime  # noqa: E402
+from engine.schema import upgrade  # noqa: E402
+
+PASSWORD = "bench-rahasia-1"
+PG_URL = os.environ.get("ATENSI_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IDENTIFIKASI = {"persetujuan_layanan": True, "kondisi_awal": "Tenang"}
+PM = {"nama": "Budi Santoso", "nik": "3171011501900001", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L",
+      "alamat": "Jl. Melati 5", "sumber_rujukan": "keluarga", "kontak_keluarga": "0812000000"}
+
+
+# --- a server in its own process -----------------------------------------------------------------
+
+
+def _serve(database_url: str, port: int, ready) -> None:
+    import logging
+
+    from waitress import serve
+
+    from api import create_app
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    app = create_app({"DATABASE_URL": database_url})
+    ready.set()
+    serve(app, host="127.0.0.1", port=port, threads=4, _quiet=True)
+
+
+def start_server(database_url: str):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    context = mp.get_context("spawn")
+    ready = context.Event()
+    process = context.Process(target=_serve, args=(database_url, port, ready), daemon=True)
+    process.start()
+    ready.wait(60)
+    client = Client(port)
+    for _ in range(200):
+        try:
+            if client.call("GET", "/healthz")[0] == 200:
+                return process, client
+        except OSError:
+            client.reconnect()
+            time.sleep(0.05)
+    raise RuntimeError("the server did not start")
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection: the cheapest honest client."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.token: str | None = None
+        self.reconnect()
+
+    def reconnect(self) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        self.connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        response = self.connection.getresponse()
+        raw = response.read()
+        kind = response.getheader("Content-Type", "")
+        return response.status, (json.loads(raw) if "json" in kind and raw else {})
+
+    def login(self, username: str) -> None:
+        status, body = self.call("POST", "/api/v1/auth/login", {"username": username, "password": PASSWORD})
+        assert status == 200, body
+        self.token = body["access_token"]
+
+
+# --- SQLite: HTTP against the engine -------------------------------------------------------------
+
+
+def prepare(database_url: str):
+    upgrade(database_url)
+    session_factory = make_session_factory(make_engine(database_url))
+    with session_factory() as session:
+        unit = people.create_unit(session, "BALAI-BENCH", "Balai (bench)", "balai")
+        user = people.create_user(session, "peksos", PASSWORD, ["pekerja_sosial"], unit.id)
+        session.commit()
+        actor, unit_id = people.actor_for(user), unit.id
+    runtime = Runtime(session_factory)
+    for bundle in folder_bundles(BPMN_DIR):
+        runtime.deploy(bundle, SYSTEM_ACTOR, note="bench")
+    return runtime, actor, unit_id
+
+
+def open_tasks(runtime: Runtime, actor, count: int) -> list[str]:
+    ids = []
+    for _ in range(count):
+        case_id = runtime.start_case("atensi_intake", {"pm": PM}, actor)
+        with runtime.session_factory() as session:
+            ids.append(session.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id)).one())
+    return ids
+
+
+def timed(action, items) -> list[float]:
+    times = []
+    for item in items:
+        started = time.perf_counter()
+        action(item)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def interleaved(engine_action, http_action, engine_items, http_items, block: int = 25):
+    """Alternate blocks of the two so that both see the same machine load (timings on a shared box
+    are noisy). Blocks, not single calls: with SQLite, every switch between the two processes
+    writing the file makes the next one re-read what the other changed."""
+    engine_items, http_items = list(engine_items), list(http_items)
+    engine_times, http_times = [], []
+    for start in range(0, len(engine_items), block):
+        engine_times += timed(engine_action, engine_items[start:start + block])
+        http_times += timed(http_action, http_items[start:start + block])
+    return engine_times, http_times
+
+
+def http_against_engine(count: int) -> None:
+    folder = tempfile.mkdtemp(prefix="atensi-bench-")
+    database_url = f"sqlite:///{folder}/bench.db"
+    runtime, actor, unit_id = prepare(database_url)
+    server, client = start_server(database_url)
+    try:
+        client.login("peksos")
+
+        def complete(task_id):
+            status, body = client.call("POST", f"/api/v1/tasks/{task_id}/complete", {"data": IDENTIFIKASI})
+            assert status == 200, body
+
+        def create(_):
+            status, body = client.call("POST", "/api/v1/cases", {"unit_id": unit_id, "pm": PM})
+            assert status == 201, body
+
+        def start(_):
+            runtime.start_case("atensi_intake", {"pm": PM}, actor, unit_id)
+
+        warm = open_tasks(runtime, actor, 40)
+        interleaved(lambda t: runtime.complete_task(t, IDENTIFIKASI, actor), complete, warm[:20], warm[20:])
+        engine_times, http_times = interleaved(lambda t: runtime.complete_task(t, IDENTIFIKASI, actor), complete,
+                                               open_tasks(runtime, actor, count), open_tasks(runtime, actor, count))
+        engine_start, http_start = interleaved(start, create, range(count), range(count))
+    finally:
+        server.terminate()
+        server.join(10)
+    report_sqlite(count, engine_times, http_times, engine_start, http_start)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def report_sqlite(count, engine_times, http_times, engine_start, http_start) -> None:
+    engine_rate, http_rate = count / sum(engine_times), count / sum(http_times)
+    print(f"SQLite, one client, {count} task completions each way")
+    print(f"  engine called directly: {engine_rate:8.1f} completions/s   median {ms(statistics.median(engine_times))}")
+    print(f"  over HTTP (waitress):   {http_rate:8.1f} completions/s   median {ms(statistics.median(http_times))}"
+          f"   (goal < 6.5 ms)")
+    print(f"  HTTP / engine ratio:    {http_rate / engine_rate:8.2f}")
+    p95 = statistics.quantiles(http_times, n=20)[-1]
+    print(f"  HTTP completion p95:    {ms(p95)}")
+    print(f"  create and run a case:  engine median {ms(statistics.median(engine_start))}, "
+          f"HTTP median {ms(statistics.median(http_start))}   (goal < 10 ms)")
+
+
+# --- PostgreSQL: the inbox at 100,000 open tasks -------------------------------------------------
+
+
+def inbox_on_postgres(open_count: int) -> None:
+    import sqlalchemy as sa
+
+    try:
+        admin = sa.create_engine(PG_URL)
+        with admin.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        print(f"\nPostgreSQL inbox: skipped, no database at {PG_URL} ({type(exc).__name__})")
+        return
+    schema = f"bench_{os.getpid()}"
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        upgrade(url)
+        facts = fill(url, open_count, PASSWORD)
+        measure_inbox(url, facts, open_count)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def fill(url: str, open_count: int, password: str, units: int = 10, per_case: int = 5) -> dict:
+    """Synthetic units, users, cases and human tasks, bulk-inserted; then ANALYZE and VACUUM."""
+    import random
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from engine.models import Case, ProcessVersion
+
+    rng = random.Random(7)
+    engine = make_engine(url)
+    session_factory = make_session_factory(engine)
+    runtime = Runtime(session_factory)
+    for bundle in folder_bundles(BPMN_DIR):
+        runtime.deploy(bundle, SYSTEM_ACTOR, note="bench")
+    with session_factory() as session:
+        unit_ids = [people.create_unit(session, f"U{i:02d}", f"Unit {i}", "balai").id for i in range(units)]
+        people.create_user(session, "peksos", password, ["pekerja_sosial"], unit_ids[0])
+        version = session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == "atensi_intake")).one()
+        session.commit()
+    now = datetime.now(UTC)
+    roles, stages = ("pekerja_sosial", "konselor_adiksi", "supervisor"), ("identifikasi", "asesmen", "intervensi")
+    case_count = open_count // per_case
+    cases = [{"process_version_id": version.id, "process_key": "atensi_intake", "unit_id": unit_ids[i % units],
+              "pm_name": f"PM {i}", "pm_nik": f"{3171000000000000 + i}", "kategori_usia": "dewasa", "profile": {},
+              "state": {}, "serializer_version": "", "status": "active", "stage": rng.choice(stages),
+              "risk_level": rng.choice(("rendah", "sedang", "tinggi")), "lock_version": 0,
+              "completed_elements": [], "created_at": now, "updated_at": now} for i in range(case_count)]
+    with session_factory() as session:
+        for start in range(0, len(cases), 5000):
+            session.execute(sa.insert(Case), cases[start:start + 5000])
+        session.commit()
+        case_units = session.execute(select(Case.id, Case.unit_id)).all()
+    tasks = []
+    for case_id, unit_id in case_units:
+        for _ in range(per_case):
+            assigned = rng.random() < 0.2
+            mine = unit_id == unit_ids[0] and rng.random() < 0.05
+            assignee = "peksos" if mine else f"u{unit_id}_{rng.randint(1, 9)}"
+            tasks.append({"id": str(uuid.uuid4()), "case_id": case_id, "unit_id": unit_id,
+                          "process_key": "atensi_intake", "element_id": "Task_identifikasi",
+                          "name": "Identifikasi & orientasi", "stage": rng.choice(stages), "role": rng.choice(roles),
+                          "assignee": assignee if assigned else None, "status": "open",
+                          "priority": rng.randint(1, 3), "form": "identifikasi.json", "alerts_sent": 0,
+                          "due_at": now + timedelta(hours=rng.randint(-24 * 30, 24 * 30)),
+                          "created_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 90))})
+    with session_factory() as session:
+        for start in range(0, len(tasks), 10000):
+            session.execute(sa.insert(HumanTask), tasks[start:start + 10000])
+        session.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE human_tasks")
+        connection.exec_driver_sql("VACUUM ANALYZE cases")
+    engine.dispose()
+    return {"username": "peksos", "unit_id": unit_ids[0], "units": units}
+
+
+def measure_inbox(url: str, facts: dict, open_count: int, rounds: int = 200) -> None:
+    from engine.access import Actor
+    from engine.queries import Queries, TaskFilter
+
+    queries = Queries(make_session_factory(make_engine(url)))
+    actor = Actor(facts["username"], ("pekerja_sosial",), facts["unit_id"])
+    variants = {
+        "default inbox (mine + my roles' unclaimed)": TaskFilter(),
+        "overdue, by priority": TaskFilter(overdue=True, sort="priority"),
+        "unassigned pekerja_sosial, newest": TaskFilter(role="pekerja_sosial", unassigned=True, sort="-created"),
+        "assignee=me": TaskFilter(assignee="me"),
+    }
+    print(f"\nPostgreSQL inbox, {open_count:,} open tasks in {facts['units']} units; caller sees "
+          f"{queries.inbox(actor, TaskFilter()).total:,} (page of 50 with total)")
+    for name, wanted in variants.items():
+        times = timed(lambda _, w=wanted: queries.inbox(actor, w), range(rounds))
+        print(f"  engine query, {name:<45} p50 {ms(statistics.median(times))}  "
+              f"p95 {ms(statistics.quantiles(times, n=20)[-1])}   (goal p95 < 50 ms)")
+    server, client = start_server(url)
+    try:
+        client.login(facts["username"])
+        times = timed(lambda _: client.call("GET", "/api/v1/tasks"), range(rounds))
+        print(f"  GET /api/v1/tasks over HTTP{'':<30} p50 {ms(statistics.median(times))}  "
+              f"p95 {ms(statistics.quantiles(times, n=20)[-1])}")
+    finally:
+        server.terminate()
+        server.join(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=300, help="completions and cases timed each way")
+    parser.add_argument("--open-tasks", type=int, default=100_000)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    http_against_engine(args.tasks)
+    if not args.skip_postgres:
+        inbox_on_postgres(args.open_tasks)
+
+
+if __name__ == "__main__":
+    main()
