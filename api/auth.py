@@ -36,12 +36,6 @@ def signing_key() -> bytes:
     return hmac.new(secret, b"atensi api token v1", hashlib.sha256).digest()
 
 
-@limiter.request_filter
-def _not_a_login() -> bool:
-    """Only logging in is limited; every other request skips the limiter's bookkeeping."""
-    return request.endpoint != "auth.login"
-
-
 def issue_token(username: str) -> tuple[str, datetime]:
     settings = services().settings
     now = datetime.now(UTC)

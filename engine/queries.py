@@ -40,7 +40,9 @@ def _order(columns, sort: str) -> list:
 
 
 TASK_SORTS = {name: tuple(_order(HumanTask.__table__.c, name)) for name in SORT_KEYS}
-CASE_COLUMNS = (Case.pm_name, Case.pm_nik, Case.kategori_usia, Case.risk_level)
+CASE_COLUMNS = (Case.pm_name, Case.pm_nik, Case.kategori_usia, Case.risk_level)  # shown beside each task
+TASKS = HumanTask.__table__
+CASE_LISTED = tuple(column for column in Case.__table__.c if column.key != "state")  # the state is large
 
 
 @dataclass(frozen=True)
@@ -127,22 +129,23 @@ class Queries:
         with self._read() as uow:
             session = uow.session
             total = session.scalar(select(func.count()).select_from(HumanTask).where(*conditions)) or 0
-            tasks = session.scalars(_page(wanted, base, branches)).all() if total > paging.offset else []
-            facts = _case_facts(session, {task.case_id for task in tasks})
-            return Page([_task_view(task, *facts[task.case_id]) for task in tasks], total, paging.page,
+            tasks = session.execute(_page(wanted, base, branches)).mappings().all() if total > paging.offset else []
+            facts = _case_facts(session, {task["case_id"] for task in tasks})
+            return Page([_task_view(task, facts[task["case_id"]]) for task in tasks], total, paging.page,
                         paging.per_page)
 
     def task(self, actor: Actor, task_id: str) -> dict:
         """The task, its form, and its current data (the workflow's data for an open task)."""
         with self._read() as uow:
             session = uow.session
-            row = session.execute(select(HumanTask, *CASE_COLUMNS, Case.process_version_id)
-                                  .join(Case, Case.id == HumanTask.case_id).where(HumanTask.id == task_id)).first()
+            row = session.execute(select(TASKS, *CASE_COLUMNS, Case.process_version_id)
+                                  .join(Case, Case.id == HumanTask.case_id).where(HumanTask.id == task_id)
+                                  ).mappings().first()
             if row is None:
                 raise NotFound(f"task {task_id} not found")
-            task, version_id = row[0], row[-1]
-            require_unit(actor, task.unit_id)
-            return {**_task_view(*row[:-1]), "form_schema": form_schema(session, version_id, task.form),
+            require_unit(actor, row["unit_id"])
+            task, version_id = dict(row), row["process_version_id"]
+            return {**_task_view(task, {}), "form_schema": form_schema(session, version_id, task["form"]),
                     "data": _task_data(session, task, version_id)}
 
     # --- cases -------------------------------------------------------------------------------------
@@ -151,8 +154,9 @@ class Queries:
         conditions = _case_conditions(actor, wanted)
         with self._read() as uow:
             total = uow.session.scalar(select(func.count()).select_from(Case).where(*conditions))
-            rows = uow.session.scalars(select(Case).where(*conditions).order_by(Case.id.desc())
+            rows = uow.session.execute(select(*CASE_LISTED).where(*conditions).order_by(Case.id.desc())
                                        .offset(wanted.paging.offset).limit(wanted.paging.per_page)).all()
+            # rows read like the case (case.pm_name), without its large workflow state
             return Page(list(rows), total or 0, wanted.paging.page, wanted.paging.per_page)
 
     def case(self, actor: Actor, case_id: int) -> dict:
@@ -160,17 +164,16 @@ class Queries:
         messages the case waits for (e.g. ``krisis`` during intervensi)."""
         with self._read() as uow:
             run = partial(_run_detail, uow.session, {"case_id": case_id})
-            found = run("case").first()
-            if found is None:
+            case = run("case").mappings().first()
+            if case is None:
                 raise NotFound(f"case {case_id} not found")
-            case, version = found
-            require_unit(actor, case.unit_id)
-            facts = (case.pm_name, case.pm_nik, case.kategori_usia, case.risk_level)
+            require_unit(actor, case["unit_id"])
+            facts = {key: case[key] for key in ("pm_name", "pm_nik", "kategori_usia", "risk_level")}
             return {
-                **_columns(case), "version": version,
-                "open_tasks": [_task_view(task, *facts) for task in run("open_tasks").scalars()],
-                "incidents": list(run("incidents").scalars()),
-                "alerts": list(run("alerts").scalars()),
+                **case,
+                "open_tasks": [_task_view(task, facts) for task in run("open_tasks").mappings()],
+                "incidents": [dict(row) for row in run("incidents").mappings()],
+                "alerts": [dict(row) for row in run("alerts").mappings()],
                 "child_case_ids": list(run("child_case_ids").scalars()),
                 "waiting_for": list(run("waiting_for").scalars()),
             }
@@ -259,12 +262,12 @@ class Queries:
 _CASE_ID = bindparam("case_id")
 # Built once: a case page is seven small indexed reads, and building statements costs more than running them.
 CASE_DETAIL = {
-    "case": select(Case, ProcessVersion.version).join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
-    .options(defer(Case.state)).where(Case.id == _CASE_ID),
-    "open_tasks": select(HumanTask).where(HumanTask.case_id == _CASE_ID, HumanTask.status == "open")
+    "case": select(*CASE_LISTED, ProcessVersion.version)
+    .join(ProcessVersion, ProcessVersion.id == Case.process_version_id).where(Case.id == _CASE_ID),
+    "open_tasks": select(TASKS).where(HumanTask.case_id == _CASE_ID, HumanTask.status == "open")
     .order_by(*TASK_SORTS["due"]),
-    "incidents": select(Incident).where(Incident.case_id == _CASE_ID).order_by(Incident.id),
-    "alerts": select(Alert).where(Alert.case_id == _CASE_ID, Alert.acked_at.is_(None)).order_by(Alert.id),
+    "incidents": select(Incident.__table__).where(Incident.case_id == _CASE_ID).order_by(Incident.id),
+    "alerts": select(Alert.__table__).where(Alert.case_id == _CASE_ID, Alert.acked_at.is_(None)).order_by(Alert.id),
     "child_case_ids": select(Case.id).where(Case.parent_case_id == _CASE_ID).order_by(Case.id),
     "waiting_for": select(CaseMessageWait.message_name).where(CaseMessageWait.case_id == _CASE_ID)
     .order_by(CaseMessageWait.message_name),
@@ -309,13 +312,13 @@ def _page(wanted: TaskFilter, base: list, branches: list):
     and the two heads are merged, instead of sorting every matching row."""
     paging = wanted.paging
     if len(branches) == 1:
-        return (select(HumanTask).where(*base, *branches).order_by(*TASK_SORTS[wanted.sort])
+        return (select(TASKS).where(*base, *branches).order_by(*TASK_SORTS[wanted.sort])
                 .offset(paging.offset).limit(paging.per_page))
     keys = [HumanTask.__table__.c[name] for name in {"id", *(n for n, _ in SORT_KEYS[wanted.sort])}]
     heads = union_all(*(select(select(*keys).where(*base, who).order_by(*TASK_SORTS[wanted.sort])
                                .limit(paging.offset + paging.per_page).subquery()) for who in branches)).subquery()
     ids = select(heads.c.id).order_by(*_order(heads.c, wanted.sort)).offset(paging.offset).limit(paging.per_page)
-    return select(HumanTask).where(HumanTask.id.in_(ids)).order_by(*TASK_SORTS[wanted.sort])
+    return select(TASKS).where(HumanTask.id.in_(ids)).order_by(*TASK_SORTS[wanted.sort])
 
 
 def _case_conditions(actor: Actor, wanted: CaseFilter) -> list:
@@ -355,19 +358,19 @@ def _visible_case(session: Session, actor: Actor, case_id: int, with_state: bool
     return case
 
 
-def _case_facts(session: Session, case_ids: set[int]) -> dict[int, tuple]:
+def _case_facts(session: Session, case_ids: set[int]) -> dict[int, dict]:
     """What a task listing shows of each task's case, for one page of tasks (not joined: the page is
     chosen from the task indexes alone, then at most per_page cases are read by primary key)."""
     if not case_ids:
         return {}
-    rows = session.execute(select(Case.id, *CASE_COLUMNS).where(Case.id.in_(sorted(case_ids))))
-    return {row[0]: tuple(row[1:]) for row in rows}
+    rows = session.execute(select(Case.id, *CASE_COLUMNS).where(Case.id.in_(sorted(case_ids)))).mappings()
+    return {row["id"]: {column.key: row[column.key] for column in CASE_COLUMNS} for row in rows}
 
 
-def _task_view(task: HumanTask, pm_name, pm_nik, kategori_usia, risk_level) -> dict:
-    overdue = task.status == "open" and task.due_at is not None and task.due_at < clock.now()
-    return {**_columns(task), "pm_name": pm_name, "pm_nik": pm_nik, "kategori_usia": kategori_usia,
-            "risk_level": risk_level, "overdue": overdue}
+def _task_view(task, case_facts: dict) -> dict:
+    """A task row as listed: its columns, what it shows of its case, and whether it is overdue."""
+    overdue = task["status"] == "open" and task["due_at"] is not None and task["due_at"] < clock.now()
+    return {**task, **case_facts, "overdue": overdue}
 
 
 UNREAD_COLUMNS = {"spec", "meta", "state"}  # large; never part of a listing
@@ -378,15 +381,15 @@ def _columns(row) -> dict:
     return {attr.key: getattr(row, attr.key) for attr in mapper.column_attrs if attr.key not in UNREAD_COLUMNS}
 
 
-def _task_data(session: Session, task: HumanTask, version_id: int) -> dict:
-    if task.status != "open":
+def _task_data(session: Session, task: dict, version_id: int) -> dict:
+    if task["status"] != "open":
         done = session.scalars(select(HistoryEvent.data).where(
-            HistoryEvent.case_id == task.case_id, HistoryEvent.task_id == task.id,
+            HistoryEvent.case_id == task["case_id"], HistoryEvent.task_id == task["id"],
             HistoryEvent.kind == "task_completed").order_by(HistoryEvent.id.desc()).limit(1)).first()
         return dict(done or {})
-    state = session.scalar(select(Case.state).where(Case.id == task.case_id))
+    state = session.scalar(select(Case.state).where(Case.id == task["case_id"]))
     wf = workflow_state.load(state, versions.compiled(session, version_id).specs)
-    spiff_task = case_sync.task_by_id(wf, task.id)
+    spiff_task = case_sync.task_by_id(wf, task["id"])
     return dict(spiff_task.data) if spiff_task is not None else {}
 
 
