@@ -124,7 +124,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(120))
-    parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     pm_name: Mapped[str] = mapped_column(String(200), default="")
     pm_nik: Mapped[str | None] = mapped_column(String(16), index=True)
