@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from SpiffWorkflow.util.task import TaskState
 
+from . import workflow_state
+
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
 
@@ -106,7 +108,7 @@ def _kept(workflow) -> list:
 
 
 def _holds_kept(task) -> bool:
-    return any(not d.has_state(PREDICTED) for d in _descendants(task) if d is not task)
+    return any(not d.has_state(PREDICTED) for d in workflow_state.descendants(task) if d is not task)
 
 
 def _task_blockers(task, target) -> list[Blocker]:
@@ -154,19 +156,11 @@ def _kind(spec) -> str:
 
 
 def _drop(workflow, task) -> None:
-    for descendant in list(_descendants(task)):
+    for descendant in list(workflow_state.descendants(task)):
         workflow.tasks.pop(descendant.id, None)
     parent = task.parent
     if parent is not None and task.id in parent._children:
         parent._children.remove(task.id)
-
-
-def _descendants(task):
-    stack = [task]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
 
 
 def _unique(found: list[Blocker]) -> list[Blocker]:

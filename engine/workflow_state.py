@@ -117,7 +117,7 @@ def _prune_one(top: BpmnWorkflow, wf) -> None:
     if anchor is root or anchor.parent is root:
         return
     keep = {root.id}
-    keep.update(t.id for t in _descendants(anchor))
+    keep.update(t.id for t in descendants(anchor))
     dropped = [task_id for task_id in wf.tasks if task_id not in keep]
     for task_id in dropped:
         if task_id in top.subprocesses:
@@ -148,7 +148,8 @@ def _path_from_root(task):
     return list(reversed(path))
 
 
-def _descendants(task):
+def descendants(task):
+    """The task and every task below it."""
     stack = [task]
     while stack:
         current = stack.pop()
