@@ -256,7 +256,7 @@ def fill(url: str, open_count: int, password: str, units: int = 10, per_case: in
     cases = [{"process_version_id": version.id, "process_key": "atensi_intake", "unit_id": unit_ids[i % units],
               "pm_name": f"PM {i}", "pm_nik": f"{3171000000000000 + i}", "kategori_usia": "dewasa", "profile": {},
               "state": {}, "serializer_version": "", "status": "active", "stage": rng.choice(stages),
-              "risk_level": rng.choice(("rendah", "sedang", "tinggi")), "lock_version": 0,
+              "risk_level": rng.choice(("rendah", "sedang", "tinggi")),
               "completed_elements": [], "created_at": now, "updated_at": now} for i in range(case_count)]
     with session_factory() as session:
         for start in range(0, len(cases), 5000):

@@ -41,7 +41,7 @@ from engine.schema import upgrade  # noqa: E402
 from tests.scheduler import bulk  # noqa: E402
 
 COPY_COLUMNS = ("process_version_id", "process_key", "unit_id", "pm_name", "profile", "stage", "status", "state",
-                "serializer_version", "lock_version", "next_timer_at", "completed_elements", "created_by",
+                "serializer_version", "next_timer_at", "completed_elements", "created_by",
                 "created_at", "updated_at")
 
 

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from . import clock, durations, history, workflow_state
@@ -63,7 +63,8 @@ def save(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersio
 def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersion,
                       actor: str) -> None:
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = {task_id: row for task_id, row in open_task_rows(session, case.id).items() if row.status == "open"}
+    rows = open_task_rows(session, case)
+    open_rows = {task_id: row for task_id, row in rows.items() if row.status == "open"}
     for task_id, row in open_rows.items():
         if task_id not in ready:  # a timer or an interrupting event took it away
             row.status, row.next_alert_at = "cancelled", None
@@ -73,19 +74,19 @@ def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: C
         if task_id in open_rows:
             open_rows[task_id].priority = priority
         else:  # task ids are never reused, so a READY task without an open row is new
-            session.add(_new_task_row(case, wf, version, task, priority))
+            rows[task_id] = _new_task_row(case, wf, version, task, priority)
+            session.add(rows[task_id])
             history.record(session, case.id, actor, "task_created", task.task_spec.bpmn_name or "",
                            task.task_spec.bpmn_id, task_id)
 
 
-def open_task_rows(session: Session, case_id: int) -> dict[str, HumanTask]:
-    """The case's open task rows, read once per unit of work (the caller holds the case lock,
-    so nobody else can change them). Rows this session changed keep their new status."""
-    key = ("open_task_rows", case_id)
+def open_task_rows(session: Session, case: Case, new_case: bool = False) -> dict[str, HumanTask]:
+    """The case's open task rows, as read with the case's lock (the lock holder alone changes
+    them), kept for the unit of work. Rows this session changed keep their new status. A case
+    created in this unit of work has none yet."""
+    key = ("open_task_rows", case.id)
     if key not in session.info:
-        with session.no_autoflush:  # one batched flush at commit is much cheaper
-            rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "open"))
-            session.info[key] = {row.id: row for row in rows}
+        session.info[key] = {} if new_case else {row.id: row for row in case.open_tasks}
     return session.info[key]
 
 

@@ -137,7 +137,6 @@ class Case(Base):
     # Workflow state without the spec (the spec is stored once, on the version).
     state: Mapped[dict] = mapped_column(JSON)  # plain JSON keeps key order, which the restore relies on
     serializer_version: Mapped[str] = mapped_column(String(20))
-    lock_version: Mapped[int] = mapped_column(Integer, default=0)
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
     completed_elements: Mapped[list] = mapped_column(default=list)
     created_by: Mapped[str | None] = mapped_column(String(80))
@@ -146,6 +145,9 @@ class Case(Base):
     completed_at: Mapped[datetime | None] = mapped_column()
     version: Mapped[ProcessVersion] = relationship()
     unit: Mapped[Unit] = relationship()
+    # Read with the case's lock in one statement (UnitOfWork.lock_case); written as HumanTask rows.
+    open_tasks: Mapped[list[HumanTask]] = relationship(
+        primaryjoin="and_(HumanTask.case_id == Case.id, HumanTask.status == 'open')", viewonly=True)
 
 
 class CaseMessageWait(Base):

@@ -10,7 +10,7 @@ from datetime import date
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import lazyload, sessionmaker
 
 from . import case_sync, clock, deployments, forms, history, versions, workflow_state
 from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
@@ -63,11 +63,8 @@ class Runtime:
     def complete_task(self, task_id: str, data: dict, actor: Actor) -> HumanTask:
         with self.uow() as uow:
             session = uow.session
-            case_id = session.scalar(select(HumanTask.case_id).where(HumanTask.id == task_id))
-            if case_id is None:
-                raise NotFound(f"task {task_id} not found")
-            case = uow.lock_case(case_id)
-            row = case_sync.open_task_rows(session, case_id).get(task_id)  # read after the lock: current
+            case = uow.lock_case_of_task(task_id)
+            row = case_sync.open_task_rows(session, case).get(task_id)  # read with the lock: current
             if row is None:
                 raise Conflict(NO_LONGER_AVAILABLE)
             require_can_complete(actor, row)
@@ -174,6 +171,7 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
     )
     session.add(case)
     session.flush()
+    case_sync.open_task_rows(session, case, new_case=True)
     version = versions.compiled(session, version.id)
     wf = workflow_state.new_workflow(version.specs)
     for task in wf.get_tasks(state=TaskState.READY):
@@ -205,10 +203,11 @@ def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
 def latest_version(session, process_key: str) -> ProcessVersion:
     version = session.scalars(
         select(ProcessVersion).where(ProcessVersion.process_key == process_key)
-        .order_by(ProcessVersion.version.desc()).limit(1)
+        .order_by(ProcessVersion.version.desc()).limit(1).options(lazyload(ProcessVersion.files))
     ).first()
     if version is None:
         raise NotFound(f"no process {process_key!r} is deployed")
+    versions.remember_hash(session, version.id, version.content_hash)
     return version
 
 

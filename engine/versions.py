@@ -37,8 +37,14 @@ _cache: OrderedDict[str, CompiledVersion] = OrderedDict()
 _lock = Lock()
 
 
+def remember_hash(session: Session, version_id: int, content_hash: str) -> None:
+    """A version's content hash read along with something else, kept for this transaction."""
+    session.info[("version_hash", version_id)] = content_hash
+
+
 def compiled(session: Session, version_id: int) -> CompiledVersion:
-    content_hash = session.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
+    content_hash = session.info.get(("version_hash", version_id)) or session.scalar(
+        select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
     key = f"{version_id}:{content_hash}"
     with _lock:
         if key in _cache:

@@ -67,7 +67,9 @@ def restore_specs(spec_dict: dict) -> tuple:
 
 def new_workflow(specs) -> BpmnWorkflow:
     spec, subprocess_specs = specs
-    return BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine())
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine())
+    workflow.loaded_message_waits = set()  # a new case has no rows in case_message_waits
+    return workflow
 
 
 def dump(workflow: BpmnWorkflow) -> dict:

@@ -38,7 +38,7 @@ def clone_cases(session_factory, template_id: int, dues: Iterable[datetime], chu
     batch = []
     for due in dues:
         state = json.loads(state_text.replace(old_due, due.isoformat()))
-        batch.append({**columns, "state": state, "next_timer_at": due, "lock_version": 0,
+        batch.append({**columns, "state": state, "next_timer_at": due,
                       "pm_name": f"PM uji {inserted + len(batch)}"})
         if len(batch) >= chunk:
             inserted += _insert(session_factory, batch)
