@@ -13,7 +13,6 @@ from engine.db import make_engine, make_session_factory
 from engine.directory import Directory
 from engine.queries import Queries
 from engine.runtime import Runtime
-from engine.task_assignment import Assignments
 
 KEY = "atensi"
 
@@ -27,7 +26,6 @@ class Services:
     queries: Queries
     directory: Directory
     alerts: AlertActions
-    assignments: Assignments
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -35,7 +33,7 @@ class Services:
         session_factory = make_session_factory(db)
         runtime = Runtime(session_factory)
         return cls(settings, db, session_factory, runtime, Queries(session_factory), Directory(session_factory),
-                   AlertActions(session_factory), Assignments(runtime))
+                   AlertActions(session_factory))
 
 
 def services() -> Services:

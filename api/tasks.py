@@ -40,7 +40,7 @@ def get_task(task_id):
 def claim(task_id):
     """Take an unclaimed task. 409 when someone has it already."""
     actor, engine = current_actor(), services()
-    engine.assignments.claim(task_id, actor)
+    engine.runtime.claim(task_id, actor)
     return engine.queries.task(actor, task_id)
 
 
@@ -49,7 +49,7 @@ def claim(task_id):
 def unclaim(task_id):
     """Give a task back to its role's queue (its assignee, or a supervisor of the unit)."""
     actor, engine = current_actor(), services()
-    engine.assignments.unclaim(task_id, actor)
+    engine.runtime.unclaim(task_id, actor)
     return engine.queries.task(actor, task_id)
 
 
@@ -59,7 +59,7 @@ def unclaim(task_id):
 def assign(body, task_id):
     """Assign or reassign a task to a user of its unit (supervisor)."""
     actor, engine = current_actor(), services()
-    engine.assignments.assign(task_id, body["username"], actor)
+    engine.runtime.assign(task_id, body["username"], actor)
     return engine.queries.task(actor, task_id)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import lazyload, sessionmaker
 from . import case_sync, clock, deployments, forms, history, versions, workflow_state
 from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
 from .errors import Conflict, InvalidInput, NotFound
-from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion
+from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
 from .unit_of_work import UnitOfWork
 
 NO_LONGER_AVAILABLE = "task is no longer available"
@@ -85,39 +85,30 @@ class Runtime:
             return row
 
     def claim(self, task_id: str, actor: Actor) -> None:
-        self._set_assignee(task_id, actor, actor.username, expect_unclaimed=True)
-
-    def unclaim(self, task_id: str, actor: Actor) -> None:
+        """Take an unclaimed task of one's role and unit."""
         with self.uow() as uow:
             row = _task_row(uow.session, task_id)
+            require_can_claim(actor, row)
+            _set_assignee(uow, row, actor.username, actor, expect_unclaimed=True)
+
+    def unclaim(self, task_id: str, actor: Actor) -> None:
+        """Give a task back to its role's queue: its assignee, or a supervisor of its unit."""
+        with self.uow() as uow:
+            row = _task_row(uow.session, task_id)
+            require_unit(actor, row.unit_id)
             if row.assignee != actor.username:
                 require_role(actor, "supervisor")
-            self._assign_row(uow, row, None, actor, expect_unclaimed=False)
+            _set_assignee(uow, row, None, actor, expect_unclaimed=False)
 
     def assign(self, task_id: str, username: str, actor: Actor) -> None:
+        """A supervisor of the task's unit hands it to an active user of that unit who holds the
+        task's role (or is a supervisor)."""
         with self.uow() as uow:
             row = _task_row(uow.session, task_id)
             require_role(actor, "supervisor")
             require_unit(actor, row.unit_id)
-            self._assign_row(uow, row, username, actor, expect_unclaimed=False)
-
-    def _set_assignee(self, task_id, actor, username, expect_unclaimed):
-        with self.uow() as uow:
-            row = _task_row(uow.session, task_id)
-            require_can_claim(actor, row)
-            self._assign_row(uow, row, username, actor, expect_unclaimed)
-
-    def _assign_row(self, uow, row, username, actor, expect_unclaimed):
-        query = update(HumanTask).where(HumanTask.id == row.id, HumanTask.status == "open")
-        if expect_unclaimed:
-            query = query.where(HumanTask.assignee.is_(None))
-        if uow.session.execute(query.values(assignee=username)).rowcount == 0:
-            raise Conflict("task is already claimed" if expect_unclaimed else NO_LONGER_AVAILABLE)
-        kind = "task_claimed" if username == actor.username else ("task_unclaimed" if username is None
-                                                                  else "task_assigned")
-        history.record(uow.session, row.case_id, actor.username, kind, row.name, row.element_id, row.id,
-                       {"assignee": username})
-        uow.commit()
+            _require_can_hold(uow.session, username, row)
+            _set_assignee(uow, row, username, actor, expect_unclaimed=False)
 
     # --- timers and incidents ------------------------------------------------------------------
 
@@ -262,6 +253,30 @@ def _load(session, case: Case):
     version = versions.compiled(session, case.process_version_id)
     # The case row was just read under its lock and is rewritten on save: nobody reads this dict again.
     return workflow_state.load(case.state, version.specs, consume=True), version
+
+
+def _set_assignee(uow: UnitOfWork, row: HumanTask, username: str | None, actor: Actor,
+                  expect_unclaimed: bool) -> None:
+    query = update(HumanTask).where(HumanTask.id == row.id, HumanTask.status == "open")
+    if expect_unclaimed:
+        query = query.where(HumanTask.assignee.is_(None))
+    if uow.session.execute(query.values(assignee=username)).rowcount == 0:
+        raise Conflict("task is already claimed" if expect_unclaimed else NO_LONGER_AVAILABLE)
+    kind = "task_claimed" if username == actor.username else ("task_unclaimed" if username is None
+                                                              else "task_assigned")
+    history.record(uow.session, row.case_id, actor.username, kind, row.name, row.element_id, row.id,
+                   {"assignee": username})
+    uow.commit()
+
+
+def _require_can_hold(session, username: str, task: HumanTask) -> None:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        raise InvalidInput("no such active user", {"username": [f"no active user {username!r}"]})
+    if user.unit_id != task.unit_id:
+        raise InvalidInput("the user works in another unit", {"username": ["must work in the task's unit"]})
+    if task.role and task.role not in user.roles and "supervisor" not in user.roles:
+        raise InvalidInput("the user lacks the task's role", {"username": [f"must hold the role {task.role}"]})
 
 
 def _task_row(session, task_id: str) -> HumanTask:

@@ -41,7 +41,7 @@ def inbox():
 @bp.post("/tasks/<string(maxlength=36):task_id>/claim")
 def claim(task_id):
     try:
-        services().assignments.claim(task_id, current_actor())
+        services().runtime.claim(task_id, current_actor())
         flash(gettext("The task is yours now."), "success")
     except Conflict:
         flash(gettext("Someone else has already claimed this task."), "error")
@@ -51,7 +51,7 @@ def claim(task_id):
 @bp.post("/tasks/<string(maxlength=36):task_id>/unclaim")
 def unclaim(task_id):
     try:
-        services().assignments.unclaim(task_id, current_actor())
+        services().runtime.unclaim(task_id, current_actor())
         flash(gettext("The task is back in its role's queue."), "success")
     except Conflict:
         flash(gettext("This task is no longer open."), "error")
