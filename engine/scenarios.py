@@ -27,6 +27,7 @@ from sqlalchemy.pool import StaticPool
 from . import alerts, clock, durations, runtime, versions, workflow_state
 from .access import SYSTEM_ACTOR
 from .config import Settings
+from .db import JSON_OPTIONS
 from .errors import DeployError, EngineError, InvalidInput, Problem
 from .models import Alert, Base, Case, HistoryEvent, HumanTask, Incident, Unit
 from .runtime import Runtime
@@ -71,7 +72,8 @@ def run_scenarios(files: dict[str, bytes], process_key: str | None = None) -> Sc
     """Deploy `files` into a throwaway database and run the scenarios they carry for their process."""
     started = time.perf_counter()
     run = ScenarioRun(process_key)
-    db = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    db = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False},
+                       **JSON_OPTIONS)
     try:
         Base.metadata.create_all(db)
         sandbox = Runtime(_session_factory(db))
