@@ -1,8 +1,8 @@
 """The append-only case history: who did what, when, with which data.
 
-An operation records several events; they are written together, in one multi-row INSERT, before
-the session's next query and at commit (an INSERT per event was a fifth of a task completion).
-A rollback drops them with everything else.
+An operation records several events (a task completed, the next one created, the stage changed);
+they are written together, in one executemany, before the session's next query and at commit,
+rather than as one INSERT … RETURNING each. A rollback drops them with everything else.
 """
 from __future__ import annotations
 
