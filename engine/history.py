@@ -46,6 +46,7 @@ def _before_commit(session: Session) -> None:
     write_pending(session)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, _previous_transaction) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction, not a savepoint inside it
+        session.info.pop(_PENDING, None)
