@@ -1,6 +1,6 @@
 """Prove that the ATENSI diagrams parse, are complete, and that every path runs to the end.
 
-Run from anywhere:  .venv/bin/python scratch/verify_diagrams.py
+Run from anywhere:  .venv/bin/python scripts/verify_diagrams.py
 Exit status 0 when every check passes. Each check prints one line.
 
 What it checks

@@ -1,6 +1,6 @@
 """A tiny BPMN writer with a hand-placed grid layout and orthogonal edge routing.
 
-Used by ``scratch/build_diagrams.py`` to produce ``bpmn/*.bpmn`` with complete BPMN DI (pool, lanes,
+Used by ``scripts/build_diagrams.py`` to produce ``bpmn/*.bpmn`` with complete BPMN DI (pool, lanes,
 every flow node, boundary events, expanded sub-processes with their contents, every sequence flow
 with waypoints).  Nodes are placed by their centre; edges are routed from the node geometry.
 """
@@ -284,7 +284,7 @@ class Diagram:
         out = ['<?xml version="1.0" encoding="UTF-8"?>']
         out.append(
             f'<bpmn:definitions {BPMN_NS} id="Definitions_{pid}" '
-            'targetNamespace="http://bpmn.io/schema/bpmn" exporter="ATENSI scratch/build_diagrams.py" '
+            'targetNamespace="http://bpmn.io/schema/bpmn" exporter="ATENSI scripts/build_diagrams.py" '
             'exporterVersion="1.0">'
         )
         out.append(f'  <bpmn:collaboration id="Collaboration_{pid}">')

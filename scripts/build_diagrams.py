@@ -1,6 +1,6 @@
 """Generate bpmn/atensi_intake.bpmn and bpmn/case_response.bpmn (process + full BPMN DI).
 
-Run from the repository root:  python scratch/build_diagrams.py
+Run from the repository root:  python scripts/build_diagrams.py
 The layout is a hand-placed grid (centres of shapes); edges are routed orthogonally by bpmn_layout.
 """
 from __future__ import annotations
