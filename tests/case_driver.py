@@ -70,3 +70,13 @@ class CaseDriver:
             schema = runtime_module.form_schema(session, case.process_version_id, task.form)
         actor = self.staff.actor(as_user or USER_FOR_ROLE[task.role])
         return self.runtime.complete_task(task.id, sample_data(schema, **data), actor)
+
+    def into_intervensi(self, score: int = 15, setting: str | None = "rawat_jalan") -> None:
+        """Identifikasi, skrining and (above low risk) asesmen, then an approved plan: the case
+        stands at Pelaksanaan intervensi. A low score (no asesmen) takes setting=None."""
+        self.complete("Identifikasi & orientasi")
+        self.complete("Skrining ASSIST", skor_assist=score)
+        if setting:
+            self.complete("Asesmen lanjut", setting=setting)
+        self.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
+        self.complete("Persetujuan rencana intervensi", rencana_disetujui=True)

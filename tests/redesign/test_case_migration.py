@@ -128,11 +128,7 @@ def test_a_waiting_timer_keeps_its_due_time_and_the_case_runs_to_the_end(
         staff, intake_files, deploy, start_intake, migrations, clock):
     deploy(intake_files, "v1")
     case = start_intake()
-    case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=15)
-    case.complete("Asesmen lanjut", setting="rawat_jalan")
-    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
-    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    case.into_intervensi()
     due = case.case().next_timer_at
     clock.shift(timedelta(days=10))
     edited = bpmn_edit.set_property(intake_files[INTAKE], "Task_laporan_terminasi", "dueIn", "P10D")
@@ -229,11 +225,7 @@ def test_a_case_inside_a_sub_process_takes_a_task_inserted_in_that_sub_process(
         staff, intake_files, deploy, start_intake, migrations, clock):
     deploy(intake_files, "v1")
     case = start_intake()
-    case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=15)
-    case.complete("Asesmen lanjut", setting="rawat_jalan")
-    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
-    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    case.into_intervensi()
     edited = bpmn_edit.insert_user_task_after(intake_files[INTAKE], "Task_pelaksanaan_intervensi",
                                               "Task_evaluasi", "Evaluasi intervensi", None, stage="intervensi")
     deploy({**intake_files, INTAKE: edited}, "v2")
@@ -249,11 +241,7 @@ def test_a_case_waiting_for_a_message_the_target_removed_stays_with_the_reason(
         staff, intake_files, deploy, start_intake, migrations, clock):
     deploy(intake_files, "v1")
     case = start_intake()
-    case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=15)
-    case.complete("Asesmen lanjut", setting="rawat_jalan")
-    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
-    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    case.into_intervensi()
     edited = bpmn_edit.remove_elements(intake_files[INTAKE], "Boundary_krisis", "Throw_mulai_respon_kasus",
                                        "End_krisis_diteruskan")
     deploy({**intake_files, INTAKE: edited}, "v2: tanpa krisis")

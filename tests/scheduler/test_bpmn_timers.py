@@ -21,17 +21,9 @@ def start_intake(runtime, staff) -> CaseDriver:
     return CaseDriver(runtime, staff, runtime.start_case("atensi_intake", registration(), staff.actor("peksos")))
 
 
-def to_intervention(case: CaseDriver, score: int, setting: str) -> None:
-    case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=score)
-    case.complete("Asesmen lanjut", setting=setting)
-    case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
-    case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
-
-
 def test_rawat_jalan_ends_on_its_akhir_program_date_and_not_a_second_before(runtime, staff, deployed, work, clock):
     case = start_intake(runtime, staff)
-    to_intervention(case, 15, "rawat_jalan")
+    case.into_intervensi(15, "rawat_jalan")
     started = now()
     case.complete("Pelaksanaan intervensi", rencana_selesai=True)
     due = case.case().next_timer_at
@@ -47,7 +39,7 @@ def test_rawat_jalan_ends_on_its_akhir_program_date_and_not_a_second_before(runt
 
 def test_rawat_inap_runs_four_months_then_a_month_of_reintegrasi(runtime, staff, deployed, work, clock):
     case = start_intake(runtime, staff)
-    to_intervention(case, 30, "rawat_inap")
+    case.into_intervensi(30, "rawat_inap")
     started = now()
     case.complete("Pelaksanaan intervensi", rencana_selesai=True)
     program_end = case.case().next_timer_at
@@ -70,7 +62,7 @@ def test_rawat_inap_runs_four_months_then_a_month_of_reintegrasi(runtime, staff,
 def test_monitoring_opens_monthly_until_the_programme_end_interrupts_the_intervention(
         runtime, staff, deployed, work, clock):
     case = start_intake(runtime, staff)
-    to_intervention(case, 10, "rawat_jalan")
+    case.into_intervensi(10, "rawat_jalan")
     for month in (1, 2):
         clock.move_to(case.case().next_timer_at + SECOND)
         assert work.run_pass().fired == 1

@@ -221,10 +221,7 @@ def test_a_crisis_can_be_reported_only_while_the_case_waits_for_it(client, staff
                                                                    session_factory):
     case = start(runtime, staff)
     if waits:
-        case.complete("Identifikasi & orientasi")
-        case.complete("Skrining ASSIST", skor_assist=2)
-        case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
-        case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+        case.into_intervensi(score=2, setting=None)
     pages.login("peksos")
     page = text_of(client.get(f"/cases/{case.case_id}"))
     assert ('id="krisis"' in page) is waits
