@@ -123,11 +123,14 @@ def value_text(value, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def alert_text(alert) -> str:
-    """The alert's message without the link the e-mail needed: the page has a button for it."""
-    text = alert.message or ""
-    if alert.link:
-        text = text.replace(f"Buka tugas: {alert.link}", "").strip()
+def alert_text(message: str | None, link: str | None) -> str:
+    """The alert's message without the link the e-mail needed: the page has a button for it.
+
+    Takes the two fields, not the alert, because pages get alerts both as rows (the inbox) and as
+    mappings (the case detail); Jinja's ``alert.message`` reads either."""
+    text = message or ""
+    if link:
+        text = text.replace(f"Buka tugas: {link}", "").strip()
     return text
 
 
@@ -141,8 +144,8 @@ def init_app(app: Flask) -> None:
         "sex": lambda v: label(SEXES, v), "referral": lambda v: label(REFERRALS, v),
         "alert_kind": lambda v: label(ALERT_KINDS, v), "history_kind": lambda v: label(HISTORY, v),
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
-        "local_date": local_date, "due_text": due_text, "alert_text": alert_text,
+        "local_date": local_date, "due_text": due_text,
         "value_text": value_text,
     }
     app.jinja_env.filters.update(filters)
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, alert_text=alert_text)
