@@ -29,6 +29,7 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 ACTIVITI_NS = "http://activiti.org/bpmn"  # Camunda 7 still reads its predecessor's namespace
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+FLOWABLE_NS = "http://flowable.org/bpmn"  # Activiti's other heir: the same attributes, its own namespace
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS, "activiti": ACTIVITI_NS}
 
 CONTAINERS = frozenset({"process", "subProcess", "transaction", "adHocSubProcess"})
@@ -295,7 +296,7 @@ def _user_task(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     elif not facts.get("role"):
         findings.error(doc, el, "user task has no role: put it in a lane named after a role "
                                 f"({', '.join(ROLES)}) or set a role property")
-    has_form_key = any(el.get(f"{{{ns}}}formKey") for ns in (CAMUNDA_NS, ACTIVITI_NS))
+    has_form_key = any(el.get(f"{{{ns}}}formKey") for ns in (CAMUNDA_NS, ACTIVITI_NS, FLOWABLE_NS))
     if not facts.get("form") and not has_form_key:
         findings.warn(doc, el, "user task has no form: set formJsonSchemaFilename to a JSON Schema file")
     if not facts.get("due_in") and not facts.get("due_date"):

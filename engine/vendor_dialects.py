@@ -1,10 +1,11 @@
 """What other modelers write, read into the engine's own terms.
 
 SpiffArena's `spiffworkflow:` extensions are native. Camunda 7 (`camunda:`, and `activiti:` which
-Camunda still reads) and Camunda 8 (`zeebe:`) keep roles, assignees, due dates, forms and decisions
-in attributes SpiffWorkflow ignores; here they become element facts, Spiff extensions, or warnings
-saying plainly what is not supported. Camunda files also write timers as bare ISO literals (`PT2M`),
-which Spiff evaluates as Python and fails on at runtime, so they are quoted in the stored file.
+Camunda still reads), Flowable (`flowable:`, the same attributes) and Camunda 8 (`zeebe:`) keep
+roles, assignees, due dates, forms and decisions in attributes SpiffWorkflow ignores; here they
+become element facts, Spiff extensions, or warnings saying plainly what is not supported. These
+tools also write timers as bare ISO literals (`PT2M`), which Spiff evaluates as Python and fails on
+at runtime, so they are quoted in the stored file.
 """
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from collections.abc import Callable
 from lxml import etree
 
 from .access import ROLES
-from .durations import is_iso_literal
+from .durations import is_duration, is_iso_literal
 from .lint import (
     ACTIVITI_NS,
     BPMN_NS,
     CAMUNDA_NS,
     CONTAINERS,
     FLOW_NODES,
+    FLOWABLE_NS,
     SPIFF_NS,
     TIMER_KINDS,
     ZEEBE_NS,
@@ -33,7 +35,7 @@ from .lint import (
 )
 
 MODELER_NS = "http://camunda.org/schema/modeler/1.0"
-CAMUNDA_FAMILY = (CAMUNDA_NS, ACTIVITI_NS, ZEEBE_NS)
+CAMUNDA_FAMILY = (CAMUNDA_NS, ACTIVITI_NS, FLOWABLE_NS, ZEEBE_NS)
 _DUE_DATE = re.compile(r"^\$\{\s*dateTime\(\)\s*\.\s*plus(Minutes|Hours|Days|Weeks|Months|Years)"
                        r"\(\s*(\d+)\s*\)\s*\.\s*toDate\(\)\s*\}$")
 _DUE_UNITS = {"Minutes": "PT{}M", "Hours": "PT{}H", "Days": "P{}D", "Weeks": "P{}W", "Months": "P{}M",
@@ -58,7 +60,7 @@ def is_expression(value: str | None) -> bool:
 
 
 def camunda_attr(el, name: str) -> str | None:
-    for ns in (CAMUNDA_NS, ACTIVITI_NS):
+    for ns in (CAMUNDA_NS, ACTIVITI_NS, FLOWABLE_NS):
         if el.get(f"{{{ns}}}{name}") is not None:
             return el.get(f"{{{ns}}}{name}")
     return None
@@ -70,8 +72,11 @@ def _zeebe(el, tag: str, attr: str) -> str | None:
 
 
 def translate_due_date(text: str | None) -> str | None:
-    """`${dateTime().plusDays(2).toDate()}` -> `P2D`; None for anything else."""
-    match = _DUE_DATE.match((text or "").strip())
+    """`${dateTime().plusDays(2).toDate()}` or a bare `P2D` (as Flowable writes it) -> `P2D`; else None."""
+    text = (text or "").strip()
+    if is_duration(text):
+        return text.upper()
+    match = _DUE_DATE.match(text)
     return _DUE_UNITS[match.group(1)].format(int(match.group(2))) if match else None
 
 
@@ -226,7 +231,8 @@ def _warn_due_date(doc: Document, el, findings: Findings) -> None:
 
 def _warn_forms(doc: Document, el, findings: Findings) -> None:
     has_form = camunda_attr(el, "formKey") or el.xpath(
-        "./bpmn:extensionElements/*[local-name()='formData' or local-name()='formDefinition']",
+        "./bpmn:extensionElements/*[local-name()='formData' or local-name()='formDefinition' "
+        "or local-name()='formProperty']",
         namespaces={"bpmn": BPMN_NS})
     if has_form:
         findings.warn(doc, el, "Camunda forms are not supported; attach a JSON Schema form "
