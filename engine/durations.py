@@ -1,11 +1,17 @@
-"""ISO-8601 durations, computed the way SpiffWorkflow's timers compute them (P3M from 31 Jan is 1 May)."""
+"""ISO-8601 durations, computed the way SpiffWorkflow's timers compute them (P3M from 31 Jan is 1 May).
+
+Durations and dates are bounded (`MAX_YEARS`): SpiffWorkflow walks a duration month by month, so
+``P999999999Y`` would never return, and ``P1000000Y`` overflows a datetime.
+"""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+MAX_YEARS = 100  # product default: no due time, timer or date in a diagram reaches further
+_DAYS_PER = {"Y": 366, "M": 30.5, "W": 7, "D": 1}  # generous: P100Y and P1200M pass, P101Y does not
 _DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _CYCLE = re.compile(r"^R\d*/")
 
@@ -20,9 +26,27 @@ def is_iso_literal(text: str) -> bool:
     return is_duration(t) or bool(_CYCLE.match(t)) or bool(re.match(r"^\d{4}-\d{2}-\d{2}", t))
 
 
+def too_long(duration: str) -> bool:
+    """More than MAX_YEARS; decided from the text alone, in constant time."""
+    match = _DURATION.match(duration.strip().upper())
+    if not match:
+        return False
+    date_part = match.group(1, 2, 3, 4)
+    days = sum(float(g[:-1]) * _DAYS_PER[g[-1]] for g in date_part if g)
+    hours, minutes, seconds = (float(g.rstrip("HMS")) if g else 0.0 for g in match.group(6, 7, 8))
+    days += hours / 24 + minutes / 1440 + seconds / 86400
+    return days > MAX_YEARS * 366
+
+
+def too_far(moment: datetime, now: datetime) -> bool:
+    return abs(moment - now) > timedelta(days=MAX_YEARS * 366)
+
+
 def add_duration(start: datetime, duration: str) -> datetime:
     if not is_duration(duration):
         raise ValueError(f"not an ISO-8601 duration: {duration!r}")
+    if too_long(duration):
+        raise ValueError(f"duration {duration.strip()} is longer than {MAX_YEARS} years")
     parsed = TimerEventDefinition.parse_iso_duration(duration.strip().upper())
     return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
 

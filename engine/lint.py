@@ -19,8 +19,9 @@ from functools import cached_property
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from . import clock
 from .access import ROLES
-from .durations import is_duration, is_iso_literal
+from .durations import MAX_YEARS, is_duration, is_iso_literal, too_far, too_long
 from .errors import Problem
 from .sandbox import syntax_errors
 
@@ -202,12 +203,27 @@ def _check_timer_literal(doc: Document, holder, text: str, findings: Findings) -
         findings.error(doc, holder, f"timer expression {text} must give a string, not {type(value).__name__}")
         return
     kind = local(holder)
-    message = _timer_value_problem(kind, value.strip())
+    # The reach first: SpiffWorkflow's own parsing of a cycle never returns for a huge duration.
+    message = _timer_reach_problem(kind, value.strip()) or _timer_value_problem(kind, value.strip())
     if message:
         findings.error(doc, holder, f"timer expression {text}: {message}")
     elif kind == "timeDate" and datetime.fromisoformat(value.strip()).tzinfo is None:
         findings.warn(doc, holder, f"timer date {text} has no UTC offset and will be read in the server's "
                                    "time zone: add one such as +07:00")
+
+
+def _timer_reach_problem(kind: str, value: str) -> str | None:
+    """A valid timer that reaches more than MAX_YEARS away (SpiffWorkflow would hang or overflow)."""
+    parts = value.upper().replace("--", "/").split("/")
+    durations = [p for p in parts if p.startswith("P")]
+    dates = [p for p in parts if p and not p.startswith(("P", "R"))] if kind != "timeDuration" else []
+    if any(too_long(d) for d in durations):
+        return f"{value!r} is longer than {MAX_YEARS} years"
+    try:
+        far = any(too_far(TimerEventDefinition.get_datetime(d), clock.now()) for d in dates)
+    except ValueError:
+        return None  # not a plain date: _timer_value_problem says what is wrong
+    return f"{value!r} is more than {MAX_YEARS} years away" if far else None
 
 
 def _timer_value_problem(kind: str, value: str) -> str | None:
@@ -276,6 +292,8 @@ def _properties(doc: Document, el, ctx: LintContext, findings: Findings) -> None
     if due_in is not None and not is_duration(due_in):
         hint = ": write it without quotes" if due_in.strip()[:1] in "\"'" else ""
         findings.error(doc, el, f"dueIn {due_in!r} is not an ISO-8601 duration such as P3D or PT24H{hint}")
+    elif due_in is not None and too_long(due_in):
+        findings.error(doc, el, f"dueIn {due_in.strip()} is longer than {MAX_YEARS} years")
     if props.get("dueDate") is not None:
         check_python(doc, el, props["dueDate"], "eval", "dueDate expression", findings)
     if props.get("role") is not None and props["role"] not in ROLES:
