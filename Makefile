@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test lint bench
+HOST ?= 127.0.0.1
+PORT ?= 8080
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -11,8 +13,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(VENV)/bin/atensi serve
+run: $(STAMP)  # make run PORT=8090 HOST=0.0.0.0
+	$(VENV)/bin/atensi serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	scripts/test.sh

@@ -1,25 +1,40 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then every test on SQLite, then again on PostgreSQL.
+# The whole test suite: lint, the bundles, then every test on SQLite, then again on PostgreSQL.
+# With no PostgreSQL reachable it starts a throwaway server for the run (scripts/throwaway_postgres.sh).
+# In CI (CI=true) or where npm is present, the bundles are rebuilt and must equal the committed ones.
+# Arguments go to pytest: scripts/test.sh tests/engine -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PG_URL=${ATENSI_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+# shellcheck source=scripts/throwaway_postgres.sh
+. scripts/throwaway_postgres.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "${CI:-}" = "true" ] || [ "$(id -u)" = "0" ]; then
-    echo "== installing chromium for the browser tests"
-    apt-get install -y chromium >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y chromium >/dev/null)
-  fi
+as_root_or_ci() { [ "${CI:-}" = "true" ] || [ "$(id -u)" = "0" ]; }
+
+if [ ! -x /usr/bin/chromium ] && as_root_or_ci; then
+  echo "== installing chromium for the browser tests"
+  apt-get install -y chromium >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y chromium >/dev/null)
 fi
 
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  echo "== starting PostgreSQL"
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+if ! pg_reachable "$PG_URL"; then
+  if [ -n "${ATENSI_TEST_PG_URL:-}" ]; then
+    echo "ATENSI_TEST_PG_URL=$ATENSI_TEST_PG_URL is not reachable; unset it to use a throwaway server" >&2
+    exit 1
+  fi
+  trap pg_stop_throwaway EXIT
+  pg_start_throwaway
 fi
 
 echo "== ruff"
 "$VENV/bin/ruff" check .
+
+if [ "${CI:-}" = "true" ] || command -v npm >/dev/null; then
+  scripts/check_bundles_rebuild.sh
+fi
+
+echo "== bundles in the browser (web/frontend/check_bundle.py)"
+"$VENV/bin/python" web/frontend/check_bundle.py --out test-artifacts/frontend >/dev/null
 
 echo "== tests on SQLite"
 "$VENV/bin/pytest" -q "$@"

@@ -1,6 +1,7 @@
 // Builds the browser bundles into ../static/build/ (committed, so that the
 // Python package never needs Node). Usage: npm ci && npm run build
 // ATENSI_DEV=1 npm run build: unminified, for debugging (do not commit that).
+// ATENSI_BUILD_OUT=folder npm run build: elsewhere (scripts/test.sh compares that with the committed files).
 
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outdir = resolve(here, '../static/build');
+const outdir = resolve(here, process.env.ATENSI_BUILD_OUT || '../static/build');
 
 const bundles = [
   { name: 'atensi-viewer', entry: 'src/viewer.js', globalName: 'AtensiViewer' },
