@@ -13,18 +13,13 @@ from engine.deployments import folder_bundles
 from engine.errors import DeployError
 from engine.parsing import ParsedBundle, content_hash, parse_bundle
 from engine.vendor_dialects import translate_due_date
+from tests.interop import DIAGRAMS, interop, interop_bytes
 
-INTEROP = Path("/work/shared/interop")
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
-needs_interop = pytest.mark.skipif(not INTEROP.is_dir(), reason="interop corpus not present")
 
 
 SIMPLE_FORM = ("spiffarena__simple_form.bpmn", "spiffarena__simple_form.json",
                "spiffarena__simple_form_ui.json")
-
-
-def interop(*names: str) -> dict[str, bytes]:
-    return {name: (INTEROP / name).read_bytes() for name in names}
 
 
 def deploy_error(files: dict[str, bytes], process_key: str | None = None) -> DeployError:
@@ -96,7 +91,6 @@ def timer_on_task(expression: str, kind: str = "timeDuration") -> str:
 # --- interop files ------------------------------------------------------------------------------
 
 
-@needs_interop
 def test_spiffarena_sample_deploys_with_its_dmn_decision():
     parsed = parse_bundle(interop("spiffarena__sample.bpmn", "spiffarena__wonderful.dmn"))
     assert isinstance(parsed, ParsedBundle)
@@ -108,7 +102,6 @@ def test_spiffarena_sample_deploys_with_its_dmn_decision():
     assert workflow_state.spec_to_dict(parsed.spec, parsed.subprocess_specs)["spec"]["name"] == "sample"
 
 
-@needs_interop
 def test_spiffarena_simple_form_deploys_with_its_laneless_task_going_to_the_case_manager():
     parsed = parse_bundle(interop(*SIMPLE_FORM))
     task = parsed.elements["Activity_SimpleForm"]
@@ -116,7 +109,6 @@ def test_spiffarena_simple_form_deploys_with_its_laneless_task_going_to_the_case
     assert any(w.element_id == "Activity_SimpleForm" and "no lane or role" in w.message for w in parsed.warnings)
 
 
-@needs_interop
 def test_spiffarena_simple_form_with_a_role_deploys_with_the_form_resolved():
     files = interop(*SIMPLE_FORM)
     files["spiffarena__simple_form.bpmn"] = files["spiffarena__simple_form.bpmn"].replace(
@@ -133,7 +125,6 @@ def test_spiffarena_simple_form_with_a_role_deploys_with_the_form_resolved():
     assert any("dueIn" in w.message and w.element_id == "Activity_SimpleForm" for w in parsed.warnings)
 
 
-@needs_interop
 def test_camunda_timer_file_deploys_with_the_timer_quoted_and_warnings():
     parsed = parse_bundle(interop("camunda__processWithUserTaskAndTimer.bpmn20.xml"))
     assert parsed.elements["Task_1vsjcui"]["role"] == "pekerja_sosial"
@@ -141,7 +132,6 @@ def test_camunda_timer_file_deploys_with_the_timer_quoted_and_warnings():
     assert any(w.element_id == "Task_1vsjcui" and "no lane or role" in w.message for w in parsed.warnings)
 
 
-@needs_interop
 def test_camunda_timer_is_quoted_in_the_stored_bpmn_once_the_task_has_a_role():
     files = interop("camunda__processWithUserTaskAndTimer.bpmn20.xml")
     name = "camunda__processWithUserTaskAndTimer.bpmn20.xml"
@@ -159,7 +149,6 @@ def test_camunda_timer_is_quoted_in_the_stored_bpmn_once_the_task_has_a_role():
     assert parse_bundle(parsed.files).content_hash == parsed.content_hash  # redeploying the stored files
 
 
-@needs_interop
 def test_camunda_invoice_reports_per_element_problems_instead_of_crashing():
     error = deploy_error(interop("camunda__invoice.v2.bpmn", "camunda__invoiceBusinessDecisions.dmn",
                                  "camunda__reviewInvoice.bpmn"))
@@ -178,16 +167,14 @@ def test_camunda_invoice_reports_per_element_problems_instead_of_crashing():
     assert "assignApprover: Camunda decision reference invoice-assign-approver" in warnings
 
 
-@needs_interop
 def test_bpmnio_new_diagram_is_reported_as_not_executable_on_its_process():
     error = deploy_error(interop("bpmnio__newDiagram.bpmn"))
     assert [(p.element_id, p.line) for p in error.problems] == [("Process_1", 3)]
     assert error.problems[0].message == 'Process Process_1 is not executable: set isExecutable="true"'
 
 
-@needs_interop
 def test_iso_8859_1_miwg_file_is_read_from_bytes():
-    raw = (INTEROP / "miwg__A.1.0.bpmn").read_bytes()
+    raw = interop_bytes("miwg__A.1.0.bpmn")
     assert b'encoding="ISO-8859-1"' in raw
     error = deploy_error({"miwg__A.1.0.bpmn": raw})
     assert [p.element_id for p in error.problems] == ["WFP-6-"]  # not executable, not an encoding error
@@ -196,7 +183,6 @@ def test_iso_8859_1_miwg_file_is_read_from_bytes():
     assert tasks == ["Task 1", "Task 2", "Task 3"]
 
 
-@needs_interop
 def test_kitchen_sink_gives_problems_with_element_ids_and_lines():
     error = deploy_error(interop("bpmnio__kitchen-sink.bpmn"))
     by_element = {p.element_id: p.message for p in error.problems}
@@ -210,7 +196,6 @@ def test_kitchen_sink_gives_problems_with_element_ids_and_lines():
     assert all(p.element_id and p.line and p.file == "bpmnio__kitchen-sink.bpmn" for p in error.problems)
 
 
-@needs_interop
 def test_zeebe_timers_are_quoted_so_the_file_deploys_and_a_cron_timer_is_an_error():
     zeebe = parse_bundle(interop("miwg__C.9.1.bpmn"))
     assert any('"R6/P1D"' in w.message and w.element_id == "BoundaryEvent_1" for w in zeebe.warnings)
@@ -218,11 +203,9 @@ def test_zeebe_timers_are_quoted_so_the_file_deploys_and_a_cron_timer_is_an_erro
     assert any(p.element_id == "StartEvent_1" and "cron" in p.message for p in cron.problems)
 
 
-@needs_interop
-@pytest.mark.parametrize("name", sorted(p.name for p in INTEROP.glob("*") if p.suffix in (".bpmn", ".xml"))
-                         if INTEROP.is_dir() else [])
+@pytest.mark.parametrize("name", DIAGRAMS)
 def test_every_interop_file_gives_a_bundle_or_a_deploy_error_with_located_problems(name):
-    files = {name: (INTEROP / name).read_bytes()}
+    files = interop(name)
     files.update(interop("spiffarena__wonderful.dmn", "spiffarena__simple_form.json"))
     try:
         parsed = parse_bundle(files)
@@ -359,7 +342,6 @@ def test_rejects_a_decision_no_dmn_defines():
     assert "decision tingkat_risiko is not defined by any DMN file" in error.problems[0].message
 
 
-@needs_interop
 def test_maps_camunda_decision_ref_to_called_decision_id():
     task = '<bpmn:businessRuleTask id="task" camunda:decisionRef="wonderful" />'
     text = diagram(task, namespaces=f"{SPIFF_NS} {CAMUNDA_NS}")
@@ -370,7 +352,6 @@ def test_maps_camunda_decision_ref_to_called_decision_id():
     assert parsed.spec.task_specs["task"].dmnEngine is not None
 
 
-@needs_interop
 def test_a_dmn_with_two_decisions_is_reported_plainly():
     error = deploy_error(bundle(diagram(), **interop("camunda__invoiceBusinessDecisions.dmn")))
     assert len(error.problems) == 1

@@ -1,8 +1,6 @@
 """Fixtures for the redesign tests: the ATENSI bundles as files, and a second version of them."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from engine.config import BPMN_DIR
@@ -49,10 +47,3 @@ def api(app, staff):
 
     return Api(app.test_client())
 
-
-INTEROP = Path("/work/shared/interop")
-needs_interop = pytest.mark.skipif(not INTEROP.is_dir(), reason="the interop corpus is not present")
-
-
-def interop_bytes(name: str) -> bytes:
-    return (INTEROP / name).read_bytes()

@@ -8,9 +8,10 @@ from engine.models import Case, HumanTask
 from tests.api.conftest import Api
 from tests.api.http_case import pm
 from tests.conftest import PASSWORD
+from tests.interop import interop_bytes
 from tests.redesign import bpmn_edit
 from tests.redesign.browser import CHROMIUM, CHROMIUM_ARGS, EditorPage, LiveServer
-from tests.redesign.conftest import INTAKE, interop_bytes, needs_interop
+from tests.redesign.conftest import INTAKE
 
 pytestmark = pytest.mark.browser
 KEY = "atensi_intake"
@@ -198,7 +199,6 @@ def test_the_form_editor_previews_the_schema_as_it_is_edited(editor, live, staff
     editor.shot("10-form-editor")
 
 
-@needs_interop
 def test_a_file_from_another_tool_opens_and_validation_names_its_elements(editor, live, staff, deployed, tmp_path):
     upload = tmp_path / "miwg__C.1.0.bpmn"
     upload.write_bytes(interop_bytes("miwg__C.1.0.bpmn"))  # Signavio, ISO-8859-1 declared... and UTF-8 text

@@ -1,5 +1,5 @@
 """Diagrams drawn by other tools: each one deploys and a case runs on it, or the deploy names the
-element and why. The corpus is /work/shared/interop (see its README for where each file comes from)."""
+element and why. The corpus is tests/data/interop (see its README for where each file comes from)."""
 from __future__ import annotations
 
 import re
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.errors import DeployError
 from engine.models import Case, HumanTask
 from tests.case_driver import registration
-from tests.redesign.conftest import INTEROP, interop_bytes, needs_interop
+from tests.interop import DIAGRAMS, interop_bytes
 
 COMPANIONS = ("spiffarena__wonderful.dmn", "spiffarena__simple_form.json", "spiffarena__simple_form_ui.json")
 
@@ -57,13 +57,10 @@ def open_tasks(session_factory, case_id: int) -> list[tuple]:
         return sorted((t.name, t.role, t.assignee) for t in rows)
 
 
-@needs_interop
 def test_every_bpmn_file_of_the_corpus_is_covered_here():
-    corpus = {p.name for p in INTEROP.iterdir() if p.suffix in (".bpmn", ".xml")}
-    assert corpus == set(RUNS) | set(REFUSED)
+    assert set(DIAGRAMS) == set(RUNS) | set(REFUSED)
 
 
-@needs_interop
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_a_diagram_we_can_execute_deploys_and_a_case_runs_on_it(name, runtime, staff, session_factory, clock):
     key, tasks, waits_on_timer = RUNS[name]
@@ -77,7 +74,6 @@ def test_a_diagram_we_can_execute_deploys_and_a_case_runs_on_it(name, runtime, s
         assert (case.next_timer_at is not None) == waits_on_timer
 
 
-@needs_interop
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_a_diagram_we_cannot_execute_is_refused_naming_each_element_and_why(name, runtime, staff):
     with pytest.raises(DeployError) as refused:
@@ -88,7 +84,6 @@ def test_a_diagram_we_cannot_execute_is_refused_naming_each_element_and_why(name
     assert all(p.file == name or p.file in COMPANIONS for p in refused.value.problems)
 
 
-@needs_interop
 def test_a_camunda_timer_written_unquoted_fires_after_deploy_quoted_it(runtime, staff, session_factory, clock):
     name = "camunda__processWithUserTaskAndTimer.bpmn20.xml"
     runtime.deploy(bundle(name), staff.actor("supervisor"))
@@ -101,7 +96,6 @@ def test_a_camunda_timer_written_unquoted_fires_after_deploy_quoted_it(runtime, 
         assert case.status == "completed" and "EndEvent_1eevm2p" in case.completed_elements
 
 
-@needs_interop
 def test_a_spiffarena_form_task_is_completed_with_its_json_schema_form(runtime, staff, session_factory, clock):
     files = bundle("spiffarena__simple_form.bpmn")
     # Its post-scripts call SpiffArena's own helpers (get_process_initiator_user, ...), which this
@@ -117,7 +111,6 @@ def test_a_spiffarena_form_task_is_completed_with_its_json_schema_form(runtime, 
     assert [t[0] for t in open_tasks(session_factory, case_id)] == ["DisplayInfo"]  # the manual task that follows
 
 
-@needs_interop
 def test_spiffarena_lanes_renamed_to_our_roles_deploy_and_route_tasks_by_lane(runtime, staff, session_factory, clock):
     raw = interop_bytes("spiffarena__lanes.bpmn").replace(b'name="Process Initiator"', b'name="Pekerja Sosial"')
     raw = raw.replace(b'name="Finance Team"', b'name="Supervisor"')

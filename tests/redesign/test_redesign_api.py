@@ -7,8 +7,9 @@ from io import BytesIO
 import pytest
 
 from tests.api.http_case import pm
+from tests.interop import interop_bytes
 from tests.redesign import bpmn_edit
-from tests.redesign.conftest import INTAKE, interop_bytes, needs_interop
+from tests.redesign.conftest import INTAKE
 
 KEY = "atensi_intake"
 
@@ -38,7 +39,6 @@ def test_validate_names_the_element_and_why_without_deploying(api, v1, intake_fi
     assert [v["version"] for v in versions] == [1]
 
 
-@needs_interop
 def test_validate_accepts_files_uploaded_from_another_tool_and_names_their_lanes(api, staff):
     response = api.as_("supervisor").post("/process-definitions/validate/upload", data={
         "files": [(BytesIO(interop_bytes("spiffarena__lanes.bpmn")), "spiffarena__lanes.bpmn")]},

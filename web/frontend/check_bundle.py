@@ -25,7 +25,7 @@ from playwright.sync_api import sync_playwright
 HERE = Path(__file__).resolve().parent
 WEB = HERE.parent
 REPO = WEB.parent
-INTEROP = REPO.parent / "shared" / "interop"
+INTEROP = REPO / "tests" / "data" / "interop"
 BUILD = WEB / "static" / "build"
 
 NS = {
