@@ -19,7 +19,7 @@ from functools import cached_property
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from . import clock
+from . import clock, juel_feel
 from .access import ROLES
 from .durations import MAX_YEARS, is_duration, is_iso_literal, too_far, too_long
 from .errors import Problem
@@ -49,7 +49,6 @@ _PARTS = frozenset({"conditionExpression", "condition", "script", "timeDate", "t
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 _CRON_FIELD = re.compile(r"^[\d*?/,\-LW#]+$|^(MON|TUE|WED|THU|FRI|SAT|SUN|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP"
                          r"|OCT|NOV|DEC)([-,/][A-Z]{3})*$")
-_JUEL_NAME = re.compile(r"^[#$]\{\s*([A-Za-z_]\w*)\s*\}$")
 
 
 def local(el) -> str:
@@ -156,10 +155,7 @@ def check_python(doc: Document, holder, text: str | None, mode: str, what: str, 
         return False
     stripped = text.strip()
     if stripped.startswith(("${", "#{")) or (mode == "eval" and stripped.startswith("=")):
-        hint = _JUEL_NAME.match(stripped)
-        suggestion = f" such as {hint.group(1)}" if hint else ""
-        findings.error(doc, holder, f"{what} {stripped} is a JUEL/FEEL expression: "
-                                    f"write it in Python{suggestion}")
+        findings.error(doc, holder, foreign_expression_problem(what, stripped))
         return False
     problems = syntax_errors(text.strip() if mode == "eval" else text, mode)
     for line, message in problems:
@@ -168,6 +164,18 @@ def check_python(doc: Document, holder, text: str | None, mode: str, what: str, 
         absolute = holder.sourceline + line - 1 if line and holder.sourceline and mode == "exec" else None
         findings.error(doc, holder, f"{what}: {message}{where}", absolute)
     return not problems
+
+
+def foreign_expression_problem(what: str, text: str) -> str:
+    """Why a JUEL/FEEL expression cannot stay, and the Python to write instead."""
+    try:
+        return f"{what} {text} is a JUEL/FEEL expression: write it in Python: {juel_feel.translate(text)}"
+    except juel_feel.Untranslatable as exc:
+        reason = str(exc)
+    hint = juel_feel.suggestion(text)
+    write = f"write it in Python, such as {hint}" if hint else \
+        "write it in Python over the case's data (Java beans, execution and method calls do not exist here)"
+    return f"{what} {text} is a JUEL/FEEL expression that is not translated ({reason}): {write}"
 
 
 # --- timers -------------------------------------------------------------------------------------
@@ -405,7 +413,10 @@ def _called_element(doc: Document, el, ctx: LintContext, findings: Findings) -> 
 def _multi_instance(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     has_cardinality = el.find(f"{{{BPMN_NS}}}loopCardinality") is not None
     has_input = el.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None
-    if has_cardinality == has_input:
+    # A Camunda/Zeebe collection left unmapped was reported by engine.vendor_dialects already.
+    vendor_input = el.xpath("@*[local-name()='collection'] | bpmn:extensionElements/*[local-name()="
+                            "'loopCharacteristics']/@inputCollection", namespaces=NS)
+    if has_cardinality == has_input and not (vendor_input and not has_cardinality):
         findings.error(doc, el, "multi-instance activity needs exactly one of loopCardinality or "
                                 "loopDataInputRef")
     _expression_child("loopCardinality", "loop cardinality")(doc, el, ctx, findings)

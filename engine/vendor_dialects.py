@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from . import juel_feel
 from .access import ROLES
 from .durations import is_duration, is_iso_literal
 from .lint import (
@@ -99,7 +100,31 @@ def _first_group(groups: str | None) -> str | None:
 def apply_fixes(doc: Document, findings: Findings) -> None:
     if doc.camunda:
         _quote_timers(doc, findings)
+    _translate_expressions(doc, findings)
+    _map_multi_instance(doc, findings)
     _map_decision_refs(doc, findings)
+
+
+# What each expression holder is called in a message. Untranslatable ones stay for the lint rules,
+# which refuse them with the reason and the Python to write.
+EXPRESSION_HOLDERS = {"conditionExpression": "condition", "condition": "event condition",
+                      "completionCondition": "completion condition", "loopCardinality": "loop cardinality",
+                      "loopCondition": "loop condition", **{kind: "timer expression" for kind in TIMER_KINDS}}
+
+
+def _translate_expressions(doc: Document, findings: Findings) -> None:
+    for tag, what in EXPRESSION_HOLDERS.items():
+        for holder in doc.root.iter(f"{{{BPMN_NS}}}{tag}"):
+            text = (holder.text or "").strip()
+            if not juel_feel.is_foreign(text):
+                continue
+            try:
+                python = juel_feel.translate(text)
+            except juel_feel.Untranslatable:
+                continue
+            holder.text = python
+            doc.changed = True
+            findings.warn(doc, holder, f"{what} {text} was translated to Python: {python}")
 
 
 def _quote_timers(doc: Document, findings: Findings) -> None:
@@ -111,6 +136,66 @@ def _quote_timers(doc: Document, findings: Findings) -> None:
                 doc.changed = True
                 findings.warn(doc, holder, f'timer expression {text} was quoted as "{text}": the engine '
                                            "reads timers as Python, where a Camunda literal must be a string")
+
+
+def _map_multi_instance(doc: Document, findings: Findings) -> None:
+    """Camunda's collection/elementVariable and Zeebe's inputCollection/inputElement (and output pair)
+    become the BPMN loopDataInputRef/inputDataItem (loopDataOutputRef/outputDataItem) Spiff reads."""
+    for loop in doc.root.iter(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics"):
+        if loop.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None:
+            continue
+        collection, element, output, output_element = _loop_data(loop)
+        if collection is None or loop.find(f"{{{BPMN_NS}}}loopCardinality") is not None:
+            continue
+        names = [_variable(text) for text in (collection, element, output, output_element)]
+        if any(text is not None and name is None for text, name in zip((collection, element, output,
+                                                                         output_element), names, strict=True)):
+            findings.error(doc, loop, f"multi-instance collection {collection} (element {element}) must name "
+                                      "variables of the case, such as items and item")
+            continue
+        _write_loop_data(loop, *names)
+        doc.changed = True
+        findings.warn(doc, loop, f"multi-instance over {collection} (each item as {names[1] or 'nothing'}) "
+                                 "was written as loopDataInputRef/inputDataItem")
+
+
+def _loop_data(loop) -> tuple[str | None, ...]:
+    zeebe = loop.find(f"{{{BPMN_NS}}}extensionElements/{{{ZEEBE_NS}}}loopCharacteristics")
+    if zeebe is not None:
+        return tuple(zeebe.get(a) for a in ("inputCollection", "inputElement", "outputCollection",
+                                            "outputElement"))
+    return camunda_attr(loop, "collection"), camunda_attr(loop, "elementVariable"), None, None
+
+
+def _variable(text: str | None) -> str | None:
+    """The variable a collection or element names: `items`, `${items}` or `= items`; None otherwise."""
+    text = (text or "").strip()
+    if juel_feel.is_foreign(text):
+        try:
+            text = juel_feel.translate(text)
+        except juel_feel.Untranslatable:
+            return None
+    return text if text.isidentifier() and text not in ("True", "False", "None") else None
+
+
+def _write_loop_data(loop, collection: str, element: str | None, output: str | None,
+                     output_element: str | None) -> None:
+    # The schema's order: loopDataInputRef, loopDataOutputRef, inputDataItem, outputDataItem, after
+    # any documentation and extensionElements, before completionCondition.
+    parts = [("loopDataInputRef", collection), ("loopDataOutputRef", output if output_element else None),
+             ("inputDataItem", element), ("outputDataItem", output_element if output else None)]
+    position = len([c for c in loop if local(c) in ("documentation", "extensionElements")])
+    for tag, value in parts:
+        if value is None:
+            continue
+        child = etree.Element(f"{{{BPMN_NS}}}{tag}")
+        if tag.endswith("Ref"):
+            child.text = value
+        else:
+            child.set("id", value)
+            child.set("name", value)
+        loop.insert(position, child)
+        position += 1
 
 
 def _map_decision_refs(doc: Document, findings: Findings) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from engine.errors import DeployError
 from engine.parsing import parse_bundle
 
 DIALECTS = Path(__file__).resolve().parent.parent / "data" / "dialects"
@@ -42,3 +45,69 @@ def test_a_flowable_bare_iso_timer_is_quoted_in_the_stored_file_with_a_warning()
 def test_a_flowable_form_key_is_reported_as_unsupported():
     parsed = parse_bundle(dialect_files("flowable_cuti.bpmn20.xml"))
     assert "forms are not supported" in warnings_on(parsed, "tinjauCuti")
+
+
+# --- JUEL and FEEL ------------------------------------------------------------------------------
+
+
+def test_juel_conditions_are_stored_as_python_with_a_warning_each():
+    parsed = parse_bundle(dialect_files("camunda_anggaran.bpmn"))
+    stored = parsed.files["camunda_anggaran.bpmn"]
+    assert b">amount &gt; 1000 and not darurat</bpmn:conditionExpression>" in stored
+    assert "translated to Python: amount <= 1000 or darurat" in warnings_on(parsed, "kecil")
+
+
+def test_feel_conditions_are_stored_as_python_with_a_warning_each():
+    parsed = parse_bundle(dialect_files("zeebe_skrining.bpmn"))
+    assert "translated to Python: score < 27 and not urgent" in warnings_on(parsed, "rendah")
+    assert parse_bundle(parsed.files).content_hash == parsed.content_hash  # the stored files redeploy
+
+
+def with_condition(expression: str) -> dict[str, bytes]:
+    raw = (DIALECTS / "camunda_anggaran.bpmn").read_bytes()
+    return {"camunda_anggaran.bpmn": raw.replace(b"${amount &lt;= 1000 || darurat}", expression.encode())}
+
+
+def refusal(files: dict[str, bytes]) -> dict[str | None, str]:
+    with pytest.raises(DeployError) as refused:
+        parse_bundle(files)
+    return {p.element_id: p.message for p in refused.value.problems}
+
+
+def test_a_juel_condition_beyond_the_simple_ones_is_refused_naming_the_flow_and_the_python_to_write():
+    problems = refusal(with_condition("${amount + ongkir &lt;= 1000}"))
+    assert "'+' is beyond" in problems["kecil"]
+    assert "write it in Python, such as amount + ongkir <= 1000" in problems["kecil"]
+
+
+def test_a_juel_method_call_is_refused_saying_such_calls_do_not_exist_here():
+    problems = refusal(with_condition("${execution.getVariable('amount') &lt;= 1000}"))
+    assert "method calls do not exist here" in problems["kecil"]
+
+
+# --- multi-instance -----------------------------------------------------------------------------
+
+
+def test_a_camunda_collection_and_element_variable_become_spiffs_input_collection_and_item():
+    parsed = parse_bundle(dialect_files("camunda_anggaran.bpmn"))
+    spec = parsed.spec.task_specs["setujui"]
+    assert (spec.data_input.bpmn_id, spec.input_item.bpmn_id) == ("pos", "posAnggaran")
+    assert "loopDataInputRef" in warnings_on(parsed, "setujui")
+
+
+def test_a_zeebe_input_collection_and_element_become_spiffs_input_collection_and_item():
+    parsed = parse_bundle(dialect_files("zeebe_skrining.bpmn"))
+    spec = parsed.spec.task_specs["rujuk"]
+    assert (spec.data_input.bpmn_id, spec.input_item.bpmn_id) == ("layanan", "layananItem")
+
+
+def test_a_zeebe_output_collection_and_element_become_spiffs_output_collection_and_item():
+    raw = (DIALECTS / "zeebe_skrining.bpmn").read_bytes().replace(
+        b'inputElement="layananItem"', b'inputElement="layananItem" outputCollection="hasil" outputElement="= catatan"')
+    spec = parse_bundle({"zeebe_skrining.bpmn": raw}).spec.task_specs["rujuk"]
+    assert (spec.data_output.bpmn_id, spec.output_item.bpmn_id) == ("hasil", "catatan")
+
+
+def test_a_collection_that_is_not_a_variable_is_refused_on_the_task():
+    raw = (DIALECTS / "camunda_anggaran.bpmn").read_bytes().replace(b'"${pos}"', b'"${anggaran.getPos()}"')
+    assert "must name variables of the case" in refusal({"camunda_anggaran.bpmn": raw})["setujui"]

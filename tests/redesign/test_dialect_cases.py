@@ -26,3 +26,46 @@ def test_a_flowable_diagram_runs_its_task_in_the_candidate_group_and_its_quoted_
     with session_factory() as session:
         case = session.get(Case, case_id)
         assert case.status == "completed" and "kedaluwarsa" in case.completed_elements
+
+
+def complete_only_task(runtime, staff, session_factory, case_id: int, data: dict, username: str) -> None:
+    with session_factory() as session:
+        (task_id,) = session.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id,
+                                                                HumanTask.status == "open")).all()
+    runtime.complete_task(task_id, data, staff.actor(username))
+
+
+def test_a_camunda_juel_condition_routes_and_its_collection_gives_one_task_per_item(
+        runtime, staff, session_factory, clock):
+    runtime.deploy(dialect_files("camunda_anggaran.bpmn"), staff.actor("supervisor"))
+    case_id = runtime.start_case("anggaranBantuan", registration(), staff.actor("peksos"))
+    data = {"amount": 2500, "darurat": False, "pos": ["makan", "transportasi"]}
+    complete_only_task(runtime, staff, session_factory, case_id, data, "peksos")
+    assert open_tasks(session_factory, case_id) == [("Setujui Anggaran", "supervisor", None)] * 2
+
+
+def test_a_small_amount_takes_the_other_juel_branch(runtime, staff, session_factory, clock):
+    runtime.deploy(dialect_files("camunda_anggaran.bpmn"), staff.actor("supervisor"))
+    case_id = runtime.start_case("anggaranBantuan", registration(), staff.actor("peksos"))
+    complete_only_task(runtime, staff, session_factory, case_id, {"amount": 500, "darurat": False}, "peksos")
+    with session_factory() as session:
+        case = session.get(Case, case_id)
+        assert case.status == "completed" and "selesaiKecil" in case.completed_elements
+
+
+def test_a_zeebe_feel_condition_routes_and_its_input_collection_gives_one_task_per_item(
+        runtime, staff, session_factory, clock):
+    runtime.deploy(dialect_files("zeebe_skrining.bpmn"), staff.actor("supervisor"))
+    case_id = runtime.start_case("skriningZeebe", registration(), staff.actor("peksos"))
+    assert open_tasks(session_factory, case_id) == [("Skrining", "konselor_adiksi", None)]
+    data = {"score": 30, "urgent": False, "layanan": ["medis", "psikososial", "vokasional"]}
+    complete_only_task(runtime, staff, session_factory, case_id, data, "konselor")
+    assert open_tasks(session_factory, case_id) == [("Rujuk Layanan", "konselor_adiksi", None)] * 3
+
+
+def test_a_low_zeebe_score_ends_on_the_feel_not_branch(runtime, staff, session_factory, clock):
+    runtime.deploy(dialect_files("zeebe_skrining.bpmn"), staff.actor("supervisor"))
+    case_id = runtime.start_case("skriningZeebe", registration(), staff.actor("peksos"))
+    complete_only_task(runtime, staff, session_factory, case_id, {"score": 12, "urgent": False}, "konselor")
+    with session_factory() as session:
+        assert "selesaiRendah" in session.get(Case, case_id).completed_elements
