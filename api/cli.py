@@ -89,7 +89,8 @@ def users_create(settings, username, roles, unit_code, full_name, email, passwor
     with _session_factory(settings)() as session:
         try:
             unit = unit_by_code(session, unit_code)
-            people.create_user(session, username, password, list(roles), unit.id, full_name, email)
+            people.create_user(session, username, password, list(roles), unit.id, full_name, email,
+                               passwords=people.Passwords(settings))
             session.commit()
         except EngineError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -123,7 +124,8 @@ def demo_command(settings: Settings):
 
 
 def ensure_demo(settings: Settings) -> demo.DemoResult:
-    return demo.ensure_demo(_session_factory(settings), os.environ.get("ATENSI_DEMO_PASSWORD") or None, BPMN_DIR)
+    return demo.ensure_demo(_session_factory(settings), people.Passwords(settings),
+                            os.environ.get("ATENSI_DEMO_PASSWORD") or None, BPMN_DIR)
 
 
 def report(result: demo.DemoResult) -> None:

@@ -11,6 +11,7 @@ from engine.alert_actions import AlertActions
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.directory import Directory
+from engine.people import Passwords
 from engine.queries import Queries
 from engine.runtime import Runtime
 
@@ -32,7 +33,8 @@ class Services:
         db = make_engine(settings.database_url)  # lazy: no connection until the first request
         session_factory = make_session_factory(db)
         runtime = Runtime(session_factory)
-        return cls(settings, db, session_factory, runtime, Queries(session_factory), Directory(session_factory),
+        return cls(settings, db, session_factory, runtime, Queries(session_factory),
+                   Directory(session_factory, Passwords(settings)),
                    AlertActions(session_factory))
 
 

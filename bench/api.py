@@ -31,7 +31,7 @@ from sqlalchemy import select  # noqa: E402
 
 from engine import people  # noqa: E402
 from engine.access import SYSTEM_ACTOR  # noqa: E402
-from engine.config import BPMN_DIR  # noqa: E402
+from engine.config import BPMN_DIR, Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
 from engine.deployments import folder_bundles  # noqa: E402
 from engine.models import HumanTask  # noqa: E402
@@ -116,7 +116,8 @@ def prepare(database_url: str):
     session_factory = make_session_factory(make_engine(database_url))
     with session_factory() as session:
         unit = people.create_unit(session, "BALAI-BENCH", "Balai (bench)", "balai")
-        user = people.create_user(session, "peksos", PASSWORD, ["pekerja_sosial"], unit.id)
+        user = people.create_user(session, "peksos", PASSWORD, ["pekerja_sosial"], unit.id,
+                                  passwords=people.Passwords(Settings.from_env()))
         session.commit()
         actor, unit_id = people.actor_for(user), unit.id
     runtime = Runtime(session_factory)
@@ -247,7 +248,8 @@ def fill(url: str, open_count: int, password: str, units: int = 10, per_case: in
         runtime.deploy(bundle, SYSTEM_ACTOR, note="bench")
     with session_factory() as session:
         unit_ids = [people.create_unit(session, f"U{i:02d}", f"Unit {i}", "balai").id for i in range(units)]
-        people.create_user(session, "peksos", password, ["pekerja_sosial"], unit_ids[0])
+        people.create_user(session, "peksos", password, ["pekerja_sosial"], unit_ids[0],
+                           passwords=people.Passwords(Settings.from_env()))
         version = session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == "atensi_intake")).one()
         session.commit()
     now = datetime.now(UTC)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import people, sandbox  # noqa: E402
 from engine.access import SYSTEM_ACTOR  # noqa: E402
-from engine.config import BPMN_DIR  # noqa: E402
+from engine.config import BPMN_DIR, Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
 from engine.deployments import folder_bundles  # noqa: E402
 from engine.models import Case, HumanTask  # noqa: E402
@@ -103,7 +103,8 @@ def our_runtime(url: str) -> tuple[Runtime, object]:
     with factory() as session:
         unit = people.create_unit(session, f"BENCH-{time.time_ns()}", "Bench", "balai")
         user = people.create_user(session, f"bench{time.time_ns()}", "bench-password", ["pekerja_sosial",
-                                  "konselor_adiksi", "supervisor"], unit.id)
+                                  "konselor_adiksi", "supervisor"], unit.id,
+                                  passwords=people.Passwords(Settings.from_env()))
         session.commit()
         actor = people.actor_for(user)
     for bundle in folder_bundles(BPMN_DIR):

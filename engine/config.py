@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import argon2
+
 ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"
 
@@ -35,6 +37,10 @@ class Settings:
     scheduler_poll_seconds: float = 0.5  # how often the scheduler checks for an earlier due time
     delivery_retry_base_seconds: float = 30.0  # first retry of a failed delivery; doubles each time
     delivery_retry_max_seconds: float = 3600.0
+    # Argon2id costs of password hashes (argon2-cffi's defaults); tests use the smallest ones
+    password_time_cost: int = argon2.DEFAULT_TIME_COST
+    password_memory_kib: int = argon2.DEFAULT_MEMORY_COST
+    password_parallelism: int = argon2.DEFAULT_PARALLELISM
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -59,6 +65,9 @@ class Settings:
             "scheduler_poll_seconds": float(env.get("ATENSI_SCHEDULER_POLL_SECONDS", 0.5)),
             "delivery_retry_base_seconds": float(env.get("ATENSI_DELIVERY_RETRY_BASE_SECONDS", 30)),
             "delivery_retry_max_seconds": float(env.get("ATENSI_DELIVERY_RETRY_MAX_SECONDS", 3600)),
+            "password_time_cost": int(env.get("ATENSI_PASSWORD_TIME_COST", argon2.DEFAULT_TIME_COST)),
+            "password_memory_kib": int(env.get("ATENSI_PASSWORD_MEMORY_KIB", argon2.DEFAULT_MEMORY_COST)),
+            "password_parallelism": int(env.get("ATENSI_PASSWORD_PARALLELISM", argon2.DEFAULT_PARALLELISM)),
         }
         values.update(overrides)
         return cls(**values)

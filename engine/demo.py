@@ -39,7 +39,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def ensure_demo(session_factory: sessionmaker, password: str | None = None,
+def ensure_demo(session_factory: sessionmaker, passwords: people.Passwords, password: str | None = None,
                 bpmn_dir: Path = BPMN_DIR) -> DemoResult:
     result = DemoResult(DEMO_UNIT[0])
     with session_factory() as session:
@@ -52,7 +52,7 @@ def ensure_demo(session_factory: sessionmaker, password: str | None = None,
             result.password = password or generate_password()
         for username in missing:
             full_name, roles = DEMO_USERS[username]
-            people.create_user(session, username, result.password, roles, unit.id, full_name)
+            people.create_user(session, username, result.password, roles, unit.id, full_name, passwords=passwords)
             result.created_users.append(username)
         session.commit()
     runtime = Runtime(session_factory)

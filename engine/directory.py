@@ -14,8 +14,9 @@ from .unit_of_work import UnitOfWork
 
 
 class Directory:
-    def __init__(self, session_factory: sessionmaker):
+    def __init__(self, session_factory: sessionmaker, passwords: people.Passwords):
         self.session_factory = session_factory
+        self.passwords = passwords
 
     def _uow(self, write: bool = True):
         return UnitOfWork(self.session_factory) if write else detached_read(self.session_factory)
@@ -25,7 +26,7 @@ class Directory:
     def login(self, username: str, password: str) -> User | None:
         """The active user with this password, or None. As slow for a wrong username as a wrong password."""
         with self._uow(write=False) as uow:
-            return people.authenticate(uow.session, username, password)
+            return people.authenticate(uow.session, username, password, passwords=self.passwords)
 
     def actor(self, username: str) -> Actor | None:
         """The actor an active user acts as, or None when there is no such active user."""
@@ -80,7 +81,8 @@ class Directory:
                     full_name: str = "", email: str | None = None) -> User:
         require_role(actor, "admin")
         with self._uow() as uow:
-            user = people.create_user(uow.session, username, password, roles, unit_id, full_name, email)
+            user = people.create_user(uow.session, username, password, roles, unit_id, full_name, email,
+                                      passwords=self.passwords)
             uow.commit()
             return _loaded(uow, user)
 
@@ -91,7 +93,7 @@ class Directory:
                                                and "admin" not in changes["roles"])):
             raise Forbidden("an admin may not lock themselves out")
         with self._uow() as uow:
-            user = people.update_user(uow.session, username, **changes)
+            user = people.update_user(uow.session, username, passwords=self.passwords, **changes)
             uow.commit()
             return _loaded(uow, user)
 

@@ -1,5 +1,7 @@
-"""Users, roles and units. Passwords are hashed with Argon2id."""
+"""Users, roles and units. Passwords are hashed with Argon2id, at the costs the settings give."""
 from __future__ import annotations
+
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -7,13 +9,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access import ROLES, Actor
+from .config import Settings
 from .errors import Conflict, InvalidInput, NotFound
 from .models import Unit, User, UserRole
 
 UNIT_KINDS = ("balai", "ipwl", "lks")
-_hasher = PasswordHasher()
-# Verifying against this keeps a wrong username as slow as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class Passwords:
+    """Argon2id hashing and checking at the costs of Settings (tests pass cheap ones)."""
+
+    def __init__(self, settings: Settings):
+        self._hasher = PasswordHasher(time_cost=settings.password_time_cost,
+                                      memory_cost=settings.password_memory_kib,
+                                      parallelism=settings.password_parallelism)
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def matches(self, password_hash: str | None, password: str) -> bool:
+        """Checks against a dummy hash when there is none, so a wrong username is as slow as a wrong password."""
+        try:
+            return self._hasher.verify(password_hash or self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self._hasher.hash("not-a-real-password")
 
 
 def create_unit(session: Session, code: str, name: str, kind: str) -> Unit:
@@ -28,24 +51,24 @@ def create_unit(session: Session, code: str, name: str, kind: str) -> Unit:
 
 
 def create_user(session: Session, username: str, password: str, roles: list[str], unit_id: int,
-                full_name: str = "", email: str | None = None) -> User:
+                full_name: str = "", email: str | None = None, *, passwords: Passwords) -> User:
     _check_roles(roles)
-    if len(password) < 8:
-        raise InvalidInput("password too short", {"password": ["at least 8 characters"]})
+    _check_password(password)
     if session.scalars(select(User).where(User.username == username)).first() is not None:
         raise Conflict(f"user {username} exists")
     if session.get(Unit, unit_id) is None:
         raise InvalidInput("unknown unit", {"unit_id": ["no such unit"]})
     user = User(username=username, full_name=full_name or username, email=email,
-                password_hash=_hasher.hash(password), unit_id=unit_id,
+                password_hash=passwords.hash(password), unit_id=unit_id,
                 role_rows=[UserRole(role=r) for r in sorted(set(roles))])
     session.add(user)
     session.flush()
     return user
 
 
-def update_user(session: Session, username: str, *, roles: list[str] | None = None, unit_id: int | None = None,
-                active: bool | None = None, password: str | None = None, full_name: str | None = None) -> User:
+def update_user(session: Session, username: str, *, passwords: Passwords, roles: list[str] | None = None,
+                unit_id: int | None = None, active: bool | None = None, password: str | None = None,
+                full_name: str | None = None) -> User:
     user = get_user(session, username)
     if roles is not None:
         _check_roles(roles)
@@ -57,7 +80,8 @@ def update_user(session: Session, username: str, *, roles: list[str] | None = No
     if active is not None:
         user.active = active
     if password is not None:
-        user.password_hash = _hasher.hash(password)
+        _check_password(password)
+        user.password_hash = passwords.hash(password)
     if full_name is not None:
         user.full_name = full_name
     session.flush()
@@ -71,11 +95,9 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
+def authenticate(session: Session, username: str, password: str, *, passwords: Passwords) -> User | None:
     user = session.scalars(select(User).where(User.username == username)).first()
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    if not passwords.matches(user.password_hash if user else None, password):
         return None
     return user if user is not None and user.active else None
 
@@ -88,3 +110,8 @@ def _check_roles(roles: list[str]) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
         raise InvalidInput("unknown role", {"roles": [f"roles must be among {', '.join(ROLES)}"]})
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise InvalidInput("password too short", {"password": ["at least 8 characters"]})

@@ -17,7 +17,7 @@ import time_machine
 
 from engine import people
 from engine.access import SYSTEM_ACTOR
-from engine.config import BPMN_DIR
+from engine.config import BPMN_DIR, Settings
 from engine.db import make_engine, make_session_factory
 from engine.deployments import folder_bundles
 from engine.models import Base
@@ -26,6 +26,14 @@ from engine.schema import upgrade
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "rahasia-demo-123"
+# Argon2id still, at its smallest costs: the staff fixture hashes six passwords per test
+QUICK_HASHING = {"password_time_cost": 1, "password_memory_kib": 8, "password_parallelism": 1}
+QUICK_PASSWORDS = people.Passwords(Settings(**QUICK_HASHING))
+
+
+def settings_for(database_url: str, **overrides) -> Settings:
+    """The environment's settings on a test database, with quick password hashing."""
+    return Settings.from_env(database_url=database_url, **QUICK_HASHING, **overrides)
 
 
 def _base_url() -> str:
@@ -107,7 +115,8 @@ class People:
                 ("supervisor", ["supervisor"], self.unit), ("admin", ["admin"], self.unit),
                 ("peksos2", ["pekerja_sosial"], self.unit), ("asing", ["pekerja_sosial"], self.other_unit),
             ]:
-                self.users[username] = people.create_user(session, username, PASSWORD, roles, unit.id)
+                self.users[username] = people.create_user(session, username, PASSWORD, roles, unit.id,
+                                                          passwords=QUICK_PASSWORDS)
             session.commit()
         self.unit_id, self.other_unit_id = self.unit.id, self.other_unit.id
 

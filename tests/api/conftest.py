@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from api import create_app
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, QUICK_PASSWORDS, settings_for
 
 API = "/api/v1"
 OUTSIDE_API = ("/healthz", "/metrics")
@@ -62,23 +62,9 @@ class Api:
         self._tokens.clear()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def quick_password_hashing():
-    """Argon2id still, with test-sized costs: the staff fixture hashes six passwords per test."""
-    from argon2 import PasswordHasher
-
-    from engine import people
-
-    with pytest.MonkeyPatch.context() as patch:
-        quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        patch.setattr(people, "_hasher", quick)
-        patch.setattr(people, "_DUMMY_HASH", quick.hash("not-a-real-password"))
-        yield
-
-
 @pytest.fixture
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    app = create_app({"ATENSI_SETTINGS": settings_for(database_url), "TESTING": True})
     yield app
     app.extensions["atensi"].db.dispose()
 
@@ -99,6 +85,7 @@ def other_supervisor(staff, session_factory):
     from engine import people
 
     with session_factory() as session:
-        people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id)
+        people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id,
+                           passwords=QUICK_PASSWORDS)
         session.commit()
     return "asing_sup"

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from tests.api.http_case import pm
-from tests.conftest import is_postgres_run
+from tests.conftest import is_postgres_run, settings_for
 
 WORKERS = 6
 
@@ -19,7 +19,7 @@ def _serve_and_complete(database_url, task_id, token, data, barrier, results):
 
     from api import create_app
 
-    app = create_app({"DATABASE_URL": database_url})
+    app = create_app({"ATENSI_SETTINGS": settings_for(database_url)})
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}/api/v1/tasks/{task_id}/complete"

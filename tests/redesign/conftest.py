@@ -6,6 +6,7 @@ import pytest
 from engine.config import BPMN_DIR
 from engine.deployments import folder_bundles
 from tests.case_driver import CaseDriver, registration
+from tests.conftest import settings_for
 
 INTAKE = "atensi_intake.bpmn"
 
@@ -36,7 +37,8 @@ def start_intake(runtime, staff):
 def app(database_url):
     from api import create_app
 
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "ATENSI_SCENARIOS_IN_PROCESS": True})
+    app = create_app({"ATENSI_SETTINGS": settings_for(database_url), "TESTING": True,
+                      "ATENSI_SCENARIOS_IN_PROCESS": True})
     yield app
     app.extensions["atensi"].db.dispose()
 

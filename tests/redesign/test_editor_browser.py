@@ -7,7 +7,7 @@ from sqlalchemy import select
 from engine.models import Case, HumanTask
 from tests.api.conftest import Api
 from tests.api.http_case import pm
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, settings_for
 from tests.interop import interop_bytes
 from tests.redesign import bpmn_edit
 from tests.redesign.browser import CHROMIUM, CHROMIUM_ARGS, EditorPage, LiveServer
@@ -31,7 +31,7 @@ def browser():
 def live(database_url):
     from api import create_app
 
-    app = create_app({"DATABASE_URL": database_url})
+    app = create_app({"ATENSI_SETTINGS": settings_for(database_url)})
     with LiveServer(app) as server:
         server.api = Api(app.test_client())
         yield server

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from api import create_app
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web"
@@ -19,23 +19,9 @@ PHONE = {"width": 390, "height": 844}
 CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-@pytest.fixture(scope="session", autouse=True)
-def quick_password_hashing():
-    """Argon2id still, with test-sized costs: the staff fixture hashes six passwords per test."""
-    from argon2 import PasswordHasher
-
-    from engine import people
-
-    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(people, "_hasher", quick)
-        patch.setattr(people, "_DUMMY_HASH", quick.hash("not-a-real-password"))
-        yield
-
-
 @pytest.fixture
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "web-test-secret"})
+    app = create_app({"ATENSI_SETTINGS": settings_for(database_url, secret_key="web-test-secret"), "TESTING": True})
     yield app
     app.extensions["atensi"].db.dispose()
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from api import create_app
 from engine.models import Case, Incident
 from tests.case_driver import CaseDriver, registration
+from tests.conftest import settings_for
 from tests.web.conftest import Pages, csrf_token_of
 
 
@@ -94,7 +95,7 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client, staff, pages):
 
 def test_the_session_cookie_is_secure_when_configured(database_url, staff, monkeypatch):
     monkeypatch.setenv("ATENSI_COOKIE_SECURE", "1")
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    app = create_app({"ATENSI_SETTINGS": settings_for(database_url), "TESTING": True})
     client, https = app.test_client(), "https://localhost"
     token = csrf_token_of(text_of(client.get("/login", base_url=https)))
     response = client.post("/login", data={"username": "peksos", "password": "rahasia-demo-123", "csrf_token": token},
