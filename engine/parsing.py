@@ -8,6 +8,7 @@ exception escapes: the deploy service and the editor's validate endpoint show th
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import posixpath
@@ -223,22 +224,46 @@ def content_hash(files: dict[str, bytes]) -> str:
 
 
 def _decisions(dmns: list[Document], findings: Findings) -> tuple[dict[str, str], set[str]]:
-    """decision id -> file, and the DMN files Spiff must not be given."""
+    """decision id -> file, and the DMN files Spiff must not be given. A file may hold several
+    decisions (a decision requirements graph); each decision table among them can be called."""
     decisions, bad = {}, set()
     for doc in dmns:
         found = [el for el in doc.root if local(el) == "decision"]
-        if len(found) != 1:
+        if not found:
             bad.add(doc.name)
-            ids = ", ".join(el.get("id") or "?" for el in found)
-            findings.error(doc, doc.root, "DMN file defines no decision" if not found else
-                           f"DMN file defines {len(found)} decisions ({ids}); the engine reads one decision "
-                           "per DMN file: split it into one file per decision")
+            findings.error(doc, doc.root, "DMN file defines no decision")
         for el in found:
             if not any(local(c) == "decisionTable" for c in el):
-                bad.add(doc.name)
-                findings.error(doc, el, "decision has no decision table: only decision tables are supported")
+                findings.warn(doc, el, "decision has no decision table: only decision tables can be called")
+                continue
+            _warn_required_decisions(doc, el, findings)
             decisions.setdefault(el.get("id"), doc.name)
+        if found and not any(decisions.get(el.get("id")) == doc.name for el in found):
+            bad.add(doc.name)
     return decisions, bad
+
+
+def _warn_required_decisions(doc: Document, decision, findings: Findings) -> None:
+    required = [ref.get("href", "").lstrip("#") for ref in decision.iter()
+                if local(ref) == "requiredDecision" and ref.get("href")]
+    if required:
+        findings.warn(doc, decision, f"decision {decision.get('id')} requires {', '.join(required)}, which the "
+                                     "engine does not evaluate first: call it in an earlier business rule task so "
+                                     "its outputs are in the case's data")
+
+
+def _single_decisions(root) -> list:
+    """One DMN tree per decision table in the file: Spiff's DMN parser reads only a file's first decision."""
+    tables = [el for el in root if local(el) == "decision" and any(local(c) == "decisionTable" for c in el)]
+    if len(tables) <= 1:
+        return [root]
+    trees = []
+    for keep in tables:
+        tree = copy.deepcopy(root)
+        for el in [el for el in tree if local(el) == "decision" and el.get("id") != keep.get("id")]:
+            tree.remove(el)
+        trees.append(tree)
+    return trees
 
 
 def _process_ids(docs: list[Document]) -> list[str]:
@@ -354,7 +379,8 @@ def _load(parser, doc: Document, raw: bytes, problems: list[Problem], by_name) -
                 return False
             parser.add_bpmn_xml(root.getroottree(), filename=doc.name)
         else:
-            parser.add_dmn_xml(root, filename=doc.name)
+            for tree in _single_decisions(root):
+                parser.add_dmn_xml(tree, filename=doc.name)
     except Exception as exc:  # Spiff raises ValidationException, but also bare KeyError/TypeError
         problems.append(_from_exception(exc, doc.name, by_name))
         return False

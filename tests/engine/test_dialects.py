@@ -111,3 +111,18 @@ def test_a_zeebe_output_collection_and_element_become_spiffs_output_collection_a
 def test_a_collection_that_is_not_a_variable_is_refused_on_the_task():
     raw = (DIALECTS / "camunda_anggaran.bpmn").read_bytes().replace(b'"${pos}"', b'"${anggaran.getPos()}"')
     assert "must name variables of the case" in refusal({"camunda_anggaran.bpmn": raw})["setujui"]
+
+
+# --- DMN with several decisions -----------------------------------------------------------------
+
+
+def test_each_decision_of_a_dmn_file_with_several_is_callable_by_a_business_rule_task():
+    parsed = parse_bundle(dialect_files("drg_rujukan.bpmn", "drg_risiko.dmn"))
+    tables = {name: parsed.spec.task_specs[name].dmnEngine.decision_table.id
+              for name in ("nilaiRisiko", "pilihLayanan")}
+    assert tables == {"nilaiRisiko": "tabelRisiko", "pilihLayanan": "tabelLayanan"}
+
+
+def test_a_required_decision_is_named_in_a_warning_since_it_is_not_evaluated_first():
+    parsed = parse_bundle(dialect_files("drg_rujukan.bpmn", "drg_risiko.dmn"))
+    assert "requires tingkatRisiko" in warnings_on(parsed, "layananAwal")

@@ -69,3 +69,13 @@ def test_a_low_zeebe_score_ends_on_the_feel_not_branch(runtime, staff, session_f
     complete_only_task(runtime, staff, session_factory, case_id, {"score": 12, "urgent": False}, "konselor")
     with session_factory() as session:
         assert "selesaiRendah" in session.get(Case, case_id).completed_elements
+
+
+def test_two_decisions_of_one_dmn_file_run_in_turn_and_route_the_case(runtime, staff, session_factory, clock):
+    runtime.deploy(dialect_files("drg_rujukan.bpmn", "drg_risiko.dmn"), staff.actor("supervisor"))
+    high = runtime.start_case("rujukanRisiko", registration(), staff.actor("peksos"))
+    low = runtime.start_case("rujukanRisiko", registration(nik="3174010101900002"), staff.actor("peksos"))
+    complete_only_task(runtime, staff, session_factory, high, {"skor": 30}, "peksos")
+    complete_only_task(runtime, staff, session_factory, low, {"skor": 10}, "peksos")
+    assert open_tasks(session_factory, high) == [("Rujuk Rawat Inap", "konselor_adiksi", None)]
+    assert open_tasks(session_factory, low) == [("Atur Rawat Jalan", "konselor_adiksi", None)]
