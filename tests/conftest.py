@@ -139,5 +139,15 @@ def deployed(runtime):
     return versions
 
 
+@pytest.fixture
+def every_state(runtime, staff, deployed, clock, database_url):
+    """One case in each state the engine and scheduler produce (tests/every_state.py)."""
+    from engine.config import Settings
+    from tests.every_state import build_every_state
+
+    settings = Settings(database_url=database_url, base_url="https://atensi.example.id")
+    return build_every_state(runtime, staff, settings, clock)
+
+
 def bpmn_path(name: str) -> Path:
     return BPMN_DIR / name

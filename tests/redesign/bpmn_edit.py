@@ -50,25 +50,46 @@ def set_timer(raw: bytes, element_id: str, text: str) -> bytes:
 def insert_user_task_after(raw: bytes, after_id: str, new_id: str, name: str, lane_id: str | None,
                            form: str = "identifikasi.json", due: str = "P2D", stage: str | None = None) -> bytes:
     """after -> new -> (what after led to), with the new task in a lane and drawn on the diagram."""
-    root = _root(raw)
-    after = _by_id(root, after_id)
-    process = after.getparent()
-    flow = process.xpath(f"bpmn:sequenceFlow[@sourceRef='{after_id}']", namespaces={"bpmn": BPMN})[0]
     task = etree.Element(f"{{{BPMN}}}userTask", id=new_id, name=name)
     ext = etree.SubElement(task, f"{{{BPMN}}}extensionElements")
     props = etree.SubElement(ext, f"{{{SPIFF}}}properties")
     for key, value in (("formJsonSchemaFilename", form), ("dueIn", due), ("stage", stage)):
         if value:
             etree.SubElement(props, f"{{{SPIFF}}}property", name=key, value=value)
-    etree.SubElement(task, f"{{{BPMN}}}incoming").text = flow.get("id")
+    return _insert_after(raw, after_id, task, lane_id)
+
+
+def insert_script_task_after(raw: bytes, after_id: str, new_id: str, name: str, script: str,
+                             lane_id: str | None = None) -> bytes:
+    """after -> a script task -> (what after led to), drawn on the diagram."""
+    task = etree.Element(f"{{{BPMN}}}scriptTask", id=new_id, name=name)
+    etree.SubElement(task, f"{{{BPMN}}}script").text = script
+    return _insert_after(raw, after_id, task, lane_id)
+
+
+def _insert_after(raw: bytes, after_id: str, task, lane_id: str | None) -> bytes:
+    root = _root(raw)
+    after = _by_id(root, after_id)
+    process = after.getparent()
+    new_id = task.get("id")
+    flow = process.xpath(f"bpmn:sequenceFlow[@sourceRef='{after_id}']", namespaces={"bpmn": BPMN})[0]
+    script = task.find(f"{{{BPMN}}}script")  # BPMN orders a script task's children: incoming, outgoing, script
+    incoming = etree.Element(f"{{{BPMN}}}incoming")
+    incoming.text = flow.get("id")
     new_flow_id = f"Flow_{new_id}_out"
-    etree.SubElement(task, f"{{{BPMN}}}outgoing").text = new_flow_id
+    outgoing = etree.Element(f"{{{BPMN}}}outgoing")
+    outgoing.text = new_flow_id
+    if script is not None:
+        script.addprevious(incoming)
+        script.addprevious(outgoing)
+    else:
+        task.extend([incoming, outgoing])
     new_flow = etree.Element(f"{{{BPMN}}}sequenceFlow", id=new_flow_id, sourceRef=new_id,
                              targetRef=flow.get("targetRef"))
     target = _by_id(root, flow.get("targetRef"))
-    for incoming in target.findall(f"{{{BPMN}}}incoming"):
-        if incoming.text == flow.get("id"):
-            incoming.text = new_flow_id
+    for target_incoming in target.findall(f"{{{BPMN}}}incoming"):
+        if target_incoming.text == flow.get("id"):
+            target_incoming.text = new_flow_id
     flow.set("targetRef", new_id)
     after.addnext(task)
     process.append(new_flow)

@@ -1,0 +1,129 @@
+"""One ATENSI case in each state the engine and the scheduler can put a case in, all in one unit,
+produced the way they are in production: people complete tasks, the scheduler (DueWork) fires
+timers and raises alerts, a supervisor redesigns and migrates. Pages and endpoints are tested
+against every one of them.
+
+- overdue: its task is past due and no scheduler pass has seen it yet
+- alerted / reminded / escalated: the scheduler's first overdue alert, a reminder, an escalation
+- incident: migrated to a redesign whose new script fails when the monthly monitoring timer fires,
+  while its Pelaksanaan intervensi stays open, overdue and escalated
+- migrated: moved from version 1 to version 2 of the intake process
+- parent / child: a crisis during intervensi spawned a case response (the child case)
+- finished: run from intake to the end of aftercare (closed)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.case_migration import CaseMigrations
+from engine.config import BPMN_DIR, Settings
+from engine.deployments import folder_bundles
+from engine.models import Case
+from tests.case_driver import CaseDriver, registration
+from tests.redesign import bpmn_edit
+from workers.scheduler import DueWork
+
+INTAKE = "atensi_intake.bpmn"
+# The redesign's mistake: a counter that was never set, so the script fails at its first run.
+BROKEN_SCRIPT = "jumlah_monitoring = jumlah_monitoring + 1"
+# PM names say the state, so a list page shows which case is which.
+NAMES = {"overdue": "Adi Terlambat", "alerted": "Bayu Peringatan", "reminded": "Citra Pengingat",
+         "escalated": "Dian Eskalasi", "incident": "Eka Insiden", "migrated": "Fajar Migrasi",
+         "parent": "Gita Krisis", "finished": "Hadi Selesai"}
+
+
+@dataclass
+class EveryState:
+    cases: dict[str, int] = field(default_factory=dict)  # state -> case id
+    tasks: dict[str, str] = field(default_factory=dict)  # state -> the id of its open task (where it has one)
+
+    def __getitem__(self, state: str) -> int:
+        return self.cases[state]
+
+
+class _Builder:
+    def __init__(self, runtime, staff, settings: Settings, clock):
+        self.runtime, self.staff, self.clock = runtime, staff, clock
+        self.work = DueWork(runtime.session_factory, settings, senders={})
+        self.world = EveryState()
+
+    def start(self, state: str) -> CaseDriver:
+        case_id = self.runtime.start_case("atensi_intake", registration(nama=NAMES[state], nik=_nik(state)),
+                                          self.staff.actor("peksos"))
+        self.world.cases[state] = case_id
+        return CaseDriver(self.runtime, self.staff, case_id)
+
+    def days_with_passes(self, days: int) -> None:
+        """Let days pass with the scheduler running every six hours."""
+        for _ in range(days * 4):
+            self.clock.shift(timedelta(hours=6))
+            self.work.run_pass()
+
+    def finished(self) -> None:
+        case = self.start("finished")
+        case.complete("Identifikasi & orientasi")
+        case.complete("Skrining ASSIST", skor_assist=2)  # low risk: family based, no asesmen
+        case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
+        case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+        case.complete("Pelaksanaan intervensi", rencana_selesai=True)
+        self.clock.shift(timedelta(days=94))
+        assert self.runtime.fire_timers(case.case_id)
+        case.complete("Laporan terminasi", alasan_terminasi="selesai")
+        case.complete("Persetujuan terminasi", terminasi_disetujui=True)
+        case.complete("Rencana bimbingan lanjut", bentuk_bimbingan=["kursus"])
+        for _ in range(3):
+            case.complete("Kunjungan tindak lanjut")
+        case.complete("Penutupan kasus")
+        assert case.case().status == "completed"
+
+    def crisis(self) -> None:
+        parent = self.start("parent")
+        parent.into_intervensi()
+        self.runtime.send_message(parent.case_id, "krisis", {"uraian": "PM overdosis"}, self.staff.actor("peksos"))
+        with self.runtime.session_factory() as session:
+            child_id = session.scalars(select(Case.id).where(Case.parent_case_id == parent.case_id)).one()
+        self.world.cases["child"] = child_id
+        self.world.tasks["child"] = CaseDriver(self.runtime, self.staff, child_id).task("Kedaruratan (triase)").id
+
+    def redesign_and_migrate(self, *states: str) -> None:
+        """Version 2: a supervisor adds a script to the monthly monitoring, with a mistake in it."""
+        files = next(b for b in folder_bundles(BPMN_DIR) if INTAKE in b)
+        files[INTAKE] = bpmn_edit.insert_script_task_after(
+            files[INTAKE], "Timer_monitoring_bulanan", "Script_hitung_monitoring", "Hitung monitoring",
+            BROKEN_SCRIPT, "Lane_pekerja_sosial")
+        supervisor = self.staff.actor("supervisor")
+        self.runtime.deploy(files, supervisor, note="v2: hitung monitoring")
+        report = CaseMigrations(self.runtime.session_factory).migrate(
+            "atensi_intake", supervisor, case_ids=[self.world[s] for s in states])
+        assert report.count("migrated") == len(states), report.to_dict()
+
+
+def build_every_state(runtime, staff, settings: Settings, clock) -> EveryState:
+    """Needs the ATENSI processes deployed and the test clock (time_machine) in hand."""
+    build = _Builder(runtime, staff, settings, clock)
+    build.finished()
+    build.crisis()
+    incident = build.start("incident")
+    incident.into_intervensi()
+    build.world.tasks["incident"] = incident.task("Pelaksanaan intervensi").id
+    build.world.tasks["migrated"] = build.start("migrated").task("Identifikasi & orientasi").id
+    build.redesign_and_migrate("incident", "migrated")
+    build.days_with_passes(32)  # escalations, and the monthly timer fires into the broken script
+    assert incident.case().status == "incident"
+    # Identifikasi is due in 3 days: started a day apart, after 5 days they stand at three alert levels.
+    for state in ("escalated", "reminded", "alerted"):
+        build.world.tasks[state] = build.start(state).task("Identifikasi & orientasi").id
+        build.clock.shift(timedelta(days=1))
+    build.days_with_passes(2)
+    build.clock.shift(timedelta(hours=1, minutes=30))
+    build.work.run_pass()
+    build.world.tasks["overdue"] = build.start("overdue").task("Identifikasi & orientasi").id
+    build.clock.shift(timedelta(days=3, hours=2))  # overdue, and no pass since
+    return build.world
+
+
+def _nik(state: str) -> str:
+    return f"31710115019{sorted(NAMES).index(state):05d}"
