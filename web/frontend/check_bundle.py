@@ -162,7 +162,7 @@ def check_spiffarena_form(page, out):
 
 def check_engine_reads(xml, process_id, task_id, props):
     try:
-        from SpiffWorkflow.spiff.parser import SpiffBpmnParser, VALIDATOR
+        from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
     except ImportError:
         print("skip engine parse (SpiffWorkflow not installed)")
         return
@@ -181,7 +181,8 @@ def check_errors(page, out):
     marker = page.get_attribute('.djs-element[data-element-id="Activity_SimpleForm"]', "class")
     check("showErrors adds the atensi-error marker", "atensi-error" in marker, marker)
     check("showErrors overlay shows the message",
-          "tanpa dueIn" in page.inner_text('.djs-overlays[data-container-id="Activity_SimpleForm"] .atensi-error-message'))
+          "tanpa dueIn" in page.inner_text(
+              '.djs-overlays[data-container-id="Activity_SimpleForm"] .atensi-error-message'))
     check("showErrors returns errors it could not place", len(unplaced) == 1 and unplaced[0]["element_id"] == "nope")
     page.screenshot(path=str(out / "2-show-errors.png"))
     page.evaluate("AtensiModeler.clearErrors(window.demo.modeler)")
@@ -286,7 +287,8 @@ def check_new_diagram(page, out):
         m.get('modeling').updateLabel(task, 'Asesmen awal');
         m.get('selection').select(task); }""")
     page.wait_for_selector(field("role"))
-    check("a new task in the second lane gets role konselor_adiksi", page.input_value(field("role")) == "konselor_adiksi")
+    check("a new task in the second lane gets role konselor_adiksi",
+          page.input_value(field("role")) == "konselor_adiksi")
     page.select_option(field("form"), "asesmen.json")
     type_into(page, "dueIn", "P7D")
     page.select_option(field("stage"), "asesmen")
@@ -295,7 +297,7 @@ def check_new_diagram(page, out):
     created = root.find(".//bpmn:userTask", NS)
     check("the new task carries its properties", spiff_properties(root, created.get("id")) == {
         "formJsonSchemaFilename": "asesmen.json", "dueIn": "P7D", "stage": "asesmen"})
-    lanes = [lane.get("name") for lane in root.iter("{%s}lane" % NS["bpmn"])]
+    lanes = [lane.get("name") for lane in root.iter(f"{{{NS['bpmn']}}}lane")]
     process = root.find("bpmn:process", NS)
     check("new diagram has the three role lanes", lanes == ["Pekerja Sosial", "Konselor Adiksi", "Supervisor"], lanes)
     check("new diagram is executable with a start event",
@@ -313,12 +315,14 @@ def check_viewer(page, out):
                                ("Timer_tunggu", "atensi-waiting")):
         classes = page.get_attribute(f'#viewer .djs-element[data-element-id="{element_id}"]', "class")
         check(f"viewer marks {element_id} {marker}", marker in classes, classes)
-    check("viewer count badge", page.inner_text('#viewer .djs-overlays[data-container-id="Task_asesmen"] .atensi-count') == "12")
+    badge = page.inner_text('#viewer .djs-overlays[data-container-id="Task_asesmen"] .atensi-count')
+    check("viewer count badge", badge == "12", badge)
     page.locator("#viewer").screenshot(path=str(out / "8-viewer-progress.png"))
 
     page.evaluate("""() => window.demo.viewerReady.then(v => {
         AtensiViewer.markProgress(v, {});
-        AtensiViewer.highlight(v, {added: ['Timer_tunggu', 'Flow_7'], removed: ['End_setuju'], changed: ['Task_asesmen']}); })""")
+        AtensiViewer.highlight(v, {added: ['Timer_tunggu', 'Flow_7'], removed: ['End_setuju'],
+                                   changed: ['Task_asesmen']}); })""")
     classes = page.get_attribute('#viewer .djs-element[data-element-id="End_setuju"]', "class")
     check("viewer diff marker", "atensi-removed" in classes and page.locator("#viewer .atensi-done").count() == 0)
     page.locator("#viewer").screenshot(path=str(out / "9-viewer-diff.png"))
@@ -329,7 +333,8 @@ def check_english(context, base, out):
     select(page, "Task_skrining")
     group = page.inner_text('[data-group-id="group-atensi"]')
     check("lang=en labels", "Form" in group and "Due in" in group and "Formulir" not in group, group[:80])
-    check("lang=en translates bpmn-js too", page.inner_text('[data-group-id="group-general"] .bio-properties-panel-group-header') .startswith("General"))
+    header = page.inner_text('[data-group-id="group-general"] .bio-properties-panel-group-header')
+    check("lang=en translates bpmn-js too", header.startswith("General"), header)
     page.screenshot(path=str(out / "10-english.png"))
     no_problems(page, "lang=en")
     page.close()
@@ -339,7 +344,8 @@ def check_read_only(context, base, out):
     page = open_demo(context, base, "?readOnly=1")
     check("read-only hides the palette", not page.is_visible("#canvas .djs-palette"))
     select(page, "Task_skrining")
-    check("read-only disables the panel inputs", page.is_disabled(field("form")) and page.is_disabled("#bio-properties-panel-name"))
+    check("read-only disables the panel inputs",
+          page.is_disabled(field("form")) and page.is_disabled("#bio-properties-panel-name"))
     name = page.evaluate("""() => { const m = window.demo.modeler, e = m.get('elementRegistry').get('Task_skrining');
         m.get('modeling').updateLabel(e, 'diubah'); return e.businessObject.name; }""")
     check("read-only refuses modeling commands", name == "Skrining awal", name)
