@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench
+.PHONY: run test test-unit lint bench
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
@@ -18,6 +18,9 @@ run: $(STAMP)  # make run PORT=8090 HOST=0.0.0.0
 
 test: $(STAMP)
 	scripts/test.sh
+
+test-unit: $(STAMP)  # plain logic, no database, server or browser (pytest -m unit)
+	$(VENV)/bin/pytest -q -m unit
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

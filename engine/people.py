@@ -28,9 +28,10 @@ class Passwords:
         return self._hasher.hash(password)
 
     def matches(self, password_hash: str | None, password: str) -> bool:
-        """Checks against a dummy hash when there is none, so a wrong username is as slow as a wrong password."""
+        """Without a hash (no such user) it checks a dummy one and says no: a wrong username takes as long
+        as a wrong password."""
         try:
-            return self._hasher.verify(password_hash or self._dummy_hash, password)
+            return self._hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
         except (VerificationError, InvalidHashError):
             return False
 

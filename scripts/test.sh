@@ -39,5 +39,5 @@ echo "== bundles in the browser (web/frontend/check_bundle.py)"
 echo "== tests on SQLite"
 "$VENV/bin/pytest" -q "$@"
 
-echo "== tests on PostgreSQL"
-ATENSI_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" -q -m "not browser" "$@"
+echo "== tests on PostgreSQL (those that use the database)"
+ATENSI_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" -q -m "database and not browser" "$@"

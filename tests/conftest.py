@@ -36,6 +36,17 @@ def settings_for(database_url: str, **overrides) -> Settings:
     return Settings.from_env(database_url=database_url, **QUICK_HASHING, **overrides)
 
 
+def pytest_collection_modifyitems(items):
+    """Tiers: a test that uses the test database is marked `database` (the PostgreSQL pass runs only
+    those); a test marked `unit` must not use it."""
+    for item in items:
+        if "database_template" not in getattr(item, "fixturenames", ()):
+            continue
+        if item.get_closest_marker("unit"):
+            raise pytest.UsageError(f"{item.nodeid} is marked unit but uses the database")
+        item.add_marker(pytest.mark.database)
+
+
 def _base_url() -> str:
     return os.environ.get("ATENSI_TEST_DATABASE_URL", "sqlite")
 

@@ -9,6 +9,8 @@ import pytest
 from engine.errors import DeployError
 from engine.parsing import parse_bundle
 
+pytestmark = pytest.mark.unit
+
 DIALECTS = Path(__file__).resolve().parent.parent / "data" / "dialects"
 
 

@@ -5,6 +5,8 @@ import pytest
 
 from engine.juel_feel import Untranslatable, is_foreign, suggestion, translate
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(("foreign", "python"), [
     ("${approved}", "approved"),

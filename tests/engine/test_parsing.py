@@ -15,6 +15,8 @@ from engine.parsing import ParsedBundle, content_hash, parse_bundle
 from engine.vendor_dialects import translate_due_date
 from tests.interop import DIAGRAMS, interop, interop_bytes
 
+pytestmark = pytest.mark.unit
+
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 
 

@@ -8,6 +8,8 @@ from engine.config import Settings
 from engine.notifications import signature, verify_signature
 from engine.outbox import backoff
 
+pytestmark = pytest.mark.unit
+
 DUE = datetime(2026, 1, 8, 2, 0, tzinfo=UTC)
 H = timedelta(hours=1)
 POLICY = AlertPolicy(reminder_every=24 * H, escalate_after=48 * H)
