@@ -51,7 +51,8 @@ def list_definitions():
 def deploy(form):
     """Deploy BPMN, DMN and form files as a new version (supervisor or admin). 400 lists every problem."""
     files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
-    version, created = services().runtime.deploy(files, current_actor(), form["note"], form["process_key"])
+    version, created = services().runtime.deploy(files, current_actor(), form["note"], form["process_key"],
+                                                 form["lane_roles"])
     warnings = (version.meta or {}).get("warnings", []) if created else []  # meta is deferred on old ones
     result = {"key": version.process_key, "version": version.version, "created": created, "warnings": warnings}
     return result, 201 if created else 200

@@ -83,7 +83,8 @@ def handle_engine_error(error: EngineError) -> Response:
     status = next(code for kind, code in ENGINE_STATUS if isinstance(error, kind))
     if isinstance(error, DeployError):
         return problem(status, "the process files are not valid",
-                       problems=[p.to_dict() for p in error.problems])
+                       problems=[p.to_dict() for p in error.problems],
+                       unmapped_lanes=getattr(error, "unmapped_lanes", None) or None)
     if isinstance(error, InvalidInput):
         return problem(status, str(error), fields=error.fields or None)
     return problem(status, str(error) or None)

@@ -43,7 +43,7 @@ def validate_draft(draft):
     """Run the deploy checks on a draft without deploying anything (supervisor or admin). Each problem
     names its file, element and line; the draft is laid over its base version's files."""
     return redesign().validate(_encoded(draft["files"]), current_actor(), draft["process_key"],
-                               draft["base_version"]).to_dict()
+                               draft["base_version"], draft["lane_roles"]).to_dict()
 
 
 @blp.post("/validate/upload")
@@ -52,7 +52,8 @@ def validate_draft(draft):
 def validate_upload(form):
     """The same checks on files uploaded as they are (bytes: any XML encoding), e.g. from another tool."""
     files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
-    return redesign().validate(files, current_actor(), form["process_key"], form["base_version"]).to_dict()
+    return redesign().validate(files, current_actor(), form["process_key"], form["base_version"],
+                               form["lane_roles"]).to_dict()
 
 
 @blp.get("/<string:key>/versions/<int:version>/files")
@@ -105,7 +106,7 @@ def deploy_draft(draft, key):
     deploy, in one transaction. Failing scenarios refuse the deploy unless override_scenarios is true."""
     try:
         outcome = redesign().deploy(key, _encoded(draft["files"]), current_actor(), draft["note"],
-                                    draft["base_version"], draft["override_scenarios"])
+                                    draft["base_version"], draft["override_scenarios"], draft["lane_roles"])
     except ScenariosFailed as failed:
         return problem(422, str(failed), scenarios=failed.run.to_dict(),
                        problems=[p.to_dict() for p in failed.problems])

@@ -13,10 +13,11 @@ from .parsing import ParsedBundle, parse_bundle
 
 
 def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = "",
-           process_key: str | None = None) -> tuple[ProcessVersion, bool]:
-    """Returns the version and whether it is new. Identical content gives the existing version."""
+           process_key: str | None = None, lane_roles: dict[str, str] | None = None) -> tuple[ProcessVersion, bool]:
+    """Returns the version and whether it is new. Identical content gives the existing version.
+    `lane_roles` maps lanes that are not roles to roles (written into the stored diagram)."""
     require_role(actor, "supervisor", "admin")
-    bundle = parse_bundle(files, process_key)
+    bundle = parse_bundle(files, process_key, lane_roles)
     existing = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_key == bundle.process_key, ProcessVersion.content_hash == bundle.content_hash
     )).first()

@@ -72,6 +72,11 @@ def properties(el) -> dict[str, str]:
     return props
 
 
+def lane_role(lane) -> str | None:
+    """The role a lane's role property names: a lane mapped to a role at import (engine.lane_mapping)."""
+    return properties(lane).get("role")
+
+
 def spiff_extension(el, name: str):
     found = el.xpath(f"./bpmn:extensionElements/spiffworkflow:{name}", namespaces=NS)
     return found[0] if found else None
@@ -129,6 +134,7 @@ class Findings:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    unmapped_lanes: list[dict] = field(default_factory=list)  # lanes to map to a role: {file, element_id, name}
 
     def error(self, doc: Document, el, message: str, line: int | None = None) -> None:
         self.errors.append(doc.problem(el, message, line))
@@ -347,6 +353,11 @@ def _decision(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
 def _lane(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     if el.find(f"{{{BPMN_NS}}}childLaneSet/{{{BPMN_NS}}}lane") is not None:
         return  # only the innermost lanes stand for roles
+    mapped = lane_role(el)
+    if mapped is not None:
+        if mapped not in ROLES:
+            findings.error(doc, el, f"lane role {mapped!r} is not a known role ({', '.join(ROLES)})")
+        return
     role = normalise_role(el.get("name"))
     if role in ROLES:
         return
@@ -354,11 +365,13 @@ def _lane(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     human = [n for n in nodes if n is not None and local(n) in HUMAN_TASKS]
     if human and all(_explicit_role(ctx, n, role) for n in human):
         return
+    findings.unmapped_lanes.append({"file": doc.name, "element_id": el.get("id"), "name": el.get("name")})
     if role is None:
-        findings.error(doc, el, f"lane has no name: name it after a role ({', '.join(ROLES)})")
+        findings.error(doc, el, f"lane has no name: map it to a role ({', '.join(ROLES)}) or name it after one")
     else:
-        findings.error(doc, el, f"lane {el.get('name')!r} is not a known role ({role}): name it after one of "
-                                f"{', '.join(ROLES)}, or give each of its tasks a role")
+        findings.error(doc, el, f"lane {el.get('name')!r} is not a known role ({role}): map it to one of "
+                                f"{', '.join(ROLES)} (lane_roles), name it after one, or give each of its "
+                                "tasks a role")
 
 
 def _explicit_role(ctx: LintContext, node, lane_role: str | None) -> bool:

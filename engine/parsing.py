@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import vendor_dialects
+from . import lane_mapping, vendor_dialects
 from .errors import DeployError, Problem
 from .lint import BPMN_NS, SPIFF_NS, Document, Findings, LintContext, lint_data_stores, lint_process, local
 
@@ -48,11 +48,13 @@ class ParsedBundle:
     warnings: list[Problem]
 
 
-def parse_bundle(files: dict[str, bytes], process_key: str | None = None) -> ParsedBundle:
-    """Parse, validate and lint a bundle; raises DeployError (with `.warnings` attached) on any error."""
+def parse_bundle(files: dict[str, bytes], process_key: str | None = None,
+                 lane_roles: dict[str, str] | None = None) -> ParsedBundle:
+    """Parse, validate and lint a bundle; raises DeployError (with `.warnings` and `.unmapped_lanes`
+    attached) on any error. `lane_roles` maps lanes (by id or name) to roles, written into the diagram."""
     findings = Findings()
     try:
-        bundle = _parse(files, process_key, findings)
+        bundle = _parse(files, process_key, findings, lane_roles)
     except Exception as exc:  # last line of defence: a modeler sees a problem, never a stack trace
         findings.errors.append(Problem(f"could not read the bundle: {type(exc).__name__}: {exc}",
                                        _main_file(files)))
@@ -60,6 +62,7 @@ def parse_bundle(files: dict[str, bytes], process_key: str | None = None) -> Par
     if findings.errors or bundle is None:
         error = DeployError(findings.errors or [Problem("the bundle could not be parsed", _main_file(files))])
         error.warnings = findings.warnings  # the editor shows these beside the errors
+        error.unmapped_lanes = findings.unmapped_lanes  # the editor offers a role for each
         raise error
     return bundle
 
@@ -69,7 +72,8 @@ def _main_file(files) -> str | None:
     return next((n for n in names if _kind(n) == "bpmn"), names[0] if names else None)
 
 
-def _parse(files: dict[str, bytes], process_key: str | None, findings: Findings) -> ParsedBundle | None:
+def _parse(files: dict[str, bytes], process_key: str | None, findings: Findings,
+           lane_roles: dict[str, str] | None = None) -> ParsedBundle | None:
     uploads = _accepted_uploads(files, findings)
     forms = _read_forms(uploads, findings)
     docs = _read_xml(uploads, "bpmn", findings)
@@ -79,6 +83,7 @@ def _parse(files: dict[str, bytes], process_key: str | None, findings: Findings)
     decisions, bad_dmns = _decisions(dmns, findings)
     for doc in docs:
         vendor_dialects.apply_fixes(doc, findings)
+    lane_mapping.apply_mapping(docs, lane_roles, findings)
     key, scope = _select_process(docs, process_key, findings, bool(uploads))
     facts = _all_facts(docs, scope, resolve, findings)
     ctx = LintContext(resolve, frozenset(decisions), frozenset(_process_ids(docs)), facts)

@@ -8,7 +8,7 @@ touch go into the new version unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
@@ -31,6 +31,7 @@ class Validation:
     process_key: str | None
     problems: list
     warnings: list
+    unmapped_lanes: list = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -38,7 +39,8 @@ class Validation:
 
     def to_dict(self) -> dict:
         return {"valid": self.valid, "process_key": self.process_key,
-                "problems": [p.to_dict() for p in self.problems], "warnings": [w.to_dict() for w in self.warnings]}
+                "problems": [p.to_dict() for p in self.problems], "warnings": [w.to_dict() for w in self.warnings],
+                "unmapped_lanes": self.unmapped_lanes}
 
 
 class ScenariosFailed(DeployError):
@@ -95,14 +97,16 @@ class Redesign:
     # --- checking a draft --------------------------------------------------------------------------
 
     def validate(self, files: dict[str, bytes], actor: Actor, process_key: str | None = None,
-                 base_version: int | None = None) -> Validation:
-        """The deploy checks, without deploying: every problem with its file, element and line."""
+                 base_version: int | None = None, lane_roles: dict[str, str] | None = None) -> Validation:
+        """The deploy checks, without deploying: every problem with its file, element and line, and
+        the lanes that need a role."""
         require_role(actor, *EDITORS)
         bundle = self.draft(process_key, files, base_version) if process_key else files
         try:
-            parsed = parse_bundle(bundle, process_key)
+            parsed = parse_bundle(bundle, process_key, lane_roles)
         except DeployError as exc:
-            return Validation(process_key, exc.problems, list(getattr(exc, "warnings", [])))
+            return Validation(process_key, exc.problems, list(getattr(exc, "warnings", [])),
+                              list(getattr(exc, "unmapped_lanes", [])))
         return Validation(parsed.process_key, [], parsed.warnings)
 
     def scenarios(self, process_key: str, actor: Actor, files: dict[str, bytes] | None = None,
@@ -117,11 +121,13 @@ class Redesign:
     # --- deploying ---------------------------------------------------------------------------------
 
     def deploy(self, process_key: str, files: dict[str, bytes], actor: Actor, note: str = "",
-               base_version: int | None = None, override_scenarios: bool = False) -> DeployOutcome:
+               base_version: int | None = None, override_scenarios: bool = False,
+               lane_roles: dict[str, str] | None = None) -> DeployOutcome:
         """Validate, run the scenarios, then deploy in one transaction. Nothing changes on failure."""
         require_role(actor, *EDITORS)
         bundle = self.draft(process_key, files, base_version)
-        parse_bundle(bundle, process_key)  # a DeployError names every problem before anything runs
+        # A DeployError names every problem before anything runs; the lanes' roles go into the files.
+        bundle = parse_bundle(bundle, process_key, lane_roles).files
         run = self.run_scenarios(bundle, process_key)
         overridden = not run.passed
         if overridden and not override_scenarios:

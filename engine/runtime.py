@@ -51,10 +51,10 @@ class Runtime:
             _advance(uow.session, case, wf, version, actor)
             uow.commit()
 
-    def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "",
-               process_key: str | None = None) -> tuple[ProcessVersion, bool]:
+    def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "", process_key: str | None = None,
+               lane_roles: dict[str, str] | None = None) -> tuple[ProcessVersion, bool]:
         with self.uow() as uow:
-            version, created = deployments.deploy(uow.session, files, actor, note, process_key)
+            version, created = deployments.deploy(uow.session, files, actor, note, process_key, lane_roles)
             uow.commit()
             return version, created
 

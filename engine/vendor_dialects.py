@@ -29,6 +29,7 @@ from .lint import (
     ZEEBE_NS,
     Document,
     Findings,
+    lane_role,
     local,
     normalise_role,
     properties,
@@ -209,13 +210,13 @@ def _map_decision_refs(doc: Document, findings: Findings) -> None:
             continue
         called = etree.Element(f"{{{SPIFF_NS}}}calledDecisionId", nsmap={"spiffworkflow": SPIFF_NS})
         called.text = ref.strip()
-        _extension_elements(task).append(called)
+        extension_elements(task).append(called)
         doc.changed = True
         findings.warn(doc, task, f"Camunda decision reference {ref} was written as "
                                  "spiffworkflow:calledDecisionId")
 
 
-def _extension_elements(el):
+def extension_elements(el):
     found = el.find(f"{{{BPMN_NS}}}extensionElements")
     if found is None:
         # The schema wants extensionElements right after any documentation.
@@ -242,18 +243,20 @@ def _collect(doc: Document, container, inherited_lane, resolve_file, facts: dict
         if kind not in FLOW_NODES or not el.get("id"):
             continue
         lane_el = doc.lanes.get(el.get("id"))
-        lane = lane_el.get("name") if lane_el is not None else inherited_lane
+        lane = (lane_el.get("name"), lane_role(lane_el)) if lane_el is not None else inherited_lane
         facts[el.get("id")] = _facts(el, kind, container.get("id"), lane, resolve_file)
         if kind in CONTAINERS:
             _collect(doc, el, lane, resolve_file, facts)  # nested nodes run in their sub-process's lane
 
 
-def _facts(el, kind: str, process: str, lane: str | None, resolve_file) -> dict:
+def _facts(el, kind: str, process: str, lane_and_role: tuple | None, resolve_file) -> dict:
+    """lane_and_role: (lane name, the lane's role property) or None."""
+    lane, lane_role_property = lane_and_role or (None, None)
     props = properties(el)
     form = props.get("formJsonSchemaFilename")
     assignee = _assignee(el)
     decision = spiff_extension(el, "calledDecisionId")
-    role = _role(el, props, lane)
+    role = _role(el, props, lane_role_property or lane)
     # A user task drawn with no lane and no role (common in other tools) goes to the case manager.
     role_defaulted = kind == "userTask" and role is None and lane is None
     return {

@@ -1,8 +1,11 @@
 """Schemas every resource uses: problem details, paging and the page envelope."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import json
 
+from marshmallow import Schema, ValidationError, fields, validate
+
+from engine.access import ROLES
 from engine.queries import MAX_PER_PAGE
 
 # ids are 32-bit integers in the database: anything beyond is refused here, not by PostgreSQL
@@ -28,6 +31,32 @@ class DeployProblemSchema(Schema):
     message = fields.Str(required=True)
 
 
+class UnmappedLaneSchema(Schema):
+    file = fields.Str(allow_none=True)
+    element_id = fields.Str(allow_none=True)
+    name = fields.Str(allow_none=True)
+
+
+class LaneRoles(fields.Dict):
+    """lane id or name -> role; in a multipart body, the same as one JSON text field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=fields.Str(validate=validate.Length(min=1, max=200)),
+                         values=fields.Str(validate=validate.OneOf(ROLES)), load_default=None,
+                         validate=validate.Length(max=100), metadata={"description": (
+                             "maps lanes that are not roles (by lane id or name) to a role; remembered in "
+                             "the diagram as the lane's role property"), "example": {"Sales": "pekerja_sosial"}},
+                         **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError as exc:
+                raise ValidationError("must be a JSON object: lane -> role") from exc
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class ProblemSchema(Schema):
     """RFC 7807 problem details."""
 
@@ -39,6 +68,8 @@ class ProblemSchema(Schema):
     fields_ = FieldProblems(data_key="fields", metadata={"description": "one list of messages per field"})
     problems = fields.List(fields.Nested(DeployProblemSchema),
                            metadata={"description": "what is wrong with deployed files"})
+    unmapped_lanes = fields.List(fields.Nested(UnmappedLaneSchema),
+                                 metadata={"description": "lanes that need a role (send lane_roles)"})
 
 
 class PagingArgs(Schema):

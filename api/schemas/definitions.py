@@ -5,7 +5,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
-from .common import DeployProblemSchema, Timestamp
+from .common import DeployProblemSchema, LaneRoles, Timestamp
 
 
 class UploadedFile(Upload):
@@ -42,6 +42,7 @@ class DeploySchema(Schema):
     note = fields.Str(load_default="", validate=validate.Length(max=2000))
     process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120),
                              metadata={"description": "which process to deploy when the files hold several"})
+    lane_roles = LaneRoles()
 
 
 class DeployResultSchema(Schema):

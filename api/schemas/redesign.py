@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .common import DeployProblemSchema, FreeObject
+from .common import DeployProblemSchema, FreeObject, LaneRoles, UnmappedLaneSchema
 from .definitions import UploadedFile
 
 FILE_NAME = validate.Regexp(r"^[\w.\-/ ]{1,200}$", error="a file name: letters, digits, . - _ / and spaces")
@@ -21,6 +21,7 @@ class DraftSchema(Schema):
     process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120))
     base_version = fields.Int(load_default=None, validate=validate.Range(min=1),
                               metadata={"description": "the version the draft started from (default: newest)"})
+    lane_roles = LaneRoles()
 
 
 class ValidateUploadSchema(Schema):
@@ -29,6 +30,7 @@ class ValidateUploadSchema(Schema):
     files = fields.List(UploadedFile(), required=True, validate=validate.Length(min=1, max=100))
     process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120))
     base_version = fields.Int(load_default=None, validate=validate.Range(min=1))
+    lane_roles = LaneRoles()
 
 
 class ValidationSchema(Schema):
@@ -36,6 +38,8 @@ class ValidationSchema(Schema):
     process_key = fields.Str(allow_none=True)
     problems = fields.List(fields.Nested(DeployProblemSchema), required=True)
     warnings = fields.List(fields.Nested(DeployProblemSchema), required=True)
+    unmapped_lanes = fields.List(fields.Nested(UnmappedLaneSchema), required=True, metadata={
+        "description": "lanes that are not roles and need one: send lane_roles"})
 
 
 class FileInfoSchema(Schema):

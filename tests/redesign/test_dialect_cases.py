@@ -8,6 +8,7 @@ from sqlalchemy import select
 from engine.models import Case, HumanTask
 from tests.case_driver import registration
 from tests.engine.test_dialects import dialect_files
+from tests.interop import interop_bytes
 
 
 def open_tasks(session_factory, case_id: int) -> list[tuple]:
@@ -79,3 +80,13 @@ def test_two_decisions_of_one_dmn_file_run_in_turn_and_route_the_case(runtime, s
     complete_only_task(runtime, staff, session_factory, low, {"skor": 10}, "peksos")
     assert open_tasks(session_factory, high) == [("Rujuk Rawat Inap", "konselor_adiksi", None)]
     assert open_tasks(session_factory, low) == [("Atur Rawat Jalan", "konselor_adiksi", None)]
+
+
+def test_lanes_mapped_to_roles_at_deploy_route_the_tasks_by_those_roles(runtime, staff, session_factory, clock):
+    files = {"spiffarena__lanes.bpmn": interop_bytes("spiffarena__lanes.bpmn")}
+    runtime.deploy(files, staff.actor("supervisor"),
+                   lane_roles={"Process Initiator": "pekerja_sosial", "Finance Team": "supervisor"})
+    case_id = runtime.start_case("Process_yhito9d", registration(), staff.actor("peksos"))
+    assert [t[1] for t in open_tasks(session_factory, case_id)] == ["pekerja_sosial"]
+    complete_only_task(runtime, staff, session_factory, case_id, {}, "peksos")
+    assert [t[1] for t in open_tasks(session_factory, case_id)] == ["supervisor"]
