@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from atensi.services import services
 from engine.queries import Paging
 
 from .auth import current_actor, require_login
-from .context import services
 from .errors import ROW_ID
 from .schemas.alerts import (
     AlertPageSchema,

@@ -1,4 +1,5 @@
-"""Bearer tokens (signed JWTs that expire), the caller as an engine Actor, and the login limit.
+"""The caller of the API as an engine Actor, from the bearer token (atensi.tokens), and the keys of
+the login limits (atensi.limits).
 
 A token names its user only. Roles, unit and the active flag are read from the database and
 kept for a few seconds per process, so a deactivated user or a changed role takes effect quickly
@@ -6,54 +7,17 @@ without a database round trip on every request.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 
-import jwt
 from flask import current_app, g, request
-from flask_limiter import Limiter
 from werkzeug.exceptions import Unauthorized
 
+from atensi.services import services
+from atensi.tokens import username_from_token
 from engine.access import Actor
 
-from .context import services
-
-ALGORITHM = "HS256"
-ISSUER = "atensi"
 ACTOR_CACHE_SECONDS = 10.0
-
-# The documented flask-limiter pattern: one extension object, bound to the app in create_app.
-limiter = Limiter(key_func=lambda: request.remote_addr or "local", default_limits=[],
-                  storage_uri="memory://", headers_enabled=True)
-
-
-def signing_key() -> bytes:
-    """A 32-byte key derived from Settings.secret_key (whatever its length), for tokens only."""
-    secret = services().settings.secret_key.encode("utf-8")
-    return hmac.new(secret, b"atensi api token v1", hashlib.sha256).digest()
-
-
-def issue_token(username: str) -> tuple[str, datetime]:
-    settings = services().settings
-    now = datetime.now(UTC)
-    expires = now + timedelta(minutes=settings.token_ttl_minutes)
-    claims = {"sub": username, "iss": ISSUER, "iat": int(now.timestamp()), "exp": int(expires.timestamp())}
-    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM), expires
-
-
-def username_from_token(token: str) -> str:
-    try:
-        claims = jwt.decode(token, signing_key(), algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "sub", "iss"]})
-    except jwt.ExpiredSignatureError:
-        raise Unauthorized("the token has expired; log in again") from None
-    except jwt.PyJWTError:
-        raise Unauthorized("the token is not valid") from None
-    return str(claims["sub"])
-
 
 def require_login() -> None:
     """before_request of every protected blueprint: sets g.actor or answers 401."""
@@ -110,24 +74,9 @@ def login_rate_key() -> str:
     return f"login:{request.remote_addr or 'local'}:{str(username or '')[:80].lower()}"
 
 
-def login_rate_limit() -> str:
-    """Failed logins per username and address (guessing one user's password)."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 def address_rate_key() -> str:
     return f"login-address:{request.remote_addr or 'local'}"
 
 
-def address_rate_limit() -> str:
-    """Failed logins per address, whatever the username (trying many users)."""
-    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
-
-
-def failed_login(response) -> bool:
-    return response.status_code == 401
-
-
 def init_app(app) -> None:
     app.extensions["atensi.actors"] = ActorCache(app.config.get("ACTOR_CACHE_SECONDS", ACTOR_CACHE_SECONDS))
-    limiter.init_app(app)

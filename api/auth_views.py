@@ -4,18 +4,12 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Unauthorized
 
+from atensi.limits import address_rate_limit, failed_login, limiter, login_rate_limit
+from atensi.services import services
+from atensi.tokens import issue_token
 from engine.people import actor_for
 
-from .auth import (
-    address_rate_key,
-    address_rate_limit,
-    failed_login,
-    issue_token,
-    limiter,
-    login_rate_key,
-    login_rate_limit,
-)
-from .context import services
+from .auth import address_rate_key, login_rate_key
 from .schemas.people import LoginSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Logging in")

@@ -7,8 +7,9 @@ from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
+from atensi.services import services
+
 from .auth import current_actor, require_login
-from .context import services
 from .errors import ROW_ID
 from .schemas.definitions import DefinitionSchema, DeployResultSchema, DeploySchema
 

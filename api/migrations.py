@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from atensi.services import services
 from engine.case_migration import CaseMigrations
 
 from .auth import current_actor, require_login
-from .context import services
 from .schemas.redesign import CaseMoveSchema, MigrationReportSchema, MigrationRequestSchema
 
 blp = Blueprint("migrations", __name__, url_prefix="/api/v1/migrations",

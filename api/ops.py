@@ -11,7 +11,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .context import services
+from atensi.services import services
+
 from .errors import problem
 
 SWAGGER_UI = Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "swagger-ui-dist"

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 
+from atensi.services import services
 from engine.access import ROLES
 
 from .auth import current_actor, require_login
-from .context import services
 from .schemas.people import (
     ROLE_NAMES,
     RoleSchema,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Response, current_app
 
+from atensi.services import services
 from engine.redesign import Redesign, ScenariosFailed
 
 from .auth import current_actor, require_login
-from .context import services
 from .definitions import FORM_AND_FILES, MultipartBlueprint
 from .errors import problem
 from .schemas.redesign import (

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from atensi.services import services
 from engine.queries import Paging, TaskFilter
 
 from .auth import current_actor, require_login
-from .context import services
 from .schemas.tasks import AssignSchema, CompleteSchema, InboxArgs, TaskDetailSchema, TaskPageSchema, TaskSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="The task inbox")

@@ -53,7 +53,7 @@ def _serve(database_url: str, port: int, ready) -> None:
 
     from waitress import serve
 
-    from api import create_app
+    from atensi import create_app
 
     logging.getLogger("waitress").setLevel(logging.ERROR)
     app = create_app({"DATABASE_URL": database_url})

@@ -1,9 +1,9 @@
-"""The case managers' web pages, served by the API's Flask app: ``web.init_app(app)`` in create_app.
+"""The case managers' web pages and the process editor, mounted by atensi.create_app with ``web.init_app(app)``.
 
 Pages keep the login in a signed session cookie (HttpOnly, SameSite=Lax, Secure when
 ``ATENSI_COOKIE_SECURE`` is set), check a CSRF token on every POST, speak Bahasa Indonesia by
 default (English on request), show times in the configured zone and load nothing from elsewhere.
-The BPMN editor (web/editor.py) is its own blueprint and is wired separately.
+The BPMN editor (web/editor.py) is a static shell over the JSON API.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from flask import Flask
 
-from . import auth_views, cases, dashboard, i18n, inbox, tasks
+from . import auth_views, cases, dashboard, editor, i18n, inbox, tasks
 from .pages import csrf
 
-BLUEPRINTS = (auth_views.bp, inbox.bp, tasks.bp, cases.bp, dashboard.bp)
+BLUEPRINTS = (editor.bp, auth_views.bp, inbox.bp, tasks.bp, cases.bp, dashboard.bp)
 SESSION_HOURS = 12
 
 

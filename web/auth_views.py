@@ -1,5 +1,5 @@
 """Signing in and out with a session cookie, and choosing the language. Failed sign-ins are rate
-limited by the API's limiter, per address and username, like POST /api/v1/auth/login."""
+limited by the shared limiter (atensi.limits), per address and username, like POST /api/v1/auth/login."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from api.auth import limiter, login_rate_limit
-from api.context import services
+from atensi.limits import failed_login, limiter, login_rate_limit
+from atensi.services import services
 
 from .i18n import LANGUAGES
 from .pages import USER_KEY, actor_of_session, page_blueprint, safe_next
@@ -37,7 +37,7 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, key_func=_login_key, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+@limiter.limit(login_rate_limit, key_func=_login_key, methods=["POST"], deduct_when=failed_login)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():

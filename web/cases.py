@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from api.context import services
+from atensi.services import services
 from engine.errors import Conflict
 from engine.queries import MAX_PER_PAGE, CaseFilter, Paging
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import render_template
 from flask_babel import gettext
 
-from api.context import services
+from atensi.services import services
 from engine.dashboard import Dashboard
 
 from .i18n import RISKS, STAGES, label

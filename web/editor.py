@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session, url_for
 
+from atensi.tokens import issue_token
+
 bp = Blueprint("editor", __name__, url_prefix="/editor", template_folder="templates",
                static_folder="static", static_url_path="/assets")
 
@@ -69,8 +71,6 @@ def session_token():
         return jsonify({"detail": "not signed in to the web pages"}), 401
     if "csrf" in current_app.extensions and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
-    from api.auth import issue_token
-
     token, expires_at = issue_token(actor.username)
     return jsonify({"access_token": token, "token_type": "Bearer", "expires_at": expires_at.isoformat(),
                     "user": {"username": actor.username, "roles": list(actor.roles)}})

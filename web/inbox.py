@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from api.context import services
+from atensi.services import services
 from engine.errors import Conflict
 from engine.queries import MAX_PER_PAGE, Paging, TaskFilter
 

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from api.context import services
+from atensi.services import services
 from engine.access import Actor
 from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
 from engine.queries import Paging

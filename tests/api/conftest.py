@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from api import create_app
+from atensi import create_app
 from tests.conftest import PASSWORD, QUICK_PASSWORDS, settings_for
 
 API = "/api/v1"

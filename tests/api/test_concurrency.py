@@ -17,7 +17,7 @@ def _serve_and_complete(database_url, task_id, token, data, barrier, results):
     import requests
     from waitress.server import create_server
 
-    from api import create_app
+    from atensi import create_app
 
     app = create_app({"ATENSI_SETTINGS": settings_for(database_url)})
     server = create_server(app, host="127.0.0.1", port=0, threads=2)

@@ -12,7 +12,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api import create_app
+from atensi import create_app
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
 OPENAPI_3_PARAMETER_LOCATIONS = {"query", "path", "header", "cookie"}

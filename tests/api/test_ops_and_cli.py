@@ -12,8 +12,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from api import create_app
-from api.cli import cli
+from atensi import create_app
+from cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,7 +94,7 @@ def _free_port() -> int:
 def test_a_fresh_atensi_serve_lets_a_demo_user_log_in_and_register_a_case(tmp_path):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "ATENSI_DEMO_PASSWORD": "demo-rahasia-1"}
-    server = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "serve", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

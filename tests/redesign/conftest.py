@@ -35,7 +35,7 @@ def start_intake(runtime, staff):
 
 @pytest.fixture
 def app(database_url):
-    from api import create_app
+    from atensi import create_app
 
     app = create_app({"ATENSI_SETTINGS": settings_for(database_url), "TESTING": True,
                       "ATENSI_SCENARIOS_IN_PROCESS": True})

@@ -29,7 +29,7 @@ def browser():
 
 @pytest.fixture
 def live(database_url):
-    from api import create_app
+    from atensi import create_app
 
     app = create_app({"ATENSI_SETTINGS": settings_for(database_url)})
     with LiveServer(app) as server:

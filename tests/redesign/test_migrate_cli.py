@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from api.cli import cli
+from cli import cli
 from engine.models import Case
 from tests.redesign import bpmn_edit
 from tests.redesign.conftest import INTAKE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api import create_app
+from atensi import create_app
 from tests.conftest import PASSWORD, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]

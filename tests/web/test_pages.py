@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from api import create_app
+from atensi import create_app
 from engine.models import Case, Incident
 from tests.case_driver import CaseDriver, registration
 from tests.conftest import settings_for

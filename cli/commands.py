@@ -1,29 +1,23 @@
-"""The `atensi` command. Each command is a thin wrapper over a plain function of engine/ or api/."""
+"""The `atensi` command. Each command is a thin wrapper over a plain function of engine/ or of the
+composition root (atensi.server)."""
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import click
 
-from engine import demo, people, schema
+from atensi import server
+from engine import demo, people
 from engine.access import SYSTEM_ACTOR
 from engine.config import BPMN_DIR, Settings
-from engine.db import make_engine, make_session_factory
 from engine.deployments import folder_bundles, list_versions
 from engine.directory import unit_by_code
 from engine.errors import EngineError
 from engine.runtime import Runtime
 
-from .cli_migrate import migrate
-
-
-def _session_factory(settings: Settings):
-    """A session factory on a database migrated to the newest schema (creating a SQLite file's folder)."""
-    engine = make_engine(settings.database_url)
-    schema.upgrade(settings.database_url)
-    return make_session_factory(engine)
+from .database import session_factory as _session_factory
+from .migrate import migrate
 
 
 @click.group(help="ATENSI: case management for social rehabilitation (KP Napza).")
@@ -157,32 +151,15 @@ def serve(settings: Settings, host: str, port: int, threads: int, no_scheduler: 
 
 def prepare_server(settings: Settings, scheduler: bool = True):
     """Upgrade the database, create demo data on a fresh one, build the app, start the scheduler."""
-    from . import create_app
-
     if demo.is_fresh(_session_factory(settings)):
         report(ensure_demo(settings))
-    app = create_app({"ATENSI_SETTINGS": settings})
-    if scheduler:
-        start_embedded_scheduler(app)
-    return app
-
-
-def start_embedded_scheduler(app):
-    """The scheduler hook: workers.embedded.start(app) when the workers package provides it."""
-    if importlib.util.find_spec("workers.embedded") is None:
-        click.echo("no embedded scheduler (workers.embedded is missing): timers will not fire", err=True)
-        return None
-    from workers import embedded
-
-    return embedded.start(app, app.extensions["atensi"].session_factory)
+    return server.app_with_scheduler(settings, scheduler)
 
 
 @cli.command(help="Run the scheduler as its own process.")
 @click.option("--once", is_flag=True, help="Do everything due now, then exit.")
 def worker(once: bool):
-    from workers.__main__ import main as worker_main
-
-    worker_main(["--once"] if once else [])
+    server.run_worker(once)
 
 
 def _safe_url(url: str) -> str:

@@ -1,4 +1,5 @@
-"""The engine services one app talks to, built once per app in create_app and kept on the app."""
+"""The service container: the engine services one app talks to, built once per app in create_app
+and kept on the app, where every adapter finds them with ``services()``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,3 +41,7 @@ class Services:
 
 def services() -> Services:
     return current_app.extensions[KEY]
+
+
+def services_of(app) -> Services:
+    return app.extensions[KEY]

@@ -10,6 +10,8 @@ from engine.case_migration import CaseMigrations, MigrationReport
 from engine.config import Settings
 from engine.errors import EngineError
 
+from .database import session_factory as migrated_session_factory
+
 
 @click.command("migrate", help="Move the running cases of PROCESS_KEY to another version (default: the newest). "
                                "Without --apply this is a dry run that says, per case, whether it can move and why "
@@ -22,9 +24,7 @@ from engine.errors import EngineError
 @click.option("--undo", "undo_id", metavar="MIGRATION_ID", help="Move the cases of a migration back.")
 @click.pass_obj
 def migrate(settings: Settings, process_key, to_version, from_version, case_ids, apply, undo_id):
-    from .cli import _session_factory  # the CLI's own setup: a migrated database
-
-    session_factory = _session_factory(settings)
+    session_factory = migrated_session_factory(settings)
     migrations = CaseMigrations(session_factory)
     try:
         if undo_id:
