@@ -11,14 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"
 
 
+def _instance_dir() -> Path:
+    """Where this installation keeps its own files: the SQLite database, the demo password."""
+    return Path(os.environ.get("ATENSI_INSTANCE_DIR", ROOT / "instance"))
+
+
 def _default_database_url() -> str:
-    instance = Path(os.environ.get("ATENSI_INSTANCE_DIR", ROOT / "instance"))
-    return f"sqlite:///{instance / 'atensi.db'}"
+    return f"sqlite:///{_instance_dir() / 'atensi.db'}"
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
+    instance_dir: Path = field(default_factory=_instance_dir)
     timezone: str = "Asia/Jakarta"
     secret_key: str = "dev-only-change-me"
     token_ttl_minutes: int = 12 * 60
@@ -47,6 +52,7 @@ class Settings:
         env = os.environ
         values = {
             "database_url": env.get("DATABASE_URL") or _default_database_url(),
+            "instance_dir": _instance_dir(),
             "timezone": env.get("ATENSI_TIMEZONE", "Asia/Jakarta"),
             "secret_key": env.get("ATENSI_SECRET_KEY", "dev-only-change-me"),
             "token_ttl_minutes": int(env.get("ATENSI_TOKEN_TTL_MINUTES", 12 * 60)),

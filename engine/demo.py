@@ -4,6 +4,7 @@ Idempotent: running it again creates nothing that exists and redeploys nothing t
 """
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ DEMO_USERS = {
     "supervisor": ("Supervisor Demo", ["supervisor"]),
     "admin": ("Admin Demo", ["admin"]),
 }
+PASSWORD_FILE = "demo-password"  # in the instance folder, when the password was generated
 
 
 @dataclass
@@ -33,14 +35,32 @@ class DemoResult:
     created_users: list[str] = field(default_factory=list)
     deployed: list[str] = field(default_factory=list)  # "key v<version>" of new versions
     password: str | None = None  # set when users were created
+    password_file: Path | None = None  # where a generated password is kept
 
 
 def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def keep_password(instance_dir: Path, password: str) -> Path:
+    """Keep the generated password where only this user may read it (mode 0600), to find it later."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / PASSWORD_FILE
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # a file kept before may have been readable by others
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(password + "\n")
+    return path
+
+
+def kept_password_file(instance_dir: Path) -> Path | None:
+    path = instance_dir / PASSWORD_FILE
+    return path if path.is_file() else None
+
+
 def ensure_demo(session_factory: sessionmaker, passwords: people.Passwords, password: str | None = None,
-                bpmn_dir: Path = BPMN_DIR) -> DemoResult:
+                bpmn_dir: Path = BPMN_DIR, instance_dir: Path | None = None) -> DemoResult:
+    """With ``instance_dir``, a generated password is kept there (see keep_password)."""
     result = DemoResult(DEMO_UNIT[0])
     with session_factory() as session:
         unit = session.scalars(select(Unit).where(Unit.code == DEMO_UNIT[0])).first()
@@ -55,6 +75,8 @@ def ensure_demo(session_factory: sessionmaker, passwords: people.Passwords, pass
             people.create_user(session, username, result.password, roles, unit.id, full_name, passwords=passwords)
             result.created_users.append(username)
         session.commit()
+    if result.password and password is None and instance_dir is not None:
+        result.password_file = keep_password(instance_dir, result.password)
     runtime = Runtime(session_factory)
     for bundle in folder_bundles(bpmn_dir):
         version, created = runtime.deploy(bundle, SYSTEM_ACTOR, note="ATENSI demo")
