@@ -7,12 +7,26 @@ from flask_smorest import Api
 
 from atensi.services import KEY
 
-from . import alerts, auth, auth_views, cases, definitions, errors, metrics, migrations, ops, people, redesign, tasks
+from . import (
+    alerts,
+    auth,
+    auth_views,
+    cases,
+    definitions,
+    errors,
+    metrics,
+    migrations,
+    ops,
+    people,
+    privacy,
+    redesign,
+    tasks,
+)
 from .schemas.common import ProblemSchema
 
 API_VERSION = "1.0.0"
 BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp,
-              redesign.blp, migrations.blp)
+              redesign.blp, migrations.blp, privacy.blp)
 
 
 class AtensiApi(Api):

@@ -13,10 +13,26 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.directory import Directory
 from engine.people import Passwords
+from engine.privacy.access_log import AccessLog
+from engine.privacy.consent import Consents
+from engine.privacy.subject_access import SubjectAccess
 from engine.queries import Queries
 from engine.runtime import Runtime
 
 KEY = "atensi"
+
+
+@dataclass
+class Privacy:
+    """UU PDP: the record of processing, consent, subject access."""
+
+    consents: Consents
+    access_log: AccessLog
+    subject_access: SubjectAccess
+
+    @classmethod
+    def build(cls, session_factory: sessionmaker) -> Privacy:
+        return cls(Consents(session_factory), AccessLog(session_factory), SubjectAccess(session_factory))
 
 
 @dataclass
@@ -28,6 +44,7 @@ class Services:
     queries: Queries
     directory: Directory
     alerts: AlertActions
+    privacy: Privacy
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -36,7 +53,7 @@ class Services:
         runtime = Runtime(session_factory)
         return cls(settings, db, session_factory, runtime, Queries(session_factory),
                    Directory(session_factory, Passwords(settings)),
-                   AlertActions(session_factory))
+                   AlertActions(session_factory), Privacy.build(session_factory))
 
 
 def services() -> Services:

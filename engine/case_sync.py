@@ -146,14 +146,18 @@ def _subprocess_stage(version: CompiledVersion, task) -> str | None:
     return None
 
 
-def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
+def next_timer_due(wf: BpmnWorkflow) -> datetime | None:
     timers = [
         TimerEventDefinition.get_datetime(str(pending.value))
         for task in wf.event_manager.tasks.values()
         if isinstance(task.task_spec.event_definition, TimerEventDefinition)
         and (pending := task.task_spec.event_definition.details(task)).value
     ]
-    case.next_timer_at = min(timers) if timers else None
+    return min(timers) if timers else None
+
+
+def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
+    case.next_timer_at = next_timer_due(wf)
     messages = workflow_state.message_waits(wf)
     if messages == getattr(wf, "loaded_message_waits", None):
         return  # the table already says this

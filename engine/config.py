@@ -46,6 +46,7 @@ class Settings:
     password_time_cost: int = argon2.DEFAULT_TIME_COST
     password_memory_kib: int = argon2.DEFAULT_MEMORY_COST
     password_parallelism: int = argon2.DEFAULT_PARALLELISM
+    retention_years: float = 5.0  # product default: closed cases are anonymised five years after closing
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -74,6 +75,7 @@ class Settings:
             "password_time_cost": int(env.get("ATENSI_PASSWORD_TIME_COST", argon2.DEFAULT_TIME_COST)),
             "password_memory_kib": int(env.get("ATENSI_PASSWORD_MEMORY_KIB", argon2.DEFAULT_MEMORY_COST)),
             "password_parallelism": int(env.get("ATENSI_PASSWORD_PARALLELISM", argon2.DEFAULT_PARALLELISM)),
+            "retention_years": float(env.get("ATENSI_RETENTION_YEARS", 5)),
         }
         values.update(overrides)
         return cls(**values)

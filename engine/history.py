@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .models import HistoryEvent
+from .privacy import access_log
 
 _PENDING = "history.pending"
 
@@ -33,6 +34,7 @@ def write_pending(session: Session) -> None:
     if rows:
         session.flush()  # the cases the events belong to
         session.connection().execute(insert(HistoryEvent.__table__), rows)  # one executemany
+        access_log.changes_from_history(session, rows)  # the record of processing (UU PDP)
 
 
 @event.listens_for(Session, "do_orm_execute")

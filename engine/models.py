@@ -133,7 +133,7 @@ class Case(Base):
     profile: Mapped[dict] = mapped_column(default=dict)
     risk_level: Mapped[str | None] = mapped_column(String(20))
     stage: Mapped[str | None] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | completed | incident
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | completed | incident | suspended
     # Workflow state without the spec (the spec is stored once, on the version).
     state: Mapped[dict] = mapped_column(JSON)  # plain JSON keeps key order, which the restore relies on
     serializer_version: Mapped[str] = mapped_column(String(20))
@@ -143,6 +143,7 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
     completed_at: Mapped[datetime | None] = mapped_column()
+    anonymised_at: Mapped[datetime | None] = mapped_column()  # personal data removed (engine.privacy.retention)
     version: Mapped[ProcessVersion] = relationship()
     unit: Mapped[Unit] = relationship()
     # Read with the case's lock in one statement (UnitOfWork.lock_case); written as HumanTask rows.
@@ -174,7 +175,7 @@ class HumanTask(Base):
     stage: Mapped[str | None] = mapped_column(String(60))
     role: Mapped[str | None] = mapped_column(String(40))
     assignee: Mapped[str | None] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed | cancelled | suspended
     priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 = most urgent
     form: Mapped[str | None] = mapped_column(String(200))
     due_at: Mapped[datetime | None] = mapped_column()
@@ -215,6 +216,48 @@ class Incident(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     resolved_at: Mapped[datetime | None] = mapped_column()
     resolved_by: Mapped[str | None] = mapped_column(String(80))
+
+
+# --- personal data (UU 27/2022 Pelindungan Data Pribadi) ---------------------------------------
+
+
+class AccessLogEntry(Base):
+    """The record of processing. Append-only: rows are only ever inserted.
+
+    No foreign key to the case: the record outlives the case's personal data (see engine.privacy)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_case", "case_id", "at"),
+        Index("ix_access_log_actor", "actor", "at"),
+        Index("ix_access_log_unit_at", "unit_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(20))  # read | change | export | anonymise
+    object_type: Mapped[str] = mapped_column(String(20))  # case | task | history | export | subject
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Consent(Base):
+    """A PM's (or a child's guardian's) consent to the processing of the case's data."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party: Mapped[str] = mapped_column(String(10))  # pm | wali
+    given_by: Mapped[str] = mapped_column(String(200))  # the name of whoever consented
+    scope: Mapped[list] = mapped_column(default=list)
+    given_on: Mapped[str] = mapped_column(String(10))  # ISO date the consent was given
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_by: Mapped[str | None] = mapped_column(String(80))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 # --- alerts ------------------------------------------------------------------------------------

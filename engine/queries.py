@@ -20,6 +20,7 @@ from . import case_sync, clock, deployments, history, versions, workflow_state
 from .access import Actor, require_role, require_unit
 from .errors import InvalidInput, NotFound
 from .models import Alert, Case, CaseMessageWait, HistoryEvent, HumanTask, Incident, ProcessFile, ProcessVersion
+from .privacy import access_log, need_to_know
 from .runtime import form_schema
 from .unit_of_work import UnitOfWork
 
@@ -43,6 +44,9 @@ TASK_SORTS = {name: tuple(_order(HumanTask.__table__.c, name)) for name in SORT_
 CASE_COLUMNS = (Case.pm_name, Case.pm_nik, Case.kategori_usia, Case.risk_level)  # shown beside each task
 TASKS = HumanTask.__table__
 CASE_LISTED = tuple(column for column in Case.__table__.c if column.key != "state")  # the state is large
+# Lists show a NIK masked except its last four digits (need to know); a case's own page shows it whole.
+LISTED_CASE_COLUMNS = tuple(need_to_know.masked_nik_column(c) if c.key == "pm_nik" else c for c in CASE_COLUMNS)
+CASES_LISTED = tuple(need_to_know.masked_nik_column(c) if c.key == "pm_nik" else c for c in CASE_LISTED)
 
 
 @dataclass(frozen=True)
@@ -138,15 +142,21 @@ class Queries:
         """The task, its form, and its current data (the workflow's data for an open task)."""
         with self._read() as uow:
             session = uow.session
-            row = session.execute(select(TASKS, *CASE_COLUMNS, Case.process_version_id)
+            row = session.execute(select(TASKS, *CASE_COLUMNS, Case.process_version_id,
+                                         Case.status.label("case_status"))
                                   .join(Case, Case.id == HumanTask.case_id).where(HumanTask.id == task_id)
                                   ).mappings().first()
             if row is None:
                 raise NotFound(f"task {task_id} not found")
             require_unit(actor, row["unit_id"])
+            need_to_know.require_can_read(actor, row["case_status"])
             task, version_id = dict(row), row["process_version_id"]
-            return {**_task_view(task, {}), "form_schema": form_schema(session, version_id, task["form"]),
-                    "data": _task_data(session, task, version_id)}
+            data = _need_to_know(session, actor, task["case_id"], task["unit_id"], version_id,
+                                 _task_data(session, task, version_id))
+            result = {**_task_view(task, {}), "form_schema": form_schema(session, version_id, task["form"]),
+                      "data": data}
+        access_log.note(self.session_factory, actor, "read", "task", task_id, task["case_id"], task["unit_id"])
+        return result
 
     # --- cases -------------------------------------------------------------------------------------
 
@@ -154,7 +164,7 @@ class Queries:
         conditions = _case_conditions(actor, wanted)
         with self._read() as uow:
             total = uow.session.scalar(select(func.count()).select_from(Case).where(*conditions))
-            rows = uow.session.execute(select(*CASE_LISTED).where(*conditions).order_by(Case.id.desc())
+            rows = uow.session.execute(select(*CASES_LISTED).where(*conditions).order_by(Case.id.desc())
                                        .offset(wanted.paging.offset).limit(wanted.paging.per_page)).all()
             # rows read like the case (case.pm_name), without its large workflow state
             return Page(list(rows), total or 0, wanted.paging.page, wanted.paging.per_page)
@@ -168,8 +178,9 @@ class Queries:
             if case is None:
                 raise NotFound(f"case {case_id} not found")
             require_unit(actor, case["unit_id"])
+            need_to_know.require_can_read(actor, case["status"])
             facts = {key: case[key] for key in ("pm_name", "pm_nik", "kategori_usia", "risk_level")}
-            return {
+            detail = {
                 **case,
                 "open_tasks": [_task_view(task, facts) for task in run("open_tasks").mappings()],
                 "incidents": [dict(row) for row in run("incidents").mappings()],
@@ -177,11 +188,19 @@ class Queries:
                 "child_case_ids": list(run("child_case_ids").scalars()),
                 "waiting_for": list(run("waiting_for").scalars()),
             }
+        access_log.note(self.session_factory, actor, "read", "case", case_id, case_id, case["unit_id"])
+        return detail
 
     def history(self, actor: Actor, case_id: int) -> list:
+        """The case's history; values of sensitive fields masked unless the caller needs to know."""
         with self._read() as uow:
-            _visible_case(uow.session, actor, case_id)
-            return history.for_case(uow.session, case_id)
+            case = _visible_case(uow.session, actor, case_id)
+            events = history.for_case(uow.session, case_id)
+            names = _hidden_fields(uow.session, actor, case.id, case.unit_id, case.process_version_id)
+        for event in events:  # detached: changing them writes nothing
+            event.data = need_to_know.masked(event.data, names) if names else event.data
+        access_log.note(self.session_factory, actor, "read", "history", case_id, case_id, case.unit_id)
+        return events
 
     def diagram(self, actor: Actor, case_id: int) -> dict:
         """The version's BPMN and the element ids completed, active (open or running) and waiting."""
@@ -357,6 +376,7 @@ def _visible_case(session: Session, actor: Actor, case_id: int, with_state: bool
     if case is None:
         raise NotFound(f"case {case_id} not found")
     require_unit(actor, case.unit_id)
+    need_to_know.require_can_read(actor, case.status)
     return case
 
 
@@ -365,7 +385,7 @@ def _case_facts(session: Session, case_ids: set[int]) -> dict[int, dict]:
     chosen from the task indexes alone, then at most per_page cases are read by primary key)."""
     if not case_ids:
         return {}
-    rows = session.execute(select(Case.id, *CASE_COLUMNS).where(Case.id.in_(sorted(case_ids)))).mappings()
+    rows = session.execute(select(Case.id, *LISTED_CASE_COLUMNS).where(Case.id.in_(sorted(case_ids)))).mappings()
     return {row["id"]: {column.key: row[column.key] for column in CASE_COLUMNS} for row in rows}
 
 
@@ -373,6 +393,19 @@ def _task_view(task, case_facts: dict) -> dict:
     """A task row as listed: its columns, what it shows of its case, and whether it is overdue."""
     overdue = task["status"] == "open" and task["due_at"] is not None and task["due_at"] < clock.now()
     return {**task, **case_facts, "overdue": overdue}
+
+
+def _hidden_fields(session: Session, actor: Actor, case_id: int, unit_id: int, version_id: int) -> frozenset:
+    """The sensitive fields the caller may not see on this case (none when they need to know)."""
+    names = need_to_know.sensitive_fields(versions.compiled(session, version_id).forms)
+    if not names or need_to_know.may_see_sensitive(session, actor, case_id, unit_id):
+        return frozenset()
+    return names
+
+
+def _need_to_know(session: Session, actor: Actor, case_id: int, unit_id: int, version_id: int, data: dict) -> dict:
+    names = _hidden_fields(session, actor, case_id, unit_id, version_id)
+    return need_to_know.masked(data, names) if names else data
 
 
 UNREAD_COLUMNS = {"spec", "meta", "state"}  # large; never part of a listing

@@ -16,6 +16,7 @@ from . import case_sync, clock, deployments, forms, history, versions, workflow_
 from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
 from .errors import Conflict, InvalidInput, NotFound
 from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
+from .privacy import consent, need_to_know
 from .unit_of_work import UnitOfWork
 
 NO_LONGER_AVAILABLE = "task is no longer available"
@@ -41,6 +42,7 @@ class Runtime:
         with self.uow() as uow:
             case = uow.lock_case(case_id)
             require_unit(actor, case.unit_id)
+            consent.require_processing_allowed(case)
             wf, version = _load(uow.session, case)
             waiting = case_sync.waiting_message_task(wf, name)
             if waiting is None:
@@ -70,6 +72,7 @@ class Runtime:
             require_can_complete(actor, row)
             wf, version = _load(session, case)
             forms.validate(version.forms.get(row.form or ""), data)
+            need_to_know.refuse_masked(data, version.forms)
             task = case_sync.task_by_id(wf, task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(NO_LONGER_AVAILABLE)
@@ -128,6 +131,7 @@ class Runtime:
             case = uow.lock_case(incident.case_id)
             require_role(actor, "supervisor", "admin")
             require_unit(actor, case.unit_id)
+            consent.require_processing_allowed(case)
             if incident.status != "open":
                 raise Conflict("incident is already resolved")
             wf, version = _load(uow.session, case)
@@ -181,7 +185,7 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
 def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
     case = uow.lock_case(case_id)
     # SpiffWorkflow fires a timer only once its time has strictly passed.
-    if case.next_timer_at is None or case.next_timer_at >= clock.now():
+    if case.next_timer_at is None or case.next_timer_at >= clock.now() or case.status == consent.SUSPENDED:
         return False
     wf, version = _load(uow.session, case)
     before = case_sync.timer_snapshot(wf)

@@ -12,7 +12,7 @@ from .tasks import TaskSchema, is_child
 NIK = validate.Regexp(r"^\d{16}$", error="NIK must be exactly 16 digits")
 # The latest "today" anywhere in Indonesia (WIT, UTC+9): a birth today is never in the future.
 LATEST_INDONESIAN_OFFSET = timezone(timedelta(hours=9))
-CASE_STATUSES = ("active", "completed", "incident")
+CASE_STATUSES = ("active", "completed", "incident", "suspended")
 RISK_LEVELS = ("rendah", "sedang", "tinggi")
 
 

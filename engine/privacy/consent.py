@@ -1,0 +1,152 @@
+"""Consent to processing, and what withdrawing it does.
+
+Withdrawing stops processing at once: the case is *suspended*, its open tasks leave every inbox
+(status ``suspended``, no alerts), its timers stop (``next_timer_at`` is cleared, so the scheduler
+never picks it), and no one can work on it. A supervisor may still read it and close it.
+Recording consent again (the PM's, and a guardian's for a child) resumes it where it stood.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import case_sync, clock, history, versions, workflow_state
+from ..access import Actor, require_role, require_unit
+from ..errors import Conflict, InvalidInput, NotFound
+from ..models import Case, CaseMessageWait, Consent, HumanTask, Incident
+from ..unit_of_work import UnitOfWork
+
+PARTIES = ("pm", "wali")
+SUSPENDED = "suspended"
+CASE_WORKERS = ("pekerja_sosial", "konselor_adiksi", "supervisor")
+MAX_TEXT = 2000
+
+
+def require_processing_allowed(case: Case) -> None:
+    """Raised by every operation that would process a case's data further."""
+    if case.status == SUSPENDED:
+        raise Conflict(f"case {case.id} is suspended: the PM's consent was withdrawn")
+
+
+def required_parties(case) -> tuple[str, ...]:
+    return ("pm", "wali") if case.kategori_usia == "anak" else ("pm",)
+
+
+def active(consents) -> list:
+    return [c for c in consents if c.withdrawn_at is None]
+
+
+class Consents:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def status(self, case_id: int, actor: Actor) -> dict:
+        """The case's status, which consents it needs (a child's guardian too) and every consent."""
+        with UnitOfWork(self.session_factory, write=False) as uow:
+            row = uow.session.execute(select(Case.id, Case.unit_id, Case.status, Case.kategori_usia)
+                                      .where(Case.id == case_id)).first()
+            if row is None:
+                raise NotFound(f"case {case_id} not found")
+            require_unit(actor, row.unit_id)
+            consents = _consents(uow.session, case_id)
+            uow.session.expunge_all()
+        present = {c.party for c in active(consents)}
+        return {"case_id": row.id, "status": row.status, "required": list(required_parties(row)),
+                "missing": [p for p in required_parties(row) if p not in present], "consents": consents}
+
+    def give(self, case_id: int, party: str, given_by: str, given_on: str, scope: list[str],
+             actor: Actor) -> Consent:
+        """Record a consent; a suspended case whose required consents are all present again resumes."""
+        _check(party, given_by, given_on, scope)
+        with UnitOfWork(self.session_factory) as uow:
+            case = uow.lock_case(case_id)
+            require_unit(actor, case.unit_id)
+            require_role(actor, *CASE_WORKERS)
+            consent = Consent(case_id=case.id, party=party, given_by=given_by.strip(), scope=list(scope),
+                              given_on=given_on, recorded_by=actor.username, recorded_at=clock.now())
+            uow.session.add(consent)
+            history.record(uow.session, case.id, actor.username, "consent_given", given_by.strip(),
+                           data={"party": party, "scope": list(scope), "given_on": given_on})
+            uow.session.flush()
+            present = {c.party for c in active(_consents(uow.session, case.id))}
+            if case.status == SUSPENDED and set(required_parties(case)) <= present:
+                _resume(uow.session, case, actor)
+            uow.commit()
+            return consent
+
+    def withdraw(self, case_id: int, reason: str, actor: Actor) -> int:
+        """Withdraw every consent in force and suspend the case. Returns how many were withdrawn."""
+        if not reason or not reason.strip() or len(reason) > MAX_TEXT:
+            raise InvalidInput("a reason is required", {"reason": [f"1 to {MAX_TEXT} characters"]})
+        with UnitOfWork(self.session_factory) as uow:
+            case = uow.lock_case(case_id)
+            require_unit(actor, case.unit_id)
+            require_role(actor, *CASE_WORKERS)
+            if case.status == SUSPENDED:
+                raise Conflict(f"case {case_id} is already suspended")
+            if case.status == "completed":
+                raise Conflict(f"case {case_id} is closed")
+            withdrawn = active(_consents(uow.session, case.id))
+            for consent in withdrawn:
+                consent.withdrawn_at, consent.withdrawn_by = clock.now(), actor.username
+                consent.withdrawal_reason = reason.strip()
+            _suspend(uow.session, case, actor, reason.strip())
+            uow.commit()
+            return len(withdrawn)
+
+    def close_suspended(self, case_id: int, reason: str, actor: Actor) -> None:
+        """A supervisor closes a case whose consent was withdrawn: its tasks are cancelled."""
+        with UnitOfWork(self.session_factory) as uow:
+            case = uow.lock_case(case_id)
+            require_unit(actor, case.unit_id)
+            require_role(actor, "supervisor")
+            if case.status != SUSPENDED:
+                raise Conflict(f"case {case_id} is not suspended")
+            uow.session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == SUSPENDED)
+                                .values(status="cancelled", next_alert_at=None))
+            uow.session.execute(CaseMessageWait.__table__.delete().where(CaseMessageWait.case_id == case.id))
+            case.status, case.completed_at, case.next_timer_at = "completed", clock.now(), None
+            history.record(uow.session, case.id, actor.username, "case_closed_without_consent",
+                           (reason or "").strip()[:MAX_TEXT])
+            uow.commit()
+
+
+def _check(party: str, given_by: str, given_on: str, scope: list[str]) -> None:
+    problems: dict[str, list[str]] = {}
+    if party not in PARTIES:
+        problems["party"] = [f"one of {', '.join(PARTIES)}"]
+    if not given_by or not given_by.strip() or len(given_by) > 200:
+        problems["given_by"] = ["the name of whoever consented, 1 to 200 characters"]
+    try:
+        if date.fromisoformat(given_on) > clock.now().date():
+            problems["given_on"] = ["must not be in the future"]
+    except (TypeError, ValueError):
+        problems["given_on"] = ["an ISO date, e.g. 2026-01-05"]
+    if not scope or not all(isinstance(s, str) and 0 < len(s) <= 100 for s in scope) or len(scope) > 20:
+        problems["scope"] = ["1 to 20 purposes the consent covers, e.g. asesmen, intervensi"]
+    if problems:
+        raise InvalidInput("invalid consent", problems)
+
+
+def _consents(session: Session, case_id: int) -> list[Consent]:
+    return list(session.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.id)))
+
+
+def _suspend(session: Session, case: Case, actor: Actor, reason: str) -> None:
+    session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+                    .values(status=SUSPENDED, next_alert_at=None))
+    case.status, case.next_timer_at, case.updated_at = SUSPENDED, None, clock.now()
+    history.record(session, case.id, actor.username, "case_suspended", reason)
+
+
+def _resume(session: Session, case: Case, actor: Actor) -> None:
+    session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == SUSPENDED)
+                    .values(status="open", next_alert_at=HumanTask.due_at))
+    compiled = versions.compiled(session, case.process_version_id)
+    case.next_timer_at = case_sync.next_timer_due(workflow_state.load(case.state, compiled.specs))
+    incidents = session.scalar(select(Incident.id).where(Incident.case_id == case.id, Incident.status == "open")
+                               .limit(1))
+    case.status, case.updated_at = ("incident" if incidents else "active"), clock.now()
+    history.record(session, case.id, actor.username, "case_resumed", "")

@@ -1,0 +1,100 @@
+"""Retention: a closed case's personal data is anonymised after a configurable period.
+
+The product default is five years after the case closed (``ATENSI_RETENTION_YEARS``). What stays is
+what statistics need and holds nobody's identity: process, unit, stages, task names, dates and who
+worked it. The PM's name, NIK, birth date and profile, every value the forms and scripts gathered
+(in the history and in the workflow state), consent names, incident texts and the case's alerts
+go. A dry run lists the cases that would be anonymised; each anonymisation is in the access log.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import sessionmaker
+
+from .. import clock
+from ..access import SYSTEM_ACTOR, Actor
+from ..models import Alert, Case, Consent, HistoryEvent, Incident
+from ..unit_of_work import UnitOfWork
+from . import access_log
+
+DEFAULT_RETENTION_YEARS = 5  # product default: five years after a case closed
+ANONYMISED = "[dianonimkan]"
+# history kinds whose message names only process elements, never the PM or what they said
+NEUTRAL_MESSAGES = {"task_created", "task_completed", "task_cancelled", "task_claimed", "task_unclaimed",
+                    "task_assigned", "stage_changed", "timer_fired", "case_completed", "case_started",
+                    "case_migrated", "case_migration_undone"}
+SCRUBBED_KEYS = {"data": {}, "internal_data": {}, "payload": {}}
+
+
+@dataclass(frozen=True)
+class Due:
+    case_id: int
+    unit_id: int
+    process_key: str
+    completed_at: datetime
+
+
+def cutoff(now: datetime, years: float) -> datetime:
+    """Closed before this, a case is due. Whole years are calendar years; fractions count days."""
+    if float(years).is_integer():
+        try:
+            return now.replace(year=now.year - int(years))
+        except ValueError:  # 29 February
+            return now.replace(year=now.year - int(years), day=28)
+    return now - timedelta(days=365.25 * years)
+
+
+def due_cases(session, now: datetime, years: float) -> list[Due]:
+    rows = session.execute(select(Case.id, Case.unit_id, Case.process_key, Case.completed_at).where(
+        Case.status == "completed", Case.anonymised_at.is_(None), Case.completed_at < cutoff(now, years))
+        .order_by(Case.completed_at, Case.id))
+    return [Due(*row) for row in rows]
+
+
+def scrubbed(value):
+    """The workflow state with every value gathered in it emptied (its structure kept, so it loads)."""
+    if isinstance(value, dict):
+        return {key: (SCRUBBED_KEYS[key] if key in SCRUBBED_KEYS and isinstance(item, dict) else scrubbed(item))
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrubbed(item) for item in value]
+    return value
+
+
+class Retention:
+    def __init__(self, session_factory: sessionmaker, years: float = DEFAULT_RETENTION_YEARS):
+        self.session_factory, self.years = session_factory, years
+
+    def dry_run(self, now: datetime | None = None) -> list[Due]:
+        with self.session_factory() as session:
+            return due_cases(session, now or clock.now(), self.years)
+
+    def apply(self, actor: Actor = SYSTEM_ACTOR, now: datetime | None = None) -> list[Due]:
+        """Anonymise every case due, each in its own transaction."""
+        done = []
+        for due in self.dry_run(now):
+            with UnitOfWork(self.session_factory) as uow:
+                case = uow.lock_case(due.case_id)
+                if case.anonymised_at is None:
+                    anonymise(uow.session, case, actor, self.years)
+                    uow.commit()
+                    done.append(due)
+        return done
+
+
+def anonymise(session, case: Case, actor: Actor, years: float) -> None:
+    case.pm_name, case.pm_nik, case.pm_birth_date, case.profile = ANONYMISED, None, None, {}
+    case.state = scrubbed(case.state)
+    case.anonymised_at = clock.now()
+    session.execute(update(HistoryEvent).where(HistoryEvent.case_id == case.id).values(data={}))
+    session.execute(update(HistoryEvent).where(HistoryEvent.case_id == case.id,
+                                               HistoryEvent.kind.not_in(NEUTRAL_MESSAGES)).values(message=""))
+    session.execute(update(Consent).where(Consent.case_id == case.id)
+                    .values(given_by=ANONYMISED, withdrawal_reason=None))
+    session.execute(update(Incident).where(Incident.case_id == case.id).values(message="", error_line=None))
+    session.execute(delete(Alert).where(Alert.case_id == case.id))
+    access_log.write(session, [access_log.entry(actor.username, "anonymise", "case", case.id, case.id,
+                                                case.unit_id, f"retention: {years:g} years after closing")])

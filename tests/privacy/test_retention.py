@@ -1,0 +1,71 @@
+"""Retention: closed cases are anonymised after the configured period, with a dry run first."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine import clock as engine_clock
+from engine.models import AccessLogEntry, Case, HistoryEvent
+from engine.privacy import retention
+from engine.privacy.consent import Consents
+from engine.queries import Queries
+from tests.case_driver import registration
+
+NIK = "3171011501900001"
+
+
+@pytest.fixture
+def closed_case(runtime, staff, deployed, clock, session_factory):
+    """A case closed (after its consent was withdrawn) on 5 January 2026."""
+    case_id = runtime.start_case("atensi_intake", registration(nik=NIK), staff.actor("peksos"))
+    consents = Consents(session_factory)
+    consents.give(case_id, "pm", "Budi Santoso", "2026-01-05", ["asesmen"], staff.actor("peksos"))
+    consents.withdraw(case_id, "pindah kota", staff.actor("peksos"))
+    consents.close_suspended(case_id, "PM tidak melanjutkan", staff.actor("supervisor"))
+    return case_id
+
+
+def test_the_product_default_is_five_years_after_closing():
+    now = engine_clock.now()
+    assert retention.DEFAULT_RETENTION_YEARS == 5
+    assert retention.cutoff(now, 5) == now.replace(year=now.year - 5)
+
+
+def test_a_dry_run_lists_what_would_go_and_changes_nothing(closed_case, session_factory):
+    keeper = retention.Retention(session_factory, years=5)
+    assert keeper.dry_run(engine_clock.now() + timedelta(days=365 * 5 - 2)) == []
+    due = keeper.dry_run(engine_clock.now() + timedelta(days=365 * 5 + 2))
+    assert [d.case_id for d in due] == [closed_case]
+    with session_factory() as session:
+        assert session.get(Case, closed_case).pm_nik == NIK
+
+
+def test_anonymising_removes_the_pms_identity_and_gathered_values(closed_case, session_factory, staff):
+    done = retention.Retention(session_factory, years=5).apply(now=engine_clock.now() + timedelta(days=365 * 6))
+    assert [d.case_id for d in done] == [closed_case]
+    with session_factory() as session:
+        case = session.get(Case, closed_case)
+        assert (case.pm_name, case.pm_nik, case.pm_birth_date, case.profile) == (retention.ANONYMISED, None, None, {})
+        assert case.anonymised_at is not None and NIK not in str(case.state) and "Budi" not in str(case.state)
+        events = session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == closed_case)).all()
+        assert all(e.data == {} for e in events)
+        assert not any("Budi" in e.message or "pindah" in e.message for e in events)
+        logged = session.scalars(select(AccessLogEntry).where(AccessLogEntry.case_id == closed_case,
+                                                              AccessLogEntry.action == "anonymise")).all()
+        assert len(logged) == 1 and logged[0].detail == "retention: 5 years after closing"
+    # the case still opens (its state still loads), without anything personal
+    assert Queries(session_factory).diagram(staff.actor("supervisor"), closed_case)["case_id"] == closed_case
+
+
+def test_an_anonymised_case_is_not_anonymised_again(closed_case, session_factory):
+    keeper = retention.Retention(session_factory, years=5)
+    later = engine_clock.now() + timedelta(days=365 * 6)
+    keeper.apply(now=later)
+    assert keeper.dry_run(later) == [] and keeper.apply(now=later) == []
+
+
+def test_open_cases_are_never_due(runtime, staff, deployed, clock, session_factory):
+    runtime.start_case("atensi_intake", registration(), staff.actor("peksos"))
+    assert retention.Retention(session_factory, years=0.01).dry_run(engine_clock.now() + timedelta(days=3650)) == []
