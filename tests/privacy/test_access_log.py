@@ -13,7 +13,7 @@ from engine.models import AccessLogEntry
 from engine.privacy.access_log import AccessLog, LogFilter
 from engine.queries import Queries
 from tests.case_driver import CaseDriver, registration
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, QUICK_PASSWORDS
 
 NIK = "3171011501900001"
 
@@ -27,7 +27,8 @@ def driver(runtime, staff, deployed, clock):
 @pytest.fixture
 def other_supervisor(session_factory, staff):
     with session_factory() as session:
-        user = people.create_user(session, "supervisor_lain", PASSWORD, ["supervisor"], staff.other_unit_id)
+        user = people.create_user(session, "supervisor_lain", PASSWORD, ["supervisor"], staff.other_unit_id,
+                                  passwords=QUICK_PASSWORDS)
         session.commit()
         return people.actor_for(user)
 
