@@ -4,7 +4,9 @@ Prints, in one run:
 - task completions per second through the engine with persistence (SQLite by default, or
   BENCH_DATABASE_URL), and through raw SpiffWorkflow in memory, and the ratio (goal: at most 3x);
 - bytes of stored state per case;
-- the completion time at follow-up #1 against follow-up #200 of a long case (goal: ratio <= 1.5).
+- the completion time at follow-up #1 against follow-up #200 of a long case (goal: ratio <= 1.5);
+- task completion with the sandbox (bounded code in-process, the rest in worker processes with
+  limits) against the old all-in-process sandbox, interleaved in one run (goal: under 10% slower).
 
 Run:  .venv/bin/python bench/engine.py
 """
@@ -30,7 +32,8 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import people, sandbox  # noqa: E402
+from bench import inprocess_sandbox  # noqa: E402
+from engine import people, sandbox, sandbox_pool, workflow_state  # noqa: E402
 from engine.access import SYSTEM_ACTOR  # noqa: E402
 from engine.config import BPMN_DIR, Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
@@ -112,10 +115,10 @@ def our_runtime(url: str) -> tuple[Runtime, object]:
     return runtime, actor
 
 
-def run_ours(runtime: Runtime, actor, traveller) -> tuple[list[float], int]:
-    case_id = runtime.start_case("atensi_intake", registration(jumlah_kunjungan=VISITS), actor)
+def run_ours(runtime: Runtime, actor, traveller, visits: int = VISITS) -> tuple[list[float], int]:
+    case_id = runtime.start_case("atensi_intake", registration(jumlah_kunjungan=visits), actor)
     times = []
-    for name, overrides in PATH + [("Kunjungan tindak lanjut", {})] * VISITS:
+    for name, overrides in PATH + [("Kunjungan tindak lanjut", {})] * visits:
         with runtime.session_factory() as session:
             task = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "open",
                                                            HumanTask.name == name)).first()
@@ -128,6 +131,24 @@ def run_ours(runtime: Runtime, actor, traveller) -> tuple[list[float], int]:
     with runtime.session_factory() as session:
         state_bytes = len(json.dumps(session.get(Case, case_id).state))
     return times, state_bytes
+
+
+def sandbox_cost(runtime: Runtime, actor, rounds: int = 4, visits: int = 40) -> float:
+    """Completion time with the new sandbox over the old in-process one, alternating the two on
+    the same path so that the machine's noise falls on both alike."""
+    engines = {"old": inprocess_sandbox.script_engine, "new": sandbox.script_engine}
+    totals = dict.fromkeys(engines, 0.0)
+    sandbox_pool.pool().warm()
+    saved = workflow_state.script_engine
+    try:
+        for _ in range(rounds):
+            for name, make_engine in engines.items():
+                workflow_state.script_engine = make_engine
+                with time_machine.travel(datetime(2026, 1, 5, 2, 0, tzinfo=UTC), tick=True) as traveller:
+                    totals[name] += sum(run_ours(runtime, actor, traveller, visits)[0])
+    finally:
+        workflow_state.script_engine = saved
+    return totals["new"] / totals["old"]
 
 
 def main() -> None:
@@ -157,6 +178,7 @@ def main() -> None:
     print(f"stored state per case after {VISITS} follow-ups:  {state_bytes} bytes")
     print(f"completion at follow-ups #1-#20: {first * 1000:.2f} ms; at #191-#210: {at_200 * 1000:.2f} ms")
     print(f"ratio #200/#1 (goal <= 1.5):                      {at_200 / first:8.2f}")
+    print(f"completion, new sandbox / old in-process (goal < 1.10): {sandbox_cost(runtime, actor):8.3f}")
 
 
 if __name__ == "__main__":

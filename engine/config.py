@@ -47,6 +47,12 @@ class Settings:
     password_memory_kib: int = argon2.DEFAULT_MEMORY_COST
     password_parallelism: int = argon2.DEFAULT_PARALLELISM
     retention_years: float = 5.0  # product default: closed cases are anonymised five years after closing
+    # Diagram code that is not bounded by construction runs in sandbox worker processes with these
+    # limits (product defaults); a case's lock is never held much longer than the wall clock.
+    sandbox_wall_seconds: float = 2.0
+    sandbox_cpu_seconds: float = 1.0
+    sandbox_memory_mib: int = 256  # above what a worker uses after start-up
+    sandbox_workers: int = 2  # per server or scheduler process
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -76,6 +82,10 @@ class Settings:
             "password_memory_kib": int(env.get("ATENSI_PASSWORD_MEMORY_KIB", argon2.DEFAULT_MEMORY_COST)),
             "password_parallelism": int(env.get("ATENSI_PASSWORD_PARALLELISM", argon2.DEFAULT_PARALLELISM)),
             "retention_years": float(env.get("ATENSI_RETENTION_YEARS", 5)),
+            "sandbox_wall_seconds": float(env.get("ATENSI_SANDBOX_WALL_SECONDS", 2)),
+            "sandbox_cpu_seconds": float(env.get("ATENSI_SANDBOX_CPU_SECONDS", 1)),
+            "sandbox_memory_mib": int(env.get("ATENSI_SANDBOX_MEMORY_MIB", 256)),
+            "sandbox_workers": int(env.get("ATENSI_SANDBOX_WORKERS", 2)),
         }
         values.update(overrides)
         return cls(**values)

@@ -2,14 +2,15 @@
 
 Supervisors upload BPMN, so every script, condition, timer expression and DMN cell is compiled
 with RestrictedPython (no imports, no names starting with ``_``, guarded attribute and item
-access), runs with a small whitelist of builtins, and is stopped after a budget of executed steps
-or seconds, so that ``while True: pass`` fails its task instead of hanging a worker.
+access) and runs with a small whitelist of builtins. Code that is bounded by construction
+(engine.sandbox_safety) runs here, in the server's process; everything else runs in a sandbox
+worker process with CPU, wall-clock and memory limits (engine.sandbox_pool), so that
+``sum(range(10**9))`` or ``'x' * 3 * 10**9`` fails its task instead of stalling the server.
+Whatever the code raises, SystemExit included, becomes the task's incident.
 """
 from __future__ import annotations
 
 import ast
-import sys
-import time
 from functools import lru_cache
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
@@ -20,16 +21,18 @@ from RestrictedPython.Guards import (
     safe_builtins,
     safer_getattr,
 )
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from . import clock, durations
+from . import clock, durations, sandbox_pool
 from .errors import ScriptError
+from .sandbox_safety import bounded
 
-MAX_STEPS = 1_000_000
-MAX_SECONDS = 2.0
 # SpiffWorkflow finds the failing line by this file name in the traceback.
-_FILENAME = "<string>"
+FILENAME = "<string>"
 
 
 def now_iso() -> str:
@@ -93,7 +96,7 @@ def syntax_errors(source: str, mode: str = "exec") -> list[tuple[int | None, str
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
     ]
-    compiled = (compile_restricted_exec if mode == "exec" else compile_restricted_eval)(source, _FILENAME)
+    compiled = (compile_restricted_exec if mode == "exec" else compile_restricted_eval)(source, FILENAME)
     problems += [_split_line(message) for message in compiled.errors]
     return problems
 
@@ -112,69 +115,113 @@ def _compile(source: str, mode: str):
     if problems:
         line, message = problems[0]
         raise ScriptError(f"line {line}: {message}" if line else message)
-    compiled = (compile_restricted_exec if mode == "exec" else compile_restricted_eval)(source, _FILENAME)
+    compiled = (compile_restricted_exec if mode == "exec" else compile_restricted_eval)(source, FILENAME)
     return compiled.code
 
 
-class _Budget:
-    """A trace function that stops code after too many steps or too much time."""
-
-    def __init__(self):
-        self.steps = 0
-        self.deadline = time.monotonic() + MAX_SECONDS
-
-    def __call__(self, frame, event, arg):
-        if frame.f_code.co_filename != _FILENAME:
-            return None
-        # Opcode events, because a one-line `while True: pass` raises no line events.
-        frame.f_trace_opcodes = True
-        return self._step
-
-    def _step(self, frame, event, arg):
-        self.steps += 1
-        if self.steps > MAX_STEPS or (self.steps % 1000 == 0 and time.monotonic() > self.deadline):
-            raise ScriptError("script exceeded its execution budget (endless loop?)")
-        return self._step
+def _namespace(context: dict, external: dict | None, functions: dict) -> dict:
+    namespace = dict(_GUARDS)
+    namespace.update(functions)
+    namespace.update(external or {})
+    namespace.update(context)
+    return namespace
 
 
-def _run_budgeted(code, namespace):
-    previous = sys.gettrace()
-    sys.settrace(_Budget())
-    try:
-        return eval(code, namespace)  # noqa: S307 - code is RestrictedPython-compiled
-    finally:
-        sys.settrace(previous)
+def evaluate_restricted(expression: str, context: dict, external: dict | None, functions: dict):
+    """Run an expression here and now: the caller decides where (this process or a worker)."""
+    return eval(_compile(expression, "eval"), _namespace(context, external, functions))  # noqa: S307
+
+
+def execute_restricted(script: str, context: dict, external: dict | None, functions: dict) -> None:
+    """Run a script; `context` (the task data) gets its new and changed names, loses deleted ones."""
+    namespace = _namespace(context, external, functions)
+    before = set(namespace)
+    exec(_compile(script, "exec"), namespace)  # noqa: S102 - code is RestrictedPython-compiled
+    for key, value in namespace.items():
+        if key.startswith("_") or callable(value) and key not in context:
+            continue
+        if key in context or key not in before:
+            context[key] = value
+    for key in [k for k in context if k not in namespace]:
+        del context[key]  # the script deleted it
+
+
+# --- the script engine SpiffWorkflow calls -----------------------------------------------------
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
-    """SpiffWorkflow script environment that runs everything through RestrictedPython."""
+    """Bounded code runs here; anything else in a sandbox worker process, with plain data only."""
 
-    def __init__(self, functions: dict | None = None):
-        super().__init__({**FUNCTIONS, **(functions or {})})
-
-    def _namespace(self, context, external_context):
-        namespace = dict(_GUARDS)
-        namespace.update(self.globals)
-        namespace.update(external_context or {})
-        namespace.update(context)
-        return namespace
+    def __init__(self):
+        super().__init__(dict(FUNCTIONS))
 
     def evaluate(self, expression, context, external_context=None):
-        return _run_budgeted(_compile(expression, "eval"), self._namespace(context, external_context))
+        if bounded(expression, "eval"):
+            return _here(evaluate_restricted, expression, context, external_context, self.globals)
+        return sandbox_pool.run("eval", expression, context, external_context, clock.now().isoformat())["value"]
 
     def execute(self, script, context, external_context=None):
-        namespace = self._namespace(context, external_context)
-        before = set(namespace)
-        _run_budgeted(_compile(script, "exec"), namespace)
-        for key, value in namespace.items():
-            if key.startswith("_") or callable(value) and key not in context:
-                continue
-            if key in context or key not in before:
-                context[key] = value
-        for key in [k for k in context if k not in namespace]:
-            del context[key]  # the script deleted it
+        if bounded(script, "exec"):
+            _here(execute_restricted, script, context, external_context, self.globals)
+            return True
+        data = sandbox_pool.run("exec", script, context, external_context, clock.now().isoformat())["context"]
+        for key in [k for k in context if k not in data]:
+            del context[key]
+        context.update(data)
         return True
 
 
+def _here(run, source, context, external, functions):
+    try:
+        return run(source, context, external, functions)
+    except Exception:
+        raise
+    except BaseException as exc:  # SystemExit and the like are the script's failure, not ours
+        raise ScriptError(f"{type(exc).__name__}: {exc}") from None
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's engine, naming the element whose code broke a limit and the line a worker
+    reported, and refusing a timer value SpiffWorkflow could not compute."""
+
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            value = self.environment.evaluate(expression, task.data, external_context)
+        except sandbox_pool.SandboxFailure as exc:
+            raise self._failure(task, expression, exc) from None
+        except SpiffWorkflowException as exc:
+            exc.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as exc:
+            raise WorkflowTaskException(f"Error evaluating expression '{expression}': {type(exc).__name__}: {exc}",
+                                        task=task, exception=exc) from None
+        _check_timer_value(task, expression, value)
+        return value
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except sandbox_pool.SandboxFailure as exc:
+            raise self._failure(task, script, exc) from None
+        except Exception as err:
+            raise self.create_task_exec_exception(task, script, err) from None
+
+    @staticmethod
+    def _failure(task, source: str, exc: sandbox_pool.SandboxFailure) -> WorkflowTaskException:
+        line = exc.line or 0
+        error_line = source.splitlines()[line - 1] if 0 < line <= len(source.splitlines()) else ""
+        return WorkflowTaskException(f"{exc} (element {task.task_spec.bpmn_id})", task=task, exception=exc,
+                                     line_number=line, error_line=error_line)
+
+
+def _check_timer_value(task, expression: str, value) -> None:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition) or definition.expression != expression:
+        return
+    text = str(value).upper()
+    if any(durations.too_long(part) for part in text.replace("--", "/").split("/") if part.startswith("P")):
+        raise WorkflowTaskException(f"timer value {value!r} is longer than {durations.MAX_YEARS} years", task=task)
+
+
 def script_engine() -> PythonScriptEngine:
-    return PythonScriptEngine(environment=SandboxEnvironment())
+    return SandboxScriptEngine(environment=SandboxEnvironment())

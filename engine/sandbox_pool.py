@@ -1,0 +1,235 @@
+"""A small pool of sandbox worker processes (engine.sandbox_worker), used from any thread.
+
+Each request takes an idle worker (starting one while fewer than `sandbox_workers` run, else
+waiting for one), sends plain JSON data, and waits at most the wall-clock limit for the reply.
+A worker that breaks a limit is killed; a fresh one is started in the background, so the case's
+lock is never held for a worker's start-up after a breach. Workers belong to the process that
+started them: after a fork the child starts its own.
+"""
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import orjson
+
+from .config import Settings
+from .errors import ScriptError
+from .sandbox_worker import encode, write_frame
+
+STARTUP_SECONDS = 60.0  # a cold start on a busy machine; not part of any script's allowance
+
+
+class SandboxFailure(ScriptError):
+    """Code in a worker failed or broke a limit. `line` is the script's line, when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_seconds: float
+    cpu_seconds: float
+    memory_mib: int
+    workers: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(settings.sandbox_wall_seconds, settings.sandbox_cpu_seconds, settings.sandbox_memory_mib,
+                   settings.sandbox_workers)
+
+
+class Worker:
+    def __init__(self, memory_mib: int):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "engine.sandbox_worker", str(memory_mib)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, start_new_session=True)
+        self.broken = False
+        if self._receive(time.monotonic() + STARTUP_SECONDS) != b'"ready"':
+            self.kill()
+            raise ScriptError("the sandbox worker process did not start")
+
+    def call(self, payload: bytes, limits: Limits) -> dict:
+        """The worker's reply; SandboxFailure when it broke a limit (it is then killed)."""
+        deadline = time.monotonic() + limits.wall_seconds
+        try:
+            write_frame(self.process.stdin, payload)
+            frame = self._receive(deadline)
+        except BrokenPipeError:
+            frame = None
+        if frame is None:
+            self.kill()
+            raise SandboxFailure(self._why_it_stopped(deadline, limits))
+        reply = orjson.loads(frame)
+        if reply.get("memory"):
+            self.kill()
+            raise SandboxFailure(f"exceeded its memory limit ({limits.memory_mib} MiB)", reply.get("line"))
+        return reply
+
+    def _why_it_stopped(self, deadline: float, limits: Limits) -> str:
+        code = self.process.wait()
+        if code == -signal.SIGXCPU:
+            return f"exceeded its CPU time limit ({limits.cpu_seconds:g} s)"
+        if code == -signal.SIGKILL and time.monotonic() >= deadline:
+            return f"exceeded its time limit ({limits.wall_seconds:g} s)"
+        return f"stopped the sandbox process (exit code {code}); memory limit {limits.memory_mib} MiB"
+
+    def _receive(self, deadline: float) -> bytes | None:
+        header = self._read_exact(4, deadline)
+        return None if header is None else self._read_exact(int.from_bytes(header, "big"), deadline)
+
+    def _read_exact(self, size: int, deadline: float) -> bytes | None:
+        fd, chunks, missing = self.process.stdout.fileno(), [], size
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while missing:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    return None
+                chunk = os.read(fd, missing)
+                if not chunk:
+                    return None
+                chunks.append(chunk)
+                missing -= len(chunk)
+        return b"".join(chunks)
+
+    def kill(self) -> None:
+        self.broken = True
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+class Pool:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self._idle: list[Worker] = []
+        self._count = 0
+        self._closed = False
+        self._ready = threading.Condition()
+
+    def run(self, payload: bytes) -> dict:
+        worker = self._acquire()
+        try:
+            return worker.call(payload, self.limits)
+        finally:
+            self._release(worker)
+
+    def warm(self) -> None:
+        """Start the workers now rather than on the first script."""
+        while self._reserve():
+            self._add_idle()
+
+    def close(self) -> None:
+        """Stop the idle workers now, and the busy ones when they finish."""
+        with self._ready:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._count -= len(idle)
+        for worker in idle:
+            worker.kill()
+
+    def _acquire(self) -> Worker:
+        # The caller may hold a case's lock: wait for a busy pool no longer than a script may run.
+        deadline = time.monotonic() + self.limits.wall_seconds
+        with self._ready:
+            while not self._idle and self._count >= self.limits.workers:
+                if not self._ready.wait(max(0.0, deadline - time.monotonic())):
+                    raise SandboxFailure(f"found every sandbox worker busy for {self.limits.wall_seconds:g} s; "
+                                         "retry the incident")
+            if self._idle:
+                return self._idle.pop()
+            self._count += 1
+        try:
+            return Worker(self.limits.memory_mib)
+        except BaseException:
+            self._forget_one()
+            raise
+
+    def _release(self, worker: Worker) -> None:
+        with self._ready:
+            keep = not worker.broken and not self._closed
+            if keep:
+                self._idle.append(worker)
+                self._ready.notify()
+        if keep:
+            return
+        worker.kill()
+        self._forget_one()
+        if self._reserve():  # replace it, without making anyone wait for the start-up
+            threading.Thread(target=self._add_idle, name="sandbox-worker-start", daemon=True).start()
+
+    def _reserve(self) -> bool:
+        with self._ready:
+            if self._closed or self._count >= self.limits.workers:
+                return False
+            self._count += 1
+            return True
+
+    def _add_idle(self) -> None:
+        try:
+            worker = Worker(self.limits.memory_mib)
+        except BaseException:
+            self._forget_one()
+            return
+        self._release(worker)
+
+    def _forget_one(self) -> None:
+        with self._ready:
+            self._count -= 1
+            self._ready.notify()
+
+
+_pool: Pool | None = None
+_pool_pid: int | None = None
+_pool_lock = threading.Lock()
+
+
+def configure(limits: Limits | None = None) -> Pool:
+    """Use these limits from now on (default: from Settings, that is the environment)."""
+    global _pool, _pool_pid
+    with _pool_lock:
+        if _pool is not None and _pool_pid == os.getpid():
+            _pool.close()
+        _pool, _pool_pid = Pool(limits or Limits.from_settings(Settings.from_env())), os.getpid()
+        return _pool
+
+
+def pool() -> Pool:
+    with _pool_lock:
+        current = _pool if _pool_pid == os.getpid() else None
+    return current or configure()
+
+
+def run(mode: str, source: str, context: dict, external: dict | None, now: str) -> dict:
+    """Run code in a worker: {"value": ...} for an expression, {"context": ...} for a script."""
+    current = pool()
+    request = {"mode": mode, "source": source, "context": context, "external": external or {}, "now": now,
+               "cpu_seconds": current.limits.cpu_seconds}
+    try:
+        payload = encode(request)
+    except TypeError as exc:
+        raise ScriptError(f"the task data cannot go to the sandbox: {exc}") from None
+    reply = current.run(payload)
+    if not reply["ok"]:
+        raise SandboxFailure(f"{reply['error']}: {reply['message']}", reply.get("line"))
+    return reply
+
+
+@atexit.register
+def _stop_workers() -> None:
+    if _pool is not None and _pool_pid == os.getpid():
+        _pool.close()
