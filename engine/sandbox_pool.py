@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import orjson
 
-from .config import Settings
+from . import sandbox_worker
+from .config import ROOT, Settings
 from .errors import ScriptError
 from .sandbox_worker import encode, write_frame
 
@@ -52,7 +53,7 @@ class Limits:
 class Worker:
     def __init__(self, memory_mib: int):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "engine.sandbox_worker", str(memory_mib)],
+            [sys.executable, "-m", sandbox_worker.__name__, str(memory_mib)], cwd=ROOT,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, start_new_session=True)
         self.broken = False
         if self._receive(time.monotonic() + STARTUP_SECONDS) != b'"ready"':

@@ -189,3 +189,19 @@ def test_a_request_waits_for_a_busy_sandbox_no_longer_than_a_script_may_run():
         assert sandbox_pool.run("eval", "sum(range(10))", {}, {}, "")["value"] == 45  # a fresh worker
     finally:
         sandbox_pool.configure()
+
+
+def test_a_timer_whose_value_is_computed_beyond_a_hundred_years_becomes_an_incident(runtime, staff):
+    xml = SCRIPT_PROCESS.replace("SCRIPT_BODY", 'durasi = "P999999999Y"').replace(
+        '<bpmn:sequenceFlow id="f3" sourceRef="hitung" targetRef="end"/>',
+        '<bpmn:sequenceFlow id="f3" sourceRef="hitung" targetRef="tunggu"/>'
+        '<bpmn:intermediateCatchEvent id="tunggu"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>'
+        '<bpmn:timerEventDefinition><bpmn:timeDuration>durasi</bpmn:timeDuration></bpmn:timerEventDefinition>'
+        '</bpmn:intermediateCatchEvent><bpmn:sequenceFlow id="f4" sourceRef="tunggu" targetRef="end"/>',
+    ).replace('<bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming>',
+              '<bpmn:endEvent id="end"><bpmn:incoming>f4</bpmn:incoming>')
+    runtime.deploy({"timer.bpmn": xml.encode()}, SYSTEM_ACTOR)
+    case_id = runtime.start_case("skrip", registration(), staff.actor("peksos"))
+    runtime.complete_task(CaseDriver(runtime, staff, case_id).task("Isi data").id, {}, staff.actor("peksos"))
+    incident = incident_of(runtime, case_id)
+    assert incident.element_id == "tunggu" and "100 years" in incident.message
