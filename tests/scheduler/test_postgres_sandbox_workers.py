@@ -42,7 +42,7 @@ def test_a_worker_stuck_on_a_runaway_script_does_not_hold_up_the_other_cases(
         for worker in workers:
             worker.wait(timeout=30)
     stuck_from, stuck_until = _fired_at(session_factory, [stuck])[0], _incident_at(session_factory, stuck)
-    assert stuck_until - stuck_from >= WALL_SECONDS * 0.9  # the runaway really ran until its limit
+    assert (stuck_until - stuck_from).total_seconds() >= WALL_SECONDS * 0.9  # it ran until its limit
     assert max(_fired_at(session_factory, others)) < stuck_until  # the others did not wait for it
     with session_factory() as session:
         assert "time limit" in session.scalars(select(Incident.message).where(Incident.case_id == stuck)).one()
