@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from atensi.services import services
 from engine.queries import CaseFilter, Paging
+from engine.vocabulary import CASE_RESPONSE
 
 from .auth import current_actor, require_login
 from .errors import ROW_ID
@@ -18,8 +19,6 @@ from .schemas.cases import (
     HistoryEventSchema,
     MessageSchema,
 )
-
-CASE_RESPONSE = "case_response"
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases of PM (penerima manfaat)")
 blp.before_request(require_login)

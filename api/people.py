@@ -5,11 +5,10 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from atensi.services import services
-from engine.access import ROLES
+from engine.vocabulary import ROLE_LABELS, ROLES
 
 from .auth import current_actor, require_login
 from .schemas.people import (
-    ROLE_NAMES,
     RoleSchema,
     UnitSchema,
     UserCreateSchema,
@@ -64,7 +63,7 @@ def update_user(changes, username):
 @blp.get("/roles")
 @blp.response(200, RoleSchema(many=True))
 def list_roles():
-    return [{"key": role, "name": ROLE_NAMES[role]} for role in ROLES]
+    return [{"key": role, "name": ROLE_LABELS[role]} for role in ROLES]
 
 
 @blp.get("/units")

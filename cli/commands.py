@@ -15,6 +15,7 @@ from engine.deployments import folder_bundles, list_versions
 from engine.directory import unit_by_code
 from engine.errors import EngineError
 from engine.runtime import Runtime
+from engine.vocabulary import ROLES
 
 from .database import session_factory as _session_factory
 from .migrate import migrate
@@ -73,7 +74,7 @@ def users():
 @users.command("create", help="Create a user in a unit (by unit code).")
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["pekerja_sosial", "konselor_adiksi", "supervisor", "admin"]))
+              type=click.Choice(ROLES))
 @click.option("--unit", "unit_code", required=True, help="The unit's code, e.g. BALAI-DEMO.")
 @click.option("--full-name", default="")
 @click.option("--email", default=None)

@@ -40,12 +40,14 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.vocabulary import CASE_RESPONSE, INTAKE, LANE_ROLES, ROLE_LABELS, STAGES
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"
 FORMS_DIR = BPMN_DIR / "forms"
-BPMN_FILES = {"atensi_intake": BPMN_DIR / "atensi_intake.bpmn", "case_response": BPMN_DIR / "case_response.bpmn"}
+BPMN_FILES = {key: BPMN_DIR / f"{key}.bpmn" for key in (INTAKE, CASE_RESPONSE)}
 DMN_FILE = BPMN_DIR / "risk_level.dmn"
-LANES = ["Pekerja Sosial", "Konselor Adiksi", "Supervisor"]
+LANES = [ROLE_LABELS[role] for role in LANE_ROLES]
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -53,9 +55,8 @@ NS = {
     "di": "http://www.omg.org/spec/DD/20100524/DI",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-INTAKE_STAGES = ["identifikasi", "asesmen", "rencana_intervensi", "intervensi", "reintegrasi", "terminasi",
-                 "aftercare"]
-RESPONSE_STAGES = ["kedaruratan", "intervensi_krisis", "pendampingan", "rehabilitasi_sosial", "penguatan"]
+INTAKE_STAGES = list(STAGES[INTAKE])
+RESPONSE_STAGES = list(STAGES[CASE_RESPONSE])
 T0 = datetime(2025, 1, 31, 9, 0, tzinfo=UTC)     # a month end, to exercise month arithmetic
 
 PASSED: list[str] = []
@@ -151,7 +152,7 @@ def check_user_tasks(specs):
     referenced = set()
     for pid, (spec, subs) in specs.items():
         tasks = user_task_specs(spec, subs)
-        stages = INTAKE_STAGES if pid == "atensi_intake" else RESPONSE_STAGES
+        stages = STAGES[pid]
         for ts in tasks:
             p = ts.extensions.get("properties", {})
             where = f"{pid}/{ts.bpmn_id} ({ts.bpmn_name})"

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from atensi.services import services
 from engine.errors import Conflict
 from engine.queries import MAX_PER_PAGE, CaseFilter, Paging
+from engine.vocabulary import EDITORS, INTAKE, KRISIS
 
 from .i18n import AGES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
@@ -19,7 +20,6 @@ from .registration import RegistrationForm
 
 bp = page_blueprint("web_cases", __name__)
 PER_PAGE = 25
-CRISIS = "krisis"
 MAX_CRISIS_TEXT = 5000
 FILTER_KEYS = ("q", "stage", "risk", "status", "overdue")
 
@@ -90,7 +90,7 @@ def register():
     form = RegistrationForm()
     if not form.validate_on_submit():
         return render_template("case_new.html", form=form), 422 if request.method == "POST" else 200
-    case_id = services().runtime.start_case("atensi_intake", form.registration(), current_actor())
+    case_id = services().runtime.start_case(INTAKE, form.registration(), current_actor())
     flash(gettext("Case #%(id)s registered: %(name)s. The intake has started.", id=case_id, name=form.nama.data),
           "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id))
@@ -103,7 +103,7 @@ def case_page(case_id):
     history = list(reversed(queries.history(actor, case_id)))
     diagram = queries.diagram(actor, case_id)
     return render_template("case.html", case=detail, history=history, diagram=diagram,
-                           can_report_crisis=CRISIS in detail["waiting_for"])
+                           can_report_crisis=KRISIS in detail["waiting_for"])
 
 
 @bp.post("/cases/<int:case_id>/krisis")
@@ -114,7 +114,7 @@ def report_crisis(case_id):
         flash(gettext("Describe the crisis (at most %(num)s characters).", num=MAX_CRISIS_TEXT), "error")
         return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="krisis"))
     try:
-        services().runtime.send_message(case_id, CRISIS, {"uraian": text, "dilaporkan_oleh": actor.username}, actor)
+        services().runtime.send_message(case_id, KRISIS, {"uraian": text, "dilaporkan_oleh": actor.username}, actor)
     except Conflict:
         flash(gettext("This case cannot take a crisis report now (only during the intervention)."), "error")
         return redirect(url_for("web_cases.case_page", case_id=case_id))
@@ -125,7 +125,7 @@ def report_crisis(case_id):
 
 
 @bp.post("/incidents/<int:incident_id>/retry")
-@require_roles("supervisor", "admin")
+@require_roles(*EDITORS)
 def retry_incident(incident_id):
     """Run the failed step again (after the process or the data was fixed)."""
     actor, engine = current_actor(), services()

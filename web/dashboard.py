@@ -8,14 +8,13 @@ from flask import render_template
 from flask_babel import gettext
 
 from atensi.services import services
+from engine import vocabulary
 from engine.dashboard import Dashboard
 
 from .i18n import RISKS, STAGES, label
 from .pages import current_actor, page_blueprint, require_roles
 
 bp = page_blueprint("web_dashboard", __name__)
-INTAKE_STAGES = ("identifikasi", "asesmen", "rencana_intervensi", "intervensi", "reintegrasi", "terminasi",
-                 "aftercare")
 DAYS_AHEAD = 7
 
 
@@ -38,7 +37,7 @@ def bars(counts: dict, order: tuple, table: dict, missing: str) -> list[Bar]:
 
 
 @bp.get("/dashboard")
-@require_roles("supervisor", "admin")
+@require_roles(*vocabulary.EDITORS)
 def dashboard():
     actor = current_actor()
     board = Dashboard(services().session_factory)
@@ -46,6 +45,6 @@ def dashboard():
     heat = board.heat_map(actor)
     return render_template(
         "dashboard.html", summary=summary, heat=heat,
-        stage_bars=bars(summary["by_stage"], INTAKE_STAGES, STAGES, gettext("No stage")),
-        risk_bars=bars(summary["by_risk"], tuple(RISKS), RISKS, gettext("Not assessed")),
+        stage_bars=bars(summary["by_stage"], vocabulary.STAGES[vocabulary.INTAKE], STAGES, gettext("No stage")),
+        risk_bars=bars(summary["by_risk"], vocabulary.RISK_LEVELS, RISKS, gettext("Not assessed")),
         total_live=sum(summary["by_stage"].values()))

@@ -2,7 +2,8 @@
 
 Source strings are English (``_("Cases")``) and ``translations/id`` holds the Indonesian; the
 language is chosen per session. The labels of the engine's stored values (stages, risk levels,
-statuses, roles, history kinds) live here, as do relative due times ("terlambat 3 hari").
+statuses, roles, history kinds), keyed by engine.vocabulary, live here, as do relative due times
+("terlambat 3 hari").
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from flask import Flask, current_app, session
 from flask_babel import Babel, format_datetime, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from engine import clock
+from engine import clock, vocabulary
+from engine.vocabulary import ADMIN, CASE_RESPONSE, INTAKE, KONSELOR_ADIKSI, KRISIS, PEKERJA_SOSIAL, SUPERVISOR
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -28,17 +30,17 @@ STAGES = {
     "penguatan": _l("Strengthening PM and family"),
 }
 RISKS = {"rendah": _l("Low"), "sedang": _l("Medium"), "tinggi": _l("High")}
-STATUSES = {"active": _l("Active"), "completed": _l("Closed"), "incident": _l("Incident")}
+STATUSES = {"active": _l("Active"), "completed": _l("Closed"), "incident": _l("Incident"), "suspended": _l("Suspended")}
 AGES = {"anak": _l("Child"), "dewasa": _l("Adult")}
-ROLES = {"pekerja_sosial": _l("Social worker"), "konselor_adiksi": _l("Addiction counsellor"),
-         "supervisor": _l("Supervisor"), "admin": _l("Administrator")}
+ROLES = {PEKERJA_SOSIAL: _l("Social worker"), KONSELOR_ADIKSI: _l("Addiction counsellor"),
+         SUPERVISOR: _l("Supervisor"), ADMIN: _l("Administrator")}
 SEXES = {"L": _l("Male"), "P": _l("Female")}
 REFERRALS = {"keluarga": _l("Family"), "bnn": _l("BNN (National Narcotics Agency)"), "kepolisian": _l("Police"),
              "pengadilan": _l("Court"), "layanan_kesehatan": _l("Health service"), "mandiri": _l("Self-referral"),
              "penjangkauan": _l("Outreach")}
 ALERT_KINDS = {"overdue": _l("Overdue"), "reminder": _l("Reminder"), "escalation": _l("Escalation"),
                "timer": _l("Timer")}
-PROCESSES = {"atensi_intake": _l("ATENSI intake"), "case_response": _l("Case response")}
+PROCESSES = {INTAKE: _l("ATENSI intake"), CASE_RESPONSE: _l("Case response")}
 HISTORY = {
     "case_started": _l("Case registered"), "task_created": _l("Task opened"),
     "task_completed": _l("Task completed"), "task_claimed": _l("Task claimed"),
@@ -51,7 +53,7 @@ HISTORY = {
     "alert_acknowledged": _l("Alert acknowledged"), "case_migrated": _l("Moved to another process version"),
     "case_migration_undone": _l("Process version move undone"),
 }
-MESSAGES = {"krisis": _l("Crisis")}
+MESSAGES = {KRISIS: _l("Crisis")}
 
 
 def select_locale() -> str:
@@ -148,4 +150,5 @@ def init_app(app: Flask) -> None:
         "value_text": value_text,
     }
     app.jinja_env.filters.update(filters)
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, alert_text=alert_text)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS, current_language=select_locale,
+                                 alert_text=alert_text)

@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from engine.vocabulary import CASE_STATUSES, INTAKE, RISK_LEVELS
+
 from .alerts import AlertSchema, IncidentSchema
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
 from .tasks import TaskSchema, is_child
@@ -12,8 +14,6 @@ from .tasks import TaskSchema, is_child
 NIK = validate.Regexp(r"^\d{16}$", error="NIK must be exactly 16 digits")
 # The latest "today" anywhere in Indonesia (WIT, UTC+9): a birth today is never in the future.
 LATEST_INDONESIAN_OFFSET = timezone(timedelta(hours=9))
-CASE_STATUSES = ("active", "completed", "incident", "suspended")
-RISK_LEVELS = ("rendah", "sedang", "tinggi")
 
 
 def not_in_future(value: date) -> None:
@@ -54,7 +54,7 @@ class EmergencyPmSchema(PmSchema):
 
 
 class CaseCreateSchema(Schema):
-    process = fields.Str(load_default="atensi_intake", validate=validate.Length(min=1, max=120),
+    process = fields.Str(load_default=INTAKE, validate=validate.Length(min=1, max=120),
                          metadata={"description": "the process key to start; default the ATENSI intake"})
     unit_id = fields.Int(required=True, validate=ROW_ID_RANGE)
     pm = fields.Nested(PmSchema, required=True)

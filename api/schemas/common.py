@@ -5,8 +5,8 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.access import ROLES
 from engine.queries import MAX_PER_PAGE
+from engine.vocabulary import ROLES
 
 # ids are 32-bit integers in the database: anything beyond is refused here, not by PostgreSQL
 ROW_ID_RANGE = validate.Range(min=1, max=2_147_483_647)

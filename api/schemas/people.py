@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.access import ROLES
 from engine.people import UNIT_KINDS
+from engine.vocabulary import ROLES
 
 from .common import ROW_ID_RANGE, Timestamp
 
 USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9._-]{2,79}$",
                            error="3 to 80 lower-case letters, digits, dot, dash or underscore")
-ROLE_NAMES = {"pekerja_sosial": "Pekerja Sosial", "konselor_adiksi": "Konselor Adiksi",
-              "supervisor": "Supervisor", "admin": "Admin"}
 
 
 class UnitSchema(Schema):

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.access import ROLES
 from engine.queries import TASK_SORTS
+from engine.vocabulary import ROLES, TASK_STATUSES
 
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
 
-TASK_STATUSES = ("open", "completed", "cancelled", "any")
+TASK_FILTER_STATUSES = (*TASK_STATUSES, "any")
 
 
 def is_child(obj) -> bool:
@@ -52,7 +52,7 @@ class InboxArgs(PagingArgs):
     assignee = fields.Str(validate=validate.Length(min=1, max=80), metadata={"description": "me, or a username"})
     role = fields.Str(validate=validate.OneOf(ROLES))
     unassigned = fields.Bool()
-    status = fields.Str(load_default="open", validate=validate.OneOf(TASK_STATUSES))
+    status = fields.Str(load_default="open", validate=validate.OneOf(TASK_FILTER_STATUSES))
     case = fields.Int(validate=ROW_ID_RANGE)
     process = fields.Str(validate=validate.Length(min=1, max=120))
     stage = fields.Str(validate=validate.Length(min=1, max=60))

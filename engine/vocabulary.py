@@ -1,0 +1,48 @@
+"""The product's words, each written once: roles and their labels, the role groups, the processes
+and their stages in order, case and task statuses, risk levels and message names.
+
+Every layer imports these (the engine's rules, the API's schemas, the pages' labels, the command
+line, the diagram checks); the editor's web/frontend/src/conventions.js holds a copy for the
+browser, and a test checks that it matches.
+"""
+from __future__ import annotations
+
+# Roles. The labels are the lane names of the diagrams (a lane "Pekerja Sosial" is the role pekerja_sosial).
+PEKERJA_SOSIAL = "pekerja_sosial"
+KONSELOR_ADIKSI = "konselor_adiksi"
+SUPERVISOR = "supervisor"
+ADMIN = "admin"
+ROLES = (PEKERJA_SOSIAL, KONSELOR_ADIKSI, SUPERVISOR, ADMIN)
+ROLE_LABELS = {PEKERJA_SOSIAL: "Pekerja Sosial", KONSELOR_ADIKSI: "Konselor Adiksi", SUPERVISOR: "Supervisor",
+               ADMIN: "Admin"}
+
+# Role groups.
+EDITORS = (SUPERVISOR, ADMIN)  # deploy and redesign processes, migrate cases, see the dashboard, retry incidents
+LANE_ROLES = (PEKERJA_SOSIAL, KONSELOR_ADIKSI, SUPERVISOR)  # who works on tasks: the lanes of a new diagram
+ESCALATION_ROLE = SUPERVISOR  # overdue work escalates to the unit's supervisors
+
+# Processes and their stages, in case order.
+INTAKE = "atensi_intake"
+CASE_RESPONSE = "case_response"
+PROCESS_KEYS = (INTAKE, CASE_RESPONSE)
+STAGES = {
+    INTAKE: ("identifikasi", "asesmen", "rencana_intervensi", "intervensi", "reintegrasi", "terminasi",
+             "aftercare"),
+    CASE_RESPONSE: ("kedaruratan", "intervensi_krisis", "pendampingan", "rehabilitasi_sosial", "penguatan"),
+}
+
+# Stored statuses.
+CASE_ACTIVE, CASE_COMPLETED, CASE_INCIDENT = "active", "completed", "incident"
+CASE_SUSPENDED = "suspended"  # consent withdrawn (UU PDP): tasks leave inboxes, timers stop
+CASE_STATUSES = (CASE_ACTIVE, CASE_COMPLETED, CASE_INCIDENT, CASE_SUSPENDED)
+TASK_OPEN, TASK_COMPLETED, TASK_CANCELLED = "open", "completed", "cancelled"
+TASK_SUSPENDED = "suspended"  # the case is suspended: out of every inbox until it resumes
+TASK_STATUSES = (TASK_OPEN, TASK_COMPLETED, TASK_CANCELLED, TASK_SUSPENDED)
+
+# Risk levels, lowest first (set by the asesmen's DMN table; they order task priority).
+RISK_LEVELS = ("rendah", "sedang", "tinggi")
+
+# Message names the processes wait for.
+KRISIS = "krisis"  # a crisis reported on a running intake case
+START_CASE_RESPONSE = "mulai_respon_kasus"  # the intake starts a case response
+MESSAGES = (KRISIS, START_CASE_RESPONSE)

@@ -1,0 +1,76 @@
+"""The product's words are written once, in engine/vocabulary.py: the pages' labels are keyed by it,
+the shipped diagrams use its messages, and the editor's copy for the browser (conventions.js) matches."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from engine import vocabulary
+from web import i18n
+
+pytestmark = pytest.mark.unit
+ROOT = Path(__file__).resolve().parent.parent
+CONVENTIONS = ROOT / "web" / "frontend" / "src" / "conventions.js"
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+
+def js_constants(source: str) -> dict:
+    """The ``export const NAME = [...]`` lists of strings and ``{ key: [...] }`` objects of such lists."""
+    constants = {}
+    for name, body in re.findall(r"export const (\w+) = (\[[^\]]*\]|\{.*?\n\});", source, flags=re.S):
+        if body.startswith("["):
+            constants[name] = tuple(re.findall(r"'([^']*)'", body))
+        else:
+            constants[name] = {key: tuple(re.findall(r"'([^']*)'", items))
+                               for key, items in re.findall(r"(\w+)\s*:\s*\[([^\]]*)\]", body)}
+    return constants
+
+
+@pytest.fixture(scope="module")
+def conventions() -> dict:
+    return js_constants(CONVENTIONS.read_text(encoding="utf-8"))
+
+
+def test_the_js_reader_reads_lists_and_objects_of_lists():
+    source = "export const A = [ 'x', 'y' ];\nexport const B = {\n  p: [ 'q' ],\n  r: [\n 's', 't'\n ]\n};\n"
+    assert js_constants(source) == {"A": ("x", "y"), "B": {"p": ("q",), "r": ("s", "t")}}
+
+
+def test_the_editor_knows_the_same_roles_as_the_engine(conventions):
+    assert conventions["KNOWN_ROLES"] == vocabulary.ROLES
+
+
+def test_the_editor_offers_the_lane_roles_and_draws_their_lanes(conventions):
+    assert conventions["OVERRIDE_ROLES"] == vocabulary.LANE_ROLES
+    assert conventions["DEFAULT_LANES"] == tuple(vocabulary.ROLE_LABELS[role] for role in vocabulary.LANE_ROLES)
+
+
+def test_the_editor_knows_the_stages_of_each_process_in_order(conventions):
+    assert conventions["STAGES"] == vocabulary.STAGES
+
+
+def test_every_stored_value_the_pages_show_has_a_label_and_no_label_is_for_an_unknown_value():
+    assert set(i18n.ROLES) == set(vocabulary.ROLES)
+    assert set(i18n.STAGES) == {stage for stages in vocabulary.STAGES.values() for stage in stages}
+    assert set(i18n.RISKS) == set(vocabulary.RISK_LEVELS)
+    assert set(i18n.STATUSES) == set(vocabulary.CASE_STATUSES)
+    assert set(i18n.PROCESSES) == set(vocabulary.PROCESS_KEYS)
+    assert set(i18n.MESSAGES) <= set(vocabulary.MESSAGES)
+
+
+def test_the_shipped_diagrams_use_the_process_keys_and_message_names_of_the_vocabulary():
+    keys, messages = set(), set()
+    for path in (ROOT / "bpmn").glob("*.bpmn"):
+        tree = etree.parse(str(path))
+        keys.update(p.get("id") for p in tree.iter(f"{BPMN}process"))
+        messages.update(m.get("name") for m in tree.iter(f"{BPMN}message"))
+    assert keys == set(vocabulary.PROCESS_KEYS)
+    assert messages == set(vocabulary.MESSAGES)
+
+
+def test_role_groups_hold_known_roles_only():
+    for group in (vocabulary.EDITORS, vocabulary.LANE_ROLES, (vocabulary.ESCALATION_ROLE,)):
+        assert set(group) <= set(vocabulary.ROLES)
