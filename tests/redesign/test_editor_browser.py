@@ -242,3 +242,33 @@ def test_a_user_signed_in_on_the_web_pages_opens_the_editor_without_a_second_log
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
     assert not page.is_visible("#ed-login")
     assert page.inner_text("#ed-user") == "supervisor"
+
+
+def test_lanes_that_are_not_roles_are_mapped_in_a_form_after_import_and_the_diagram_keeps_it(
+        editor, live, staff, deployed, tmp_path, session_factory):
+    upload = tmp_path / "spiffarena__lanes.bpmn"
+    upload.write_bytes(interop_bytes("spiffarena__lanes.bpmn"))
+    editor.open("/editor/new", wait=False)
+    editor.page.fill("#ed-new-key", "proses_lajur")
+    editor.page.click("#ed-new-form button[type=submit]")
+    editor.page.wait_for_selector("body[data-ready=true]")
+    editor.page.set_input_files("#ed-import", str(upload))
+    form = editor.page.wait_for_selector("#ed-lanes:not([hidden])")
+    assert "Petakan lajur ke peran" in form.inner_text()
+    assert [s.get_attribute("aria-label") for s in form.query_selector_all("select")] == [
+        "Process Initiator", "Finance Team"]
+    editor.page.select_option('#ed-lanes select[data-lane="process_initiator"]', "pekerja_sosial")
+    editor.page.select_option('#ed-lanes select[data-lane="finance_team"]', "supervisor")
+    editor.shot("13-lane-mapping")
+    editor.page.click("#ed-lanes button[type=submit]")
+    editor.page.wait_for_selector("#ed-lanes[hidden]", state="attached")
+    editor.page.wait_for_selector("#ed-problems-empty:has-text('Tidak ada masalah')")
+    xml = editor.page.evaluate("editor.modeler.saveXML().then(function (r) { return r.xml; })")
+    assert '<spiffworkflow:property name="role" value="supervisor" />' in xml
+    editor.page.click("#ed-deploy")
+    editor.page.fill("#ed-deploy-note", "lajur dari SpiffArena")
+    with editor.page.expect_navigation(timeout=30_000):
+        editor.page.click("#ed-deploy-confirm")
+    editor.page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    stored = live.api.as_("supervisor").get("/process-definitions/Process_yhito9d/versions/1/bpmn").data
+    assert b'name="role" value="pekerja_sosial"' in stored

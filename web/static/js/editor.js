@@ -247,11 +247,19 @@
       AtensiModeler.clearErrors(state.modeler);
       AtensiModeler.showErrors(state.modeler, result.problems);
       EditorPanels.problems(state.modeler, $('ed-problems'), result);
+      showLanes(result.unmapped_lanes);
       showTab('problems');
       say(result.valid ? t('problems.ok') : t('problems.count', { n: result.problems.length, w: result.warnings.length }),
           result.valid ? 'ok' : 'error');
       return result;
     }).catch(failed);
+  }
+
+  function showLanes(lanes) {
+    EditorLanes.show($('ed-lanes'), state.modeler, lanes || [], function (n) {
+      say(t('lanes.applied', { n: n }), 'dirty');
+      validate();
+    });
   }
 
   function runScenarios() {
@@ -301,6 +309,7 @@
         AtensiModeler.clearErrors(state.modeler);
         AtensiModeler.showErrors(state.modeler, problem.problems);
         EditorPanels.problems(state.modeler, $('ed-problems'), { problems: problem.problems, warnings: [] });
+        showLanes(problem.unmapped_lanes);
         showTab('problems');
         $('ed-deploy-error').textContent = t('deploy.invalid');
       } else {
@@ -344,6 +353,9 @@
         state.dirty = true;
         AtensiModeler.clearErrors(state.modeler);
         say(t('imported', { name: file.name, w: result.warnings.length }), 'dirty');
+        return validate().then(function () {
+          say(t('imported', { name: file.name, w: result.warnings.length }), 'dirty');
+        });
       });
     }).catch(function (error) { say(t('import.failed', { msg: error.message }), 'error'); });
     event.target.value = '';
