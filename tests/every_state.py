@@ -93,7 +93,7 @@ class _Builder:
         files = next(b for b in folder_bundles(BPMN_DIR) if INTAKE in b)
         files[INTAKE] = bpmn_edit.insert_script_task_after(
             files[INTAKE], "Timer_monitoring_bulanan", "Script_hitung_monitoring", "Hitung monitoring",
-            BROKEN_SCRIPT, "Lane_pekerja_sosial")
+            BROKEN_SCRIPT, "Lane_pekerja_sosial", at=(1640, 110))  # left of Monitoring bulanan
         supervisor = self.staff.actor("supervisor")
         self.runtime.deploy(files, supervisor, note="v2: hitung monitoring")
         report = CaseMigrations(self.runtime.session_factory).migrate(

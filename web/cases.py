@@ -102,8 +102,19 @@ def case_page(case_id):
     detail = queries.case(actor, case_id)
     history = list(reversed(queries.history(actor, case_id)))
     diagram = queries.diagram(actor, case_id)
-    return render_template("case.html", case=detail, history=history, diagram=diagram,
-                           can_report_crisis=KRISIS in detail["waiting_for"])
+    alerts, folded = fold_reminders(detail["alerts"])
+    return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
+                           folded_reminders=folded, can_report_crisis=KRISIS in detail["waiting_for"])
+
+
+def fold_reminders(alerts: list) -> tuple[list, int]:
+    """The newest alert of each kind per task, newest first, and how many older ones were left out:
+    a task a month late has thirty reminders, which buried the rest of the case page."""
+    newest = {}
+    for alert in alerts:  # oldest first, so a later one replaces an earlier one
+        newest[(alert["task_id"], alert["kind"])] = alert
+    shown = sorted(newest.values(), key=lambda alert: alert["id"], reverse=True)
+    return shown, len(alerts) - len(shown)
 
 
 @bp.post("/cases/<int:case_id>/krisis")

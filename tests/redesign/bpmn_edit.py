@@ -60,14 +60,14 @@ def insert_user_task_after(raw: bytes, after_id: str, new_id: str, name: str, la
 
 
 def insert_script_task_after(raw: bytes, after_id: str, new_id: str, name: str, script: str,
-                             lane_id: str | None = None) -> bytes:
-    """after -> a script task -> (what after led to), drawn on the diagram."""
+                             lane_id: str | None = None, at: tuple[float, float] | None = None) -> bytes:
+    """after -> a script task -> (what after led to), drawn at `at` (x, y) or below after."""
     task = etree.Element(f"{{{BPMN}}}scriptTask", id=new_id, name=name)
     etree.SubElement(task, f"{{{BPMN}}}script").text = script
-    return _insert_after(raw, after_id, task, lane_id)
+    return _insert_after(raw, after_id, task, lane_id, at)
 
 
-def _insert_after(raw: bytes, after_id: str, task, lane_id: str | None) -> bytes:
+def _insert_after(raw: bytes, after_id: str, task, lane_id: str | None, at: tuple[float, float] | None = None) -> bytes:
     root = _root(raw)
     after = _by_id(root, after_id)
     process = after.getparent()
@@ -95,16 +95,16 @@ def _insert_after(raw: bytes, after_id: str, task, lane_id: str | None) -> bytes
     process.append(new_flow)
     if lane_id:  # a task inside a sub-process runs in the sub-process's lane
         etree.SubElement(_by_id(root, lane_id), f"{{{BPMN}}}flowNodeRef").text = new_id
-    _draw(root, after_id, new_id)
+    _draw(root, after_id, new_id, at)
     return _out(root)
 
 
-def _draw(root, after_id: str, new_id: str) -> None:
+def _draw(root, after_id: str, new_id: str, at: tuple[float, float] | None = None) -> None:
     plane = root.find(f".//{{{DI}}}BPMNPlane")
     bounds = plane.xpath(f"di:BPMNShape[@bpmnElement='{after_id}']/dc:Bounds", namespaces={"di": DI, "dc": DC})[0]
+    x, y = at or (float(bounds.get("x")) + 40, float(bounds.get("y")) + 100)
     shape = etree.SubElement(plane, f"{{{DI}}}BPMNShape", id=f"{new_id}_di", bpmnElement=new_id)
-    etree.SubElement(shape, f"{{{DC}}}Bounds", x=str(float(bounds.get("x")) + 40),
-                     y=str(float(bounds.get("y")) + 100), width="100", height="80")
+    etree.SubElement(shape, f"{{{DC}}}Bounds", x=str(x), y=str(y), width="100", height="80")
 
 
 def remove_user_task(raw: bytes, element_id: str) -> bytes:

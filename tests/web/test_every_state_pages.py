@@ -27,7 +27,8 @@ def case_page_marks(world) -> dict[str, tuple[list[str], list[str]]]:
         "reminded": (["Pengingat ke-1:"], ["Pengingat ke-2:", "Eskalasi ke supervisor"]),
         "escalated": (["Eskalasi ke supervisor", "Pengingat ke-2:"], []),
         "incident": (["Insiden", "Script_hitung_monitoring", "name 'jumlah_monitoring' is not defined",
-                      "Pelaksanaan intervensi", "Eskalasi ke supervisor"], []),
+                      "Pelaksanaan intervensi", "Eskalasi ke supervisor",
+                      "pengingat sebelumnya tidak ditampilkan"], ["Pengingat ke-1:"]),  # only the newest
         "migrated": (["Intake ATENSI v2", "versi 1 → versi 2"], []),
         "parent": ([f"Respon kasus #{world['child']}", "Pesan diterima: krisis"], []),
         "child": ([f"Berasal dari #{world['parent']}", "Kedaruratan (triase)", "Eskalasi: kedaruratan terlambat"], []),
