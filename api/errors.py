@@ -1,6 +1,7 @@
 """Every error is one JSON shape: RFC 7807 problem details, served as application/problem+json.
 
-Engine errors map to statuses here, in one table, so views never catch them. Nothing reaches the
+Engine errors map to statuses with the table the pages use too (atensi.http_status), so views never
+catch them. Nothing reaches the
 client as HTML or as a stack trace: an unexpected exception is logged and becomes a plain 500.
 """
 from __future__ import annotations
@@ -12,16 +13,14 @@ from flask import Flask, Response, json, request
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, DeployError, EngineError, Forbidden, InvalidInput, NotFound, ScriptError
+from atensi.http_status import status_of
+from engine.errors import DeployError, EngineError, InvalidInput
 
 PROBLEM_JSON = "application/problem+json"
 # Path converter for row ids and version numbers: beyond a 32-bit integer nothing exists (a 404, not a
 # database error), and the OpenAPI document says so.
 ROW_ID = "int(min=1, max=2147483647)"
 log = logging.getLogger("atensi.api")
-
-ENGINE_STATUS = [(NotFound, 404), (Conflict, 409), (Forbidden, 403), (InvalidInput, 422), (DeployError, 400),
-                 (ScriptError, 422), (EngineError, 400)]
 
 
 def problem(status: int, detail: str | None = None, headers: dict | None = None, **extra) -> Response:
@@ -80,7 +79,7 @@ def _retry_after(error: HTTPException) -> str | None:
 
 
 def handle_engine_error(error: EngineError) -> Response:
-    status = next(code for kind, code in ENGINE_STATUS if isinstance(error, kind))
+    status = status_of(error)
     if isinstance(error, DeployError):
         return problem(status, "the process files are not valid",
                        problems=[p.to_dict() for p in error.problems],

@@ -12,9 +12,10 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from atensi.http_status import status_of
 from atensi.services import services
 from engine.access import Actor
-from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
+from engine.errors import EngineError, Forbidden
 from engine.queries import Paging
 
 csrf = CSRFProtect()
@@ -24,7 +25,6 @@ USER_KEY = "user"
 # No CDN and no inline scripts: the policy makes any attempt to load from elsewhere fail loudly.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-ENGINE_STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidInput, 422))
 
 
 def page_blueprint(name: str, import_name: str, *, public: bool = False, **options) -> Blueprint:
@@ -124,7 +124,7 @@ def _http_error(error: HTTPException):
 
 
 def _engine_error(error: EngineError):
-    status = next((code for kind, code in ENGINE_STATUS if isinstance(error, kind)), 400)
+    status = status_of(error)
     titles = {404: gettext("Not found"), 403: gettext("Not allowed"), 409: gettext("Already changed"),
               422: gettext("Invalid input")}
     return error_page(status, titles.get(status, gettext("Something went wrong")), str(error))
