@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import lane_mapping, vendor_dialects
+from . import archives, lane_mapping, vendor_dialects
 from .errors import DeployError, Problem
 from .lint import BPMN_NS, SPIFF_NS, Document, Findings, LintContext, lint_data_stores, lint_process, local
 
@@ -53,6 +53,7 @@ def parse_bundle(files: dict[str, bytes], process_key: str | None = None,
     """Parse, validate and lint a bundle; raises DeployError (with `.warnings` and `.unmapped_lanes`
     attached) on any error. `lane_roles` maps lanes (by id or name) to roles, written into the diagram."""
     findings = Findings()
+    files = archives.expand(files or {})  # a zip's files join the bundle (DeployError when unsafe)
     try:
         bundle = _parse(files, process_key, findings, lane_roles)
     except Exception as exc:  # last line of defence: a modeler sees a problem, never a stack trace
@@ -123,7 +124,7 @@ def _accepted_uploads(files: dict[str, bytes], findings: Findings) -> dict[str, 
             raw = raw.encode("utf-8")
         if _kind(name) is None:
             findings.warnings.append(Problem("file ignored: only .bpmn, .bpmn20.xml, .xml, .dmn and .json "
-                                             "files belong in a bundle", name))
+                                             "files (alone or in a .zip) belong in a bundle", name))
         elif not isinstance(raw, bytes | bytearray | memoryview):
             findings.errors.append(Problem(f"file content must be bytes, not {type(raw).__name__}", name))
         else:
