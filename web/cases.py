@@ -14,7 +14,7 @@ from engine.errors import Conflict
 from engine.queries import MAX_PER_PAGE, CaseFilter, Paging
 from engine.vocabulary import EDITORS, INTAKE, KRISIS
 
-from .i18n import AGES, RISKS, STAGES, STATUSES, label, local_datetime
+from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
 from .registration import RegistrationForm
 
@@ -68,6 +68,7 @@ def export_csv():
         if number * MAX_PER_PAGE >= page.total:
             break
         number += 1
+    services().privacy.access_log.record(actor, "export", "export", detail=f"cases.csv: {page.total} cases")
     name = f"kasus-{datetime.now():%Y%m%d-%H%M}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -103,8 +104,10 @@ def case_page(case_id):
     history = list(reversed(queries.history(actor, case_id)))
     diagram = queries.diagram(actor, case_id)
     alerts, folded = fold_reminders(detail["alerts"])
+    consent = services().privacy.consents.status(case_id, actor)
     return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
-                           folded_reminders=folded, can_report_crisis=KRISIS in detail["waiting_for"])
+                           folded_reminders=folded, can_report_crisis=KRISIS in detail["waiting_for"],
+                           consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES)
 
 
 def fold_reminders(alerts: list) -> tuple[list, int]:

@@ -52,8 +52,20 @@ HISTORY = {
     "incident": _l("Incident"), "incident_retried": _l("Incident retried"),
     "alert_acknowledged": _l("Alert acknowledged"), "case_migrated": _l("Moved to another process version"),
     "case_migration_undone": _l("Process version move undone"),
+    "consent_given": _l("Consent recorded"), "case_suspended": _l("Consent withdrawn: case suspended"),
+    "case_resumed": _l("Consent given again: case resumed"),
+    "case_closed_without_consent": _l("Case closed after consent was withdrawn"),
 }
 MESSAGES = {KRISIS: _l("Crisis")}
+# personal data (UU PDP): consent parties and purposes, and the record of processing
+PARTIES = {"pm": _l("PM"), "wali": _l("Parent or guardian")}
+CONSENT_SCOPES = {"asesmen": _l("Assessment"), "intervensi": _l("Intervention and rehabilitation"),
+                  "rujukan": _l("Referral to partner services"),
+                  "berbagi_data": _l("Sharing data with BNN and health services")}
+ACCESS_ACTIONS = {"read": _l("Read"), "change": _l("Changed"), "export": _l("Exported"),
+                  "anonymise": _l("Anonymised")}
+ACCESS_OBJECTS = {"case": _l("Case"), "task": _l("Task"), "history": _l("Case history"),
+                  "export": _l("Case list export"), "subject": _l("Subject access report")}
 
 
 def select_locale() -> str:
@@ -148,6 +160,8 @@ def init_app(app: Flask) -> None:
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
         "local_date": local_date, "due_text": due_text,
         "value_text": value_text,
+        "party": lambda v: label(PARTIES, v), "consent_scope": lambda v: label(CONSENT_SCOPES, v),
+        "access_action": lambda v: label(ACCESS_ACTIONS, v), "access_object": lambda v: label(ACCESS_OBJECTS, v),
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS, current_language=select_locale,
