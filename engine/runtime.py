@@ -13,7 +13,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload, sessionmaker
 
 from . import case_sync, clock, deployments, forms, history, versions, workflow_state
-from .access import SYSTEM_ACTOR, Actor, require_can_claim, require_can_complete, require_role, require_unit
+from .access import (
+    SYSTEM_ACTOR,
+    Actor,
+    require_can_claim,
+    require_can_complete,
+    require_can_unclaim,
+    require_role,
+    require_unit,
+)
 from .errors import Conflict, InvalidInput, NotFound
 from .models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
 from .privacy import consent, need_to_know
@@ -98,9 +106,7 @@ class Runtime:
         """Give a task back to its role's queue: its assignee, or a supervisor of its unit."""
         with self.uow() as uow:
             row = _task_row(uow.session, task_id)
-            require_unit(actor, row.unit_id)
-            if row.assignee != actor.username:
-                require_role(actor, "supervisor")
+            require_can_unclaim(actor, row)
             _set_assignee(uow, row, None, actor, expect_unclaimed=False)
 
     def assign(self, task_id: str, username: str, actor: Actor) -> None:

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from atensi.services import services
-from engine.access import Actor
+from engine.access import Actor, can_claim, can_complete, can_unclaim
 from engine.errors import Conflict, InvalidInput
 from engine.queries import Paging, TaskFilter
 
@@ -15,24 +15,6 @@ from .pages import current_actor, page_blueprint
 
 bp = page_blueprint("web_tasks", __name__)
 TASK_ID = "<string(maxlength=36):task_id>"
-
-
-def may_complete(actor: Actor, task: dict) -> bool:
-    if task["status"] != "open":
-        return False
-    if task["assignee"] is not None:
-        return task["assignee"] == actor.username
-    return task["role"] is None or actor.has(task["role"])
-
-
-def may_claim(actor: Actor, task: dict) -> bool:
-    return (task["status"] == "open" and task["assignee"] is None
-            and (task["role"] is None or actor.has(task["role"], "supervisor")))
-
-
-def may_unclaim(actor: Actor, task: dict) -> bool:
-    return task["status"] == "open" and task["assignee"] is not None and (
-        task["assignee"] == actor.username or actor.has("supervisor"))
 
 
 @bp.get(f"/tasks/{TASK_ID}")
@@ -65,14 +47,14 @@ def complete(task_id):
 
 def _render(actor: Actor, detail: dict, fields: list, form_errors: list | None = None):
     return render_template("task.html", task=detail, fields=fields, form_errors=form_errors or [],
-                           can_complete=may_complete(actor, detail), can_claim=may_claim(actor, detail),
-                           can_unclaim=may_unclaim(actor, detail))
+                           can_complete=can_complete(actor, detail), can_claim=can_claim(actor, detail),
+                           can_unclaim=can_unclaim(actor, detail))
 
 
 def _next_page(actor: Actor, case_id: int) -> str:
     """My next task on this case (mine first, then my roles' unclaimed ones), else the inbox."""
     tasks = services().queries.inbox(actor, TaskFilter(case_id=case_id, paging=Paging(1, 50))).items
-    ordered = sorted((t for t in tasks if may_complete(actor, t)), key=lambda t: t["assignee"] is None)
+    ordered = sorted((t for t in tasks if can_complete(actor, t)), key=lambda t: t["assignee"] is None)
     if ordered:
         return url_for("web_tasks.task", task_id=ordered[0]["id"])
     return url_for("web_inbox.inbox")

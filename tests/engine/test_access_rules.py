@@ -9,9 +9,13 @@ import pytest
 from engine.access import (
     SYSTEM_ACTOR,
     Actor,
+    can_claim,
+    can_complete,
     can_see_unit,
+    can_unclaim,
     require_can_claim,
     require_can_complete,
+    require_can_unclaim,
     require_role,
     require_unit,
 )
@@ -26,8 +30,8 @@ SUPERVISOR = Actor("supervisor", ("supervisor",), UNIT)
 ASING = Actor("asing", ("pekerja_sosial",), OTHER_UNIT)
 
 
-def task(role="pekerja_sosial", assignee=None, unit_id=UNIT):
-    return SimpleNamespace(role=role, assignee=assignee, unit_id=unit_id)
+def task(role="pekerja_sosial", assignee=None, unit_id=UNIT, status="open"):
+    return SimpleNamespace(role=role, assignee=assignee, unit_id=unit_id, status=status)
 
 
 def test_a_role_is_required_of_people_but_not_of_the_system():
@@ -72,3 +76,38 @@ def test_a_task_is_claimed_by_a_holder_of_its_role_or_a_supervisor_of_its_unit()
         require_can_claim(KONSELOR, task())
     with pytest.raises(Forbidden):
         require_can_claim(ASING, task())
+
+
+def test_a_task_is_given_back_to_the_queue_by_its_assignee_or_a_supervisor_of_its_unit():
+    require_can_unclaim(PEKSOS, task(assignee="peksos"))
+    require_can_unclaim(SUPERVISOR, task(assignee="peksos"))
+    with pytest.raises(Forbidden, match="supervisor"):
+        require_can_unclaim(PEKSOS2, task(assignee="peksos"))
+    with pytest.raises(Forbidden, match="another unit"):
+        require_can_unclaim(ASING, task(assignee="asing"))
+    with pytest.raises(Conflict, match="not claimed"):
+        require_can_unclaim(SUPERVISOR, task())
+
+
+def test_a_closed_task_is_a_conflict_for_completing_and_claiming_it():
+    with pytest.raises(Conflict, match="no longer open"):
+        require_can_complete(PEKSOS, task(status="completed"))
+    with pytest.raises(Conflict):
+        require_can_claim(PEKSOS, task(status="cancelled"))
+
+
+@pytest.mark.parametrize(("actor", "found", "expected"), [
+    (PEKSOS, task(), (True, True, False)),
+    (PEKSOS, task(assignee="peksos"), (True, False, True)),
+    (PEKSOS2, task(assignee="peksos"), (False, False, False)),
+    (KONSELOR, task(), (False, False, False)),
+    (SUPERVISOR, task(), (False, True, False)),
+    (SUPERVISOR, task(assignee="peksos"), (False, False, True)),
+    (PEKSOS, task(status="completed", assignee="peksos"), (False, False, False)),
+    (ASING, task(), (False, False, False)),
+], ids=["unclaimed", "mine", "someone-elses", "other-role", "supervisor-unclaimed", "supervisor-claimed",
+        "closed", "other-unit"])
+def test_the_predicates_answer_what_the_require_rules_enforce_for_rows_and_for_mappings(actor, found, expected):
+    as_mapping = vars(found)
+    for shape in (found, as_mapping):
+        assert (can_complete(actor, shape), can_claim(actor, shape), can_unclaim(actor, shape)) == expected
