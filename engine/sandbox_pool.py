@@ -10,23 +10,54 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import selectors
 import signal
+import struct
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
 
-import orjson
-
-from . import sandbox_worker
 from .config import ROOT, Settings
 from .errors import ScriptError
-from .sandbox_worker import encode, write_frame
 
 STARTUP_SECONDS = 60.0  # a cold start on a busy machine; not part of any script's allowance
+MAX_REPLY_BYTES = 8 * 1024 * 1024  # task data is kilobytes; a script must not fill the server instead
+WORKER_MODULE = f"{__package__}.sandbox_worker"
+
+
+# --- the wire: length-prefixed JSON documents, so that only plain data crosses --------------
+
+_HEADER = struct.Struct(">I")
+
+
+def read_frame(stream) -> bytes | None:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    return stream.read(_HEADER.unpack(header)[0])
+
+
+def write_frame(stream, payload: bytes) -> None:
+    stream.write(_HEADER.pack(len(payload)))
+    stream.write(payload)
+    stream.flush()
+
+
+def plain(value):
+    """The encoder's fallback: sets become lists; anything else is not plain data."""
+    if isinstance(value, set | frozenset):
+        return list(value)
+    raise TypeError(f"a {type(value).__name__} is not plain data (use numbers, text, lists and dicts)")
+
+
+def encode(value) -> bytes:
+    # The json module, not orjson: under RLIMIT_AS orjson crashed the worker (SIGSEGV) on a 16 MiB
+    # string, where json raises MemoryError.
+    return json.dumps(value, default=plain, separators=(",", ":")).encode()
 
 
 class SandboxFailure(ScriptError):
@@ -53,7 +84,7 @@ class Limits:
 class Worker:
     def __init__(self, memory_mib: int):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", sandbox_worker.__name__, str(memory_mib)], cwd=ROOT,
+            [sys.executable, "-m", WORKER_MODULE, str(memory_mib)], cwd=ROOT,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, start_new_session=True)
         self.broken = False
         if self._receive(time.monotonic() + STARTUP_SECONDS) != b'"ready"':
@@ -71,7 +102,7 @@ class Worker:
         if frame is None:
             self.kill()
             raise SandboxFailure(self._why_it_stopped(deadline, limits))
-        reply = orjson.loads(frame)
+        reply = json.loads(frame)
         if reply.get("memory"):
             self.kill()
             raise SandboxFailure(f"exceeded its memory limit ({limits.memory_mib} MiB)", reply.get("line"))
@@ -87,7 +118,13 @@ class Worker:
 
     def _receive(self, deadline: float) -> bytes | None:
         header = self._read_exact(4, deadline)
-        return None if header is None else self._read_exact(int.from_bytes(header, "big"), deadline)
+        if header is None:
+            return None
+        size = int.from_bytes(header, "big")
+        if size > MAX_REPLY_BYTES:  # said from the header alone, without reading it into this process
+            self.kill()
+            raise SandboxFailure(f"produced more than {MAX_REPLY_BYTES // 2**20} MiB of data")
+        return self._read_exact(size, deadline)
 
     def _read_exact(self, size: int, deadline: float) -> bytes | None:
         fd, chunks, missing = self.process.stdout.fileno(), [], size

@@ -11,40 +11,14 @@ After a memory failure the worker answers and exits; the parent starts a fresh o
 """
 from __future__ import annotations
 
+import json
 import math
 import resource
-import struct
 import sys
 import traceback
 
-import orjson
-
 from . import sandbox
-
-_HEADER = struct.Struct(">I")
-
-
-def read_frame(stream) -> bytes | None:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None
-    return stream.read(_HEADER.unpack(header)[0])
-
-
-def write_frame(stream, payload: bytes) -> None:
-    stream.write(_HEADER.pack(len(payload)) + payload)
-    stream.flush()
-
-
-def plain(value):
-    """orjson's fallback: sets become lists; anything else is not plain data."""
-    if isinstance(value, set | frozenset):
-        return list(value)
-    raise TypeError(f"a {type(value).__name__} is not plain data (use numbers, text, lists and dicts)")
-
-
-def encode(value) -> bytes:
-    return orjson.dumps(value, default=plain, option=orjson.OPT_NON_STR_KEYS)
+from .sandbox_pool import encode, read_frame, write_frame
 
 
 def _limit_memory(extra_mib: int) -> None:
@@ -78,7 +52,7 @@ def _failure(exc: BaseException) -> dict:
 
 def serve(stdin, stdout) -> None:
     while (frame := read_frame(stdin)) is not None:
-        request = orjson.loads(frame)
+        request = json.loads(frame)
         _allow_cpu(request["cpu_seconds"])
         reply, out_of_memory = _reply(request)
         write_frame(stdout, reply)

@@ -205,3 +205,8 @@ def test_a_timer_whose_value_is_computed_beyond_a_hundred_years_becomes_an_incid
     runtime.complete_task(CaseDriver(runtime, staff, case_id).task("Isi data").id, {}, staff.actor("peksos"))
     incident = incident_of(runtime, case_id)
     assert incident.element_id == "tunggu" and "100 years" in incident.message
+
+
+def test_a_script_leaving_more_data_than_a_case_should_hold_becomes_an_incident(runtime, staff):
+    case_id = run_script_case(runtime, staff, "x = 'x' * 20 * 1024 * 1024")  # within the memory limit
+    assert "MiB of data" in incident_of(runtime, case_id).message
