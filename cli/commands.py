@@ -19,6 +19,7 @@ from engine.vocabulary import ROLES
 
 from .database import session_factory as _session_factory
 from .migrate import migrate
+from .retention import retention
 
 
 @click.group(help="ATENSI: case management for social rehabilitation (KP Napza).")
@@ -173,6 +174,7 @@ def _safe_url(url: str) -> str:
 
 
 cli.add_command(migrate)
+cli.add_command(retention)
 
 
 def main(argv: list[str] | None = None) -> None:

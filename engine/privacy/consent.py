@@ -17,10 +17,20 @@ from ..access import Actor, require_role, require_unit
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Case, CaseMessageWait, Consent, HumanTask, Incident
 from ..unit_of_work import UnitOfWork
+from ..vocabulary import (
+    CASE_ACTIVE,
+    CASE_COMPLETED,
+    CASE_INCIDENT,
+    CASE_SUSPENDED,
+    LANE_ROLES,
+    TASK_CANCELLED,
+    TASK_OPEN,
+    TASK_SUSPENDED,
+)
 
 PARTIES = ("pm", "wali")
-SUSPENDED = "suspended"
-CASE_WORKERS = ("pekerja_sosial", "konselor_adiksi", "supervisor")
+SUSPENDED = CASE_SUSPENDED
+CASE_WORKERS = LANE_ROLES  # who works on a case records and withdraws its consent
 MAX_TEXT = 2000
 
 
@@ -86,7 +96,7 @@ class Consents:
             require_role(actor, *CASE_WORKERS)
             if case.status == SUSPENDED:
                 raise Conflict(f"case {case_id} is already suspended")
-            if case.status == "completed":
+            if case.status == CASE_COMPLETED:
                 raise Conflict(f"case {case_id} is closed")
             withdrawn = active(_consents(uow.session, case.id))
             for consent in withdrawn:
@@ -104,10 +114,10 @@ class Consents:
             require_role(actor, "supervisor")
             if case.status != SUSPENDED:
                 raise Conflict(f"case {case_id} is not suspended")
-            uow.session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == SUSPENDED)
-                                .values(status="cancelled", next_alert_at=None))
+            suspended = (HumanTask.case_id == case.id) & (HumanTask.status == TASK_SUSPENDED)
+            uow.session.execute(update(HumanTask).where(suspended).values(status=TASK_CANCELLED, next_alert_at=None))
             uow.session.execute(CaseMessageWait.__table__.delete().where(CaseMessageWait.case_id == case.id))
-            case.status, case.completed_at, case.next_timer_at = "completed", clock.now(), None
+            case.status, case.completed_at, case.next_timer_at = CASE_COMPLETED, clock.now(), None
             history.record(uow.session, case.id, actor.username, "case_closed_without_consent",
                            (reason or "").strip()[:MAX_TEXT])
             uow.commit()
@@ -135,18 +145,18 @@ def _consents(session: Session, case_id: int) -> list[Consent]:
 
 
 def _suspend(session: Session, case: Case, actor: Actor, reason: str) -> None:
-    session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
-                    .values(status=SUSPENDED, next_alert_at=None))
+    session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == TASK_OPEN)
+                    .values(status=TASK_SUSPENDED, next_alert_at=None))
     case.status, case.next_timer_at, case.updated_at = SUSPENDED, None, clock.now()
     history.record(session, case.id, actor.username, "case_suspended", reason)
 
 
 def _resume(session: Session, case: Case, actor: Actor) -> None:
-    session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == SUSPENDED)
-                    .values(status="open", next_alert_at=HumanTask.due_at))
+    session.execute(update(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == TASK_SUSPENDED)
+                    .values(status=TASK_OPEN, next_alert_at=HumanTask.due_at))
     compiled = versions.compiled(session, case.process_version_id)
     case.next_timer_at = case_sync.next_timer_due(workflow_state.load(case.state, compiled.specs))
     incidents = session.scalar(select(Incident.id).where(Incident.case_id == case.id, Incident.status == "open")
                                .limit(1))
-    case.status, case.updated_at = ("incident" if incidents else "active"), clock.now()
+    case.status, case.updated_at = (CASE_INCIDENT if incidents else CASE_ACTIVE), clock.now()
     history.record(session, case.id, actor.username, "case_resumed", "")

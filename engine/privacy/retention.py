@@ -18,6 +18,7 @@ from .. import clock
 from ..access import SYSTEM_ACTOR, Actor
 from ..models import Alert, Case, Consent, HistoryEvent, Incident
 from ..unit_of_work import UnitOfWork
+from ..vocabulary import CASE_COMPLETED
 from . import access_log
 
 DEFAULT_RETENTION_YEARS = 5  # product default: five years after a case closed
@@ -49,7 +50,7 @@ def cutoff(now: datetime, years: float) -> datetime:
 
 def due_cases(session, now: datetime, years: float) -> list[Due]:
     rows = session.execute(select(Case.id, Case.unit_id, Case.process_key, Case.completed_at).where(
-        Case.status == "completed", Case.anonymised_at.is_(None), Case.completed_at < cutoff(now, years))
+        Case.status == CASE_COMPLETED, Case.anonymised_at.is_(None), Case.completed_at < cutoff(now, years))
         .order_by(Case.completed_at, Case.id))
     return [Due(*row) for row in rows]
 

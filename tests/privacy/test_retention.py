@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from cli import cli
 from engine import clock as engine_clock
 from engine.models import AccessLogEntry, Case, HistoryEvent
 from engine.privacy import retention
@@ -69,3 +71,20 @@ def test_an_anonymised_case_is_not_anonymised_again(closed_case, session_factory
 def test_open_cases_are_never_due(runtime, staff, deployed, clock, session_factory):
     runtime.start_case("atensi_intake", registration(), staff.actor("peksos"))
     assert retention.Retention(session_factory, years=0.01).dry_run(engine_clock.now() + timedelta(days=3650)) == []
+
+
+def test_the_retention_command_lists_by_default_and_anonymises_with_apply(closed_case, database_url, session_factory,
+                                                                          monkeypatch, clock):
+    clock.shift(timedelta(days=1))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["retention", "--years", "0.001"])
+    assert listed.exit_code == 0, listed.output
+    assert f"case {closed_case}" in listed.output and "1 case(s) would be anonymised" in listed.output
+    with session_factory() as session:
+        assert session.get(Case, closed_case).anonymised_at is None
+    applied = runner.invoke(cli, ["retention", "--years", "0.001", "--apply"])
+    assert "1 case(s) anonymised" in applied.output
+    with session_factory() as session:
+        assert session.get(Case, closed_case).pm_nik is None
+    assert "0 case(s) would be anonymised (retention: 5 years" in runner.invoke(cli, ["retention"]).output
