@@ -246,6 +246,14 @@ def configure(limits: Limits | None = None) -> Pool:
         return _pool
 
 
+def start(settings: Settings) -> Pool:
+    """At server or worker start: these settings' limits, and the workers started in the background,
+    so that no request waits for a cold start while it holds a case's lock."""
+    current = configure(Limits.from_settings(settings))
+    threading.Thread(target=current.warm, name="sandbox-warm", daemon=True).start()
+    return current
+
+
 def pool() -> Pool:
     with _pool_lock:
         current = _pool if _pool_pid == os.getpid() else None

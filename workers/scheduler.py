@@ -25,7 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import sessionmaker
 
-from engine import alerts, clock, notifications, outbox, timers
+from engine import alerts, clock, notifications, outbox, sandbox_pool, timers
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.unit_of_work import UnitOfWork
@@ -201,6 +201,7 @@ def run_forever(settings: Settings | None = None, once: bool = False) -> None:
     settings = settings or Settings.from_env()
     quiet_apscheduler_logs()
     scheduler = build(settings)
+    sandbox_pool.start(settings)
     if once:
         scheduler.work.run_until_idle()
         return

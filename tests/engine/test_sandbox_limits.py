@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engine import durations, sandbox_pool
 from engine.access import SYSTEM_ACTOR
+from engine.config import Settings
 from engine.errors import DeployError
 from engine.models import Incident
 from tests.case_driver import CaseDriver, registration
@@ -210,3 +211,12 @@ def test_a_timer_whose_value_is_computed_beyond_a_hundred_years_becomes_an_incid
 def test_a_script_leaving_more_data_than_a_case_should_hold_becomes_an_incident(runtime, staff):
     case_id = run_script_case(runtime, staff, "x = 'x' * 20 * 1024 * 1024")  # within the memory limit
     assert "MiB of data" in incident_of(runtime, case_id).message
+
+
+def test_a_server_starts_its_sandbox_with_the_limits_of_its_settings(database_url):
+    sandbox_pool.start(Settings(database_url=database_url, sandbox_wall_seconds=1.5, sandbox_workers=1))
+    try:
+        with pytest.raises(sandbox_pool.SandboxFailure, match=r"time limit \(1.5 s\)"):
+            sandbox_pool.run("eval", "sum(range(10**12))", {}, {}, "")
+    finally:
+        sandbox_pool.configure()

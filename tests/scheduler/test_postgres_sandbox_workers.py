@@ -1,5 +1,6 @@
 """Two worker processes on PostgreSQL: one is stuck on a case's runaway timer script until the
-sandbox's wall clock stops it; meanwhile the other fires every other case's timer."""
+sandbox's wall clock stops it; meanwhile the other fires every other case's timer, and a case whose
+script raises SystemExit gets an incident without stopping either worker."""
 from __future__ import annotations
 
 import signal
@@ -23,13 +24,16 @@ OTHERS = 8
 
 def test_a_worker_stuck_on_a_runaway_script_does_not_hold_up_the_other_cases(
         runtime, staff, database_url, session_factory, tmp_path, monkeypatch):
-    runaway = TIMER_THEN_SCRIPT.replace(SCRIPT, "if lari:\n    x = sum(range(10**12))\nhasil = 1")
+    runaway = TIMER_THEN_SCRIPT.replace(SCRIPT, "if lari:\n    x = sum(range(10**12))\n" + SCRIPT)
     runtime.deploy({"timer_only.bpmn": runaway.encode()}, SYSTEM_ACTOR)
-    due = later(seconds=10)  # the workers start first
-    stuck = runtime.start_case("timer_only", {"jatuh_tempo": due.isoformat(), "lari": True}, SYSTEM_ACTOR,
-                               unit_id=staff.unit_id)  # the earliest: a worker claims it first
-    others = [runtime.start_case("timer_only", {"jatuh_tempo": later(seconds=10.5).isoformat(), "lari": False},
-                                 SYSTEM_ACTOR, unit_id=staff.unit_id) for _ in range(OTHERS)]
+
+    def start(seconds: float, lari: bool = False, meledak: bool = False) -> int:
+        data = {"jatuh_tempo": later(seconds=seconds).isoformat(), "lari": lari, "meledak": meledak}
+        return runtime.start_case("timer_only", data, SYSTEM_ACTOR, unit_id=staff.unit_id)
+
+    stuck = start(10, lari=True)  # the earliest: a worker claims it first; the workers start meanwhile
+    exploding = start(10.5, meledak=True)
+    others = [start(10.5) for _ in range(OTHERS)]
     monkeypatch.setenv("ATENSI_SANDBOX_WALL_SECONDS", str(WALL_SECONDS))
     monkeypatch.setenv("ATENSI_SANDBOX_CPU_SECONDS", str(10 * WALL_SECONDS))  # the wall clock stops it
     workers = [start_worker(database_url, f"atensi-sandbox-{n}", tmp_path / f"w{n}.log") for n in range(2)]
@@ -46,6 +50,7 @@ def test_a_worker_stuck_on_a_runaway_script_does_not_hold_up_the_other_cases(
     assert max(_fired_at(session_factory, others)) < stuck_until  # the others did not wait for it
     with session_factory() as session:
         assert "time limit" in session.scalars(select(Incident.message).where(Incident.case_id == stuck)).one()
+        assert "SystemExit" in session.scalars(select(Incident.message).where(Incident.case_id == exploding)).one()
     assert all(w.returncode == 0 for w in workers)
 
 
