@@ -2,7 +2,10 @@
 composition root (atensi.server)."""
 from __future__ import annotations
 
+import errno
 import os
+import socket
+import sys
 from pathlib import Path
 
 import click
@@ -93,6 +96,24 @@ def users_create(settings, username, roles, unit_code, full_name, email, passwor
     click.echo(f"user {username} created in {unit_code} with roles {', '.join(roles)}")
 
 
+@users.command("set-password", help="Set a user's password: asked twice, or read from standard input.")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.pass_obj
+def users_set_password(settings: Settings, username: str, password_stdin: bool):
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with _session_factory(settings)() as session:
+        try:
+            people.update_user(session, username, password=password, passwords=people.Passwords(settings))
+            session.commit()
+        except EngineError as exc:
+            raise _explained(exc) from exc
+    click.echo(f"the password of {username} is changed")
+
+
 @cli.group(help="Units (Balai, IPWL, LKS).")
 def units():
     pass
@@ -116,25 +137,34 @@ def units_create(settings, code, name, kind):
 @cli.command("demo", help="Create the demo unit and users and deploy bpmn/ (idempotent).")
 @click.pass_obj
 def demo_command(settings: Settings):
-    report(ensure_demo(settings))
+    report(ensure_demo(settings), settings)
 
 
 def ensure_demo(settings: Settings) -> demo.DemoResult:
     return demo.ensure_demo(_session_factory(settings), people.Passwords(settings),
-                            os.environ.get("ATENSI_DEMO_PASSWORD") or None, BPMN_DIR)
+                            os.environ.get("ATENSI_DEMO_PASSWORD") or None, BPMN_DIR,
+                            instance_dir=settings.instance_dir)
 
 
-def report(result: demo.DemoResult) -> None:
+def report(result: demo.DemoResult, settings: Settings) -> None:
     for line in result.deployed:
         click.echo(f"deployed {line}")
     if result.created_users:
         click.echo(f"demo users in unit {result.unit_code}: {', '.join(result.created_users)}")
-        if os.environ.get("ATENSI_DEMO_PASSWORD"):
+        if result.password_file is None:
             click.echo("their password is the value of ATENSI_DEMO_PASSWORD")
         else:
-            click.echo(f"their generated password is: {result.password}")
+            click.echo(f"their generated password is: {result.password}  (kept in {result.password_file})")
     else:
         click.echo(f"demo users in unit {result.unit_code} exist already")
+        remind_demo_password(settings)
+
+
+def remind_demo_password(settings: Settings) -> None:
+    kept = demo.kept_password_file(settings.instance_dir)
+    if kept is not None:
+        click.echo(f"the demo users' generated password is kept in {kept} "
+                   "(to change a user's: atensi users set-password USERNAME)")
 
 
 @cli.command(help="Serve the API, the web pages and the scheduler (waitress).")
@@ -144,17 +174,38 @@ def report(result: demo.DemoResult) -> None:
 @click.option("--no-scheduler", is_flag=True, help="Run the scheduler elsewhere (atensi worker).")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, threads: int, no_scheduler: bool):
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
+    check_port_is_free(host, port)  # before the scheduler starts, so a second copy does nothing
     app = prepare_server(settings, scheduler=not no_scheduler)
+    try:
+        waitress = create_server(app, host=host, port=port, threads=threads, ident="atensi")
+    except OSError as exc:
+        raise click.ClickException(_cannot_listen(host, port, exc)) from exc
     click.echo(f"ATENSI on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="atensi")
+    waitress.run()
+
+
+def check_port_is_free(host: str, port: int) -> None:
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise click.ClickException(_cannot_listen(host, port, exc)) from exc
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {host} is in use by another program; choose another port: "
+                f"make run PORT=8090 (or atensi serve --port 8090)")
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another: make run HOST=... PORT=..."
 
 
 def prepare_server(settings: Settings, scheduler: bool = True):
     """Upgrade the database, create demo data on a fresh one, build the app, start the scheduler."""
     if demo.is_fresh(_session_factory(settings)):
-        report(ensure_demo(settings))
+        report(ensure_demo(settings), settings)
+    else:
+        remind_demo_password(settings)
     return server.app_with_scheduler(settings, scheduler)
 
 
@@ -162,6 +213,12 @@ def prepare_server(settings: Settings, scheduler: bool = True):
 @click.option("--once", is_flag=True, help="Do everything due now, then exit.")
 def worker(once: bool):
     server.run_worker(once)
+
+
+def _explained(exc: EngineError) -> click.ClickException:
+    """The error with what is wrong per field, e.g. "password too short (password: at least 8 characters)"."""
+    details = "; ".join(f"{name}: {', '.join(messages)}" for name, messages in getattr(exc, "fields", {}).items())
+    return click.ClickException(f"{exc} ({details})" if details else str(exc))
 
 
 def _safe_url(url: str) -> str:

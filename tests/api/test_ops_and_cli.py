@@ -60,6 +60,7 @@ def test_the_docs_page_loads_only_local_assets(api):
 
 def test_atensi_demo_creates_users_and_processes_once(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/demo.db")
+    monkeypatch.setenv("ATENSI_INSTANCE_DIR", str(tmp_path))
     monkeypatch.delenv("ATENSI_DEMO_PASSWORD", raising=False)
     runner = CliRunner()
     first = runner.invoke(cli, ["demo"])
