@@ -22,6 +22,7 @@ from .runtime import latest_version
 from .task_rebinding import Blocker, blockers, rebind
 from .unit_of_work import UnitOfWork
 from .version_diff import find_version
+from .vocabulary import CASE_SUSPENDED
 
 MIGRATED, UNDONE = "case_migrated", "case_migration_undone"
 Progress = Callable[[int], None]  # called with the number of cases just handled
@@ -197,6 +198,8 @@ def _plan(session: Session, case: Case, target: versions.CompiledVersion) -> tup
         move.blockers.append(Blocker(None, "the case has an open incident: resolve it first"))
     elif case.status == "completed":
         move.blockers.append(Blocker(None, "the case is completed"))
+    elif case.status == CASE_SUSPENDED:
+        move.blockers.append(Blocker(None, "the case is suspended: the PM's consent was withdrawn"))
     elif case.process_version_id == target.id:
         move.blockers.append(Blocker(None, f"the case is already on version {target.version}"))
     else:
@@ -270,6 +273,8 @@ def _last_migration_event(session: Session, case_id: int) -> HistoryEvent | None
 
 
 def _undo_problem(case: Case, last: HistoryEvent | None, migration_id: str | None) -> str | None:
+    if case.status == CASE_SUSPENDED:
+        return "the case is suspended: the PM's consent was withdrawn"
     if last is None or last.kind != MIGRATED:
         return "the case has no migration to undo"
     if migration_id is not None and last.data.get("migration_id") != migration_id:

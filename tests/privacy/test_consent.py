@@ -8,6 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from engine import timers
+from engine.access import SYSTEM_ACTOR
+from engine.case_migration import CaseMigrations
+from engine.config import BPMN_DIR
+from engine.deployments import folder_bundles
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import Case, HumanTask
 from engine.privacy.consent import Consents
@@ -130,3 +134,13 @@ def test_another_units_worker_cannot_withdraw(consents, driver, staff):
     with pytest.raises(Forbidden):
         consents.withdraw(driver.case_id, "x", staff.actor("asing"))
     assert driver.case().status == "active"
+
+
+def test_a_suspended_case_is_not_moved_to_another_version(consents, driver, staff, session_factory, runtime):
+    consents.withdraw(driver.case_id, "PM menarik persetujuan", staff.actor("peksos"))
+    bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)
+    bundle["atensi_intake.bpmn"] += b"<!-- v2 -->"
+    runtime.deploy(bundle, SYSTEM_ACTOR, note="v2")
+    report = CaseMigrations(session_factory).dry_run("atensi_intake", staff.actor("supervisor"))
+    move = next(c for c in report.cases if c.case_id == driver.case_id)
+    assert not move.can_move and "consent was withdrawn" in move.blockers[0].message
