@@ -17,8 +17,12 @@ from .database import session_factory as migrated_session_factory
 @click.option("--apply", is_flag=True, help="Anonymise the cases listed.")
 @click.pass_obj
 def retention(settings: Settings, years: float | None, apply: bool):
-    keeper = Retention(migrated_session_factory(settings), years if years is not None else settings.retention_years)
-    due = keeper.apply() if apply else keeper.dry_run()
+    factory = migrated_session_factory(settings)
+    keeper = Retention(factory, years if years is not None else settings.retention_years)
+    try:
+        due = keeper.apply() if apply else keeper.dry_run()
+    finally:
+        factory.kw["bind"].dispose()  # no pooled connection outlives the command
     verb = "anonymised" if apply else "would be anonymised"
     for case in due:
         click.echo(f"case {case.case_id:<8} unit {case.unit_id:<4} {case.process_key:<16} "
