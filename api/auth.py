@@ -15,7 +15,7 @@ from werkzeug.exceptions import Unauthorized
 
 from atensi.services import services
 from atensi.tokens import username_from_token
-from engine.access import Actor
+from engine.people.access import Actor
 
 ACTOR_CACHE_SECONDS = 10.0
 

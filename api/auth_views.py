@@ -7,7 +7,7 @@ from werkzeug.exceptions import Unauthorized
 from atensi.limits import address_rate_limit, failed_login, limiter, login_rate_limit
 from atensi.services import services
 from atensi.tokens import issue_token
-from engine.people import actor_for
+from engine.people.accounts import actor_for
 
 from .auth import address_rate_key, login_rate_key
 from .schemas.people import LoginSchema, TokenSchema

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from atensi.services import services
-from engine.queries import CaseFilter, Paging
+from engine.read.queries import CaseFilter, Paging
 from engine.vocabulary import CASE_RESPONSE
 
 from .auth import current_actor, require_login

@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, multiproces
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
-from engine.models import Case, HumanTask
+from engine.storage.models import Case, HumanTask
 
 BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 

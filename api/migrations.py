@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from atensi.services import services
-from engine.case_migration import CaseMigrations
+from engine.cases.migration import CaseMigrations
 
 from .auth import current_actor, require_login
 from .schemas.redesign import CaseMoveSchema, MigrationReportSchema, MigrationRequestSchema

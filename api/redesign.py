@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, current_app
 
 from atensi.services import services
-from engine.redesign import Redesign, ScenariosFailed
+from engine.definitions.redesign import Redesign, ScenariosFailed
 
 from .auth import current_actor, require_login
 from .definitions import FORM_AND_FILES, MultipartBlueprint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from engine import sandbox_pool
+from engine.cases import sandbox_pool
 from engine.config import Settings
 
 from .app import create_app

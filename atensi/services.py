@@ -8,16 +8,16 @@ from flask import current_app
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from engine.alert_actions import AlertActions
+from engine.alerts.acknowledge import AlertActions
+from engine.cases.runtime import Runtime
 from engine.config import Settings
-from engine.db import make_engine, make_session_factory
-from engine.directory import Directory
-from engine.people import Passwords
+from engine.people.accounts import Passwords
+from engine.people.directory import Directory
 from engine.privacy.access_log import AccessLog
 from engine.privacy.consent import Consents
 from engine.privacy.subject_access import SubjectAccess
-from engine.queries import Queries
-from engine.runtime import Runtime
+from engine.read.queries import Queries
+from engine.storage.db import make_engine, make_session_factory
 
 KEY = "atensi"
 

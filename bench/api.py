@@ -29,14 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
-from engine import people  # noqa: E402
-from engine.access import SYSTEM_ACTOR  # noqa: E402
+from engine.cases.runtime import Runtime  # noqa: E402
 from engine.config import BPMN_DIR, Settings  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
-from engine.deployments import folder_bundles  # noqa: E402
-from engine.models import HumanTask  # noqa: E402
-from engine.runtime import Runtime  # noqa: E402
-from engine.schema import upgrade  # noqa: E402
+from engine.definitions.deployments import folder_bundles  # noqa: E402
+from engine.people import accounts
+from engine.people.access import SYSTEM_ACTOR  # noqa: E402
+from engine.storage.db import make_engine, make_session_factory  # noqa: E402
+from engine.storage.models import HumanTask  # noqa: E402
+from engine.storage.upgrade import upgrade  # noqa: E402
 
 PASSWORD = "bench-rahasia-1"
 PG_URL = os.environ.get("ATENSI_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -115,11 +115,11 @@ def prepare(database_url: str):
     upgrade(database_url)
     session_factory = make_session_factory(make_engine(database_url))
     with session_factory() as session:
-        unit = people.create_unit(session, "BALAI-BENCH", "Balai (bench)", "balai")
-        user = people.create_user(session, "peksos", PASSWORD, ["pekerja_sosial"], unit.id,
-                                  passwords=people.Passwords(Settings.from_env()))
+        unit = accounts.create_unit(session, "BALAI-BENCH", "Balai (bench)", "balai")
+        user = accounts.create_user(session, "peksos", PASSWORD, ["pekerja_sosial"], unit.id,
+                                  passwords=accounts.Passwords(Settings.from_env()))
         session.commit()
-        actor, unit_id = people.actor_for(user), unit.id
+        actor, unit_id = accounts.actor_for(user), unit.id
     runtime = Runtime(session_factory)
     for bundle in folder_bundles(BPMN_DIR):
         runtime.deploy(bundle, SYSTEM_ACTOR, note="bench")
@@ -238,7 +238,7 @@ def fill(url: str, open_count: int, password: str, units: int = 10, per_case: in
 
     import sqlalchemy as sa
 
-    from engine.models import Case, ProcessVersion
+    from engine.storage.models import Case, ProcessVersion
 
     rng = random.Random(7)
     engine = make_engine(url)
@@ -247,9 +247,9 @@ def fill(url: str, open_count: int, password: str, units: int = 10, per_case: in
     for bundle in folder_bundles(BPMN_DIR):
         runtime.deploy(bundle, SYSTEM_ACTOR, note="bench")
     with session_factory() as session:
-        unit_ids = [people.create_unit(session, f"U{i:02d}", f"Unit {i}", "balai").id for i in range(units)]
-        people.create_user(session, "peksos", password, ["pekerja_sosial"], unit_ids[0],
-                           passwords=people.Passwords(Settings.from_env()))
+        unit_ids = [accounts.create_unit(session, f"U{i:02d}", f"Unit {i}", "balai").id for i in range(units)]
+        accounts.create_user(session, "peksos", password, ["pekerja_sosial"], unit_ids[0],
+                           passwords=accounts.Passwords(Settings.from_env()))
         version = session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == "atensi_intake")).one()
         session.commit()
     now = datetime.now(UTC)
@@ -290,8 +290,8 @@ def fill(url: str, open_count: int, password: str, units: int = 10, per_case: in
 
 
 def measure_inbox(url: str, facts: dict, open_count: int, rounds: int = 200) -> None:
-    from engine.access import Actor
-    from engine.queries import Queries, TaskFilter
+    from engine.people.access import Actor
+    from engine.read.queries import Queries, TaskFilter
 
     queries = Queries(make_session_factory(make_engine(url)))
     actor = Actor(facts["username"], ("pekerja_sosial",), facts["unit_id"])

@@ -33,14 +33,16 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import inprocess_sandbox  # noqa: E402
-from engine import people, sandbox, sandbox_pool, workflow_state  # noqa: E402
-from engine.access import SYSTEM_ACTOR  # noqa: E402
+from engine.cases import sandbox, sandbox_pool
+from engine.cases import state as workflow_state
+from engine.cases.runtime import Runtime  # noqa: E402
 from engine.config import BPMN_DIR, Settings  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
-from engine.deployments import folder_bundles  # noqa: E402
-from engine.models import Case, HumanTask  # noqa: E402
-from engine.runtime import Runtime  # noqa: E402
-from engine.schema import upgrade  # noqa: E402
+from engine.definitions.deployments import folder_bundles  # noqa: E402
+from engine.people import accounts
+from engine.people.access import SYSTEM_ACTOR  # noqa: E402
+from engine.storage.db import make_engine, make_session_factory  # noqa: E402
+from engine.storage.models import Case, HumanTask  # noqa: E402
+from engine.storage.upgrade import upgrade  # noqa: E402
 from tests.case_driver import registration, sample_data  # noqa: E402
 
 VISITS = 220
@@ -104,12 +106,12 @@ def our_runtime(url: str) -> tuple[Runtime, object]:
     factory = make_session_factory(make_engine(url))
     runtime = Runtime(factory)
     with factory() as session:
-        unit = people.create_unit(session, f"BENCH-{time.time_ns()}", "Bench", "balai")
-        user = people.create_user(session, f"bench{time.time_ns()}", "bench-password", ["pekerja_sosial",
+        unit = accounts.create_unit(session, f"BENCH-{time.time_ns()}", "Bench", "balai")
+        user = accounts.create_user(session, f"bench{time.time_ns()}", "bench-password", ["pekerja_sosial",
                                   "konselor_adiksi", "supervisor"], unit.id,
-                                  passwords=people.Passwords(Settings.from_env()))
+                                  passwords=accounts.Passwords(Settings.from_env()))
         session.commit()
-        actor = people.actor_for(user)
+        actor = accounts.actor_for(user)
     for bundle in folder_bundles(BPMN_DIR):
         runtime.deploy(bundle, SYSTEM_ACTOR)
     return runtime, actor

@@ -9,7 +9,7 @@ import time
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine import sandbox
+from engine.cases import sandbox
 from engine.errors import ScriptError
 
 MAX_STEPS = 1_000_000

@@ -17,17 +17,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import people  # noqa: E402
-from engine.access import SYSTEM_ACTOR  # noqa: E402
-from engine.case_migration import CaseMigrations  # noqa: E402
+from engine.cases.migration import CaseMigrations  # noqa: E402
+from engine.cases.runtime import Runtime, form_schema  # noqa: E402
 from engine.config import BPMN_DIR  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
-from engine.deployments import folder_bundles  # noqa: E402
-from engine.models import Case, HumanTask  # noqa: E402
-from engine.runtime import Runtime, form_schema  # noqa: E402
-from engine.scenario_format import fill_form  # noqa: E402
-from engine.scenarios import run_isolated, run_scenarios  # noqa: E402
-from engine.schema import upgrade  # noqa: E402
+from engine.definitions.deployments import folder_bundles  # noqa: E402
+from engine.definitions.scenario_files import fill_form  # noqa: E402
+from engine.definitions.scenarios import run_isolated, run_scenarios  # noqa: E402
+from engine.people import accounts
+from engine.people.access import SYSTEM_ACTOR  # noqa: E402
+from engine.storage.db import make_engine, make_session_factory  # noqa: E402
+from engine.storage.models import Case, HumanTask  # noqa: E402
+from engine.storage.upgrade import upgrade  # noqa: E402
 from tests.redesign.bpmn_edit import insert_user_task_after  # noqa: E402
 
 STEPS = [("Identifikasi & orientasi", {"persetujuan_layanan": True, "kondisi_awal": "x"}),
@@ -69,7 +69,7 @@ def main(count: int) -> None:
     session_factory = make_session_factory(make_engine(url))
     runtime = Runtime(session_factory)
     with session_factory() as session:
-        unit = people.create_unit(session, f"BENCH-{time.time_ns()}", "Bench", "balai")
+        unit = accounts.create_unit(session, f"BENCH-{time.time_ns()}", "Bench", "balai")
         session.commit()
         unit_id = unit.id
     bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)

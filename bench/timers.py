@@ -33,11 +33,14 @@ import sqlalchemy as sa  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from engine import clock, people, versions, workflow_state  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
-from engine.models import Case, HistoryEvent  # noqa: E402
-from engine.runtime import Runtime  # noqa: E402
-from engine.schema import upgrade  # noqa: E402
+from engine import clock  # noqa: E402
+from engine.cases import state as workflow_state  # noqa: E402
+from engine.cases.runtime import Runtime  # noqa: E402
+from engine.definitions import versions  # noqa: E402
+from engine.people import accounts  # noqa: E402
+from engine.storage.db import make_engine, make_session_factory  # noqa: E402
+from engine.storage.models import Case, HistoryEvent  # noqa: E402
+from engine.storage.upgrade import upgrade  # noqa: E402
 from tests.scheduler import bulk  # noqa: E402
 
 COPY_COLUMNS = ("process_version_id", "process_key", "unit_id", "pm_name", "profile", "stage", "status", "state",
@@ -73,7 +76,7 @@ def seed(session_factory) -> int:
     """A unit, the timer process, and the template case every other case is cloned from."""
     runtime = Runtime(session_factory)
     with session_factory() as session:
-        unit = people.create_unit(session, "BENCH", "Balai bench", "balai")
+        unit = accounts.create_unit(session, "BENCH", "Balai bench", "balai")
         session.commit()
         unit_id = unit.id
     bulk.deploy_timer_process(runtime)

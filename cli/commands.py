@@ -11,13 +11,14 @@ from pathlib import Path
 import click
 
 from atensi import server
-from engine import demo, people
-from engine.access import SYSTEM_ACTOR
+from engine import demo
+from engine.cases.runtime import Runtime
 from engine.config import BPMN_DIR, Settings
-from engine.deployments import folder_bundles, list_versions
-from engine.directory import unit_by_code
+from engine.definitions.deployments import folder_bundles, list_versions
 from engine.errors import EngineError
-from engine.runtime import Runtime
+from engine.people import accounts
+from engine.people.access import SYSTEM_ACTOR
+from engine.people.directory import unit_by_code
 from engine.vocabulary import ROLES
 
 from .database import session_factory as _session_factory
@@ -88,8 +89,8 @@ def users_create(settings, username, roles, unit_code, full_name, email, passwor
     with _session_factory(settings)() as session:
         try:
             unit = unit_by_code(session, unit_code)
-            people.create_user(session, username, password, list(roles), unit.id, full_name, email,
-                               passwords=people.Passwords(settings))
+            accounts.create_user(session, username, password, list(roles), unit.id, full_name, email,
+                               passwords=accounts.Passwords(settings))
             session.commit()
         except EngineError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -107,7 +108,7 @@ def users_set_password(settings: Settings, username: str, password_stdin: bool):
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     with _session_factory(settings)() as session:
         try:
-            people.update_user(session, username, password=password, passwords=people.Passwords(settings))
+            accounts.update_user(session, username, password=password, passwords=accounts.Passwords(settings))
             session.commit()
         except EngineError as exc:
             raise _explained(exc) from exc
@@ -122,12 +123,12 @@ def units():
 @units.command("create", help="Create a unit.")
 @click.argument("code")
 @click.option("--name", required=True)
-@click.option("--kind", type=click.Choice(people.UNIT_KINDS), required=True)
+@click.option("--kind", type=click.Choice(accounts.UNIT_KINDS), required=True)
 @click.pass_obj
 def units_create(settings, code, name, kind):
     with _session_factory(settings)() as session:
         try:
-            people.create_unit(session, code, name, kind)
+            accounts.create_unit(session, code, name, kind)
             session.commit()
         except EngineError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -141,7 +142,7 @@ def demo_command(settings: Settings):
 
 
 def ensure_demo(settings: Settings) -> demo.DemoResult:
-    return demo.ensure_demo(_session_factory(settings), people.Passwords(settings),
+    return demo.ensure_demo(_session_factory(settings), accounts.Passwords(settings),
                             os.environ.get("ATENSI_DEMO_PASSWORD") or None, BPMN_DIR,
                             instance_dir=settings.instance_dir)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import sessionmaker
 
-from engine import schema
 from engine.config import Settings
-from engine.db import make_engine, make_session_factory
+from engine.storage import upgrade as schema
+from engine.storage.db import make_engine, make_session_factory
 
 
 def session_factory(settings: Settings) -> sessionmaker:

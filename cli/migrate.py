@@ -5,10 +5,10 @@ import sys
 
 import click
 
-from engine.access import SYSTEM_ACTOR
-from engine.case_migration import CaseMigrations, MigrationReport
+from engine.cases.migration import CaseMigrations, MigrationReport
 from engine.config import Settings
 from engine.errors import EngineError
+from engine.people.access import SYSTEM_ACTOR
 
 from .database import session_factory as migrated_session_factory
 

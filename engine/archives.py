@@ -10,7 +10,7 @@ import io
 import posixpath
 import zipfile
 
-from .errors import DeployError, Problem
+from engine.errors import DeployError, Problem
 
 MAX_ENTRIES = 200
 MAX_ENTRY_BYTES = 5 * 1024 * 1024

@@ -12,12 +12,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from . import people
-from .access import SYSTEM_ACTOR
-from .config import BPMN_DIR
-from .deployments import folder_bundles
-from .models import Unit, User
-from .runtime import Runtime
+from engine.cases.runtime import Runtime
+from engine.config import BPMN_DIR
+from engine.definitions.deployments import folder_bundles
+from engine.people import accounts
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import Unit, User
 
 DEMO_UNIT = ("BALAI-DEMO", "Balai Rehabilitasi Sosial (demo)", "balai")
 DEMO_USERS = {
@@ -58,21 +58,21 @@ def kept_password_file(instance_dir: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def ensure_demo(session_factory: sessionmaker, passwords: people.Passwords, password: str | None = None,
+def ensure_demo(session_factory: sessionmaker, passwords: accounts.Passwords, password: str | None = None,
                 bpmn_dir: Path = BPMN_DIR, instance_dir: Path | None = None) -> DemoResult:
     """With ``instance_dir``, a generated password is kept there (see keep_password)."""
     result = DemoResult(DEMO_UNIT[0])
     with session_factory() as session:
         unit = session.scalars(select(Unit).where(Unit.code == DEMO_UNIT[0])).first()
         if unit is None:
-            unit = people.create_unit(session, *DEMO_UNIT)
+            unit = accounts.create_unit(session, *DEMO_UNIT)
         existing = set(session.scalars(select(User.username).where(User.username.in_(DEMO_USERS))))
         missing = [name for name in DEMO_USERS if name not in existing]
         if missing:
             result.password = password or generate_password()
         for username in missing:
             full_name, roles = DEMO_USERS[username]
-            people.create_user(session, username, result.password, roles, unit.id, full_name, passwords=passwords)
+            accounts.create_user(session, username, result.password, roles, unit.id, full_name, passwords=passwords)
             result.created_users.append(username)
         session.commit()
     if result.password and password is None and instance_dir is not None:

@@ -1,9 +1,9 @@
-"""Alembic environment: the URL comes from the caller (engine.schema) or DATABASE_URL."""
+"""Alembic environment: the URL comes from the caller (engine.storage.upgrade) or DATABASE_URL."""
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from engine.config import Settings
-from engine.models import Base
+from engine.storage.models import Base
 
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):

@@ -15,7 +15,7 @@ What it checks
             expanded sub-process, boundary events on their host's border, lanes stacked).
   runs    - every path of atensi_intake and case_response, driven with time-machine, once with
             SpiffWorkflow's TaskDataEnvironment (with now_iso/add_duration written here) and once with
-            the engine's RestrictedPython sandbox when engine.sandbox imports. Every form submission is
+            the engine's RestrictedPython sandbox when engine.cases.sandbox imports. Every form submission is
             validated against its form.
 """
 from __future__ import annotations
@@ -750,11 +750,11 @@ def sandbox_engine_factory():
     """The engine's RestrictedPython sandbox, when it imports (other engineers own engine/)."""
     try:
         sys.path.insert(0, str(ROOT))
-        from engine import sandbox
+        from engine.cases import sandbox
         sandbox.script_engine()
         return sandbox.script_engine, sandbox
     except Exception as exc:      # noqa: BLE001 - report and carry on with the stock environment
-        print(f"  --  engine.sandbox not usable here ({exc!r}); running with TaskDataEnvironment only")
+        print(f"  --  engine.cases.sandbox not usable here ({exc!r}); running with TaskDataEnvironment only")
         return None, None
 
 
@@ -776,7 +776,7 @@ def check_scripts_restricted(specs, sandbox):
     for where, source, mode in sources:
         problems = sandbox.syntax_errors(source, mode)
         check(not problems, f"{where}: {problems}")
-    ok(f"{len(sources)} scripts/conditions/timer/payload expressions compile under engine.sandbox "
+    ok(f"{len(sources)} scripts/conditions/timer/payload expressions compile under engine.cases.sandbox "
        "(RestrictedPython)")
 
 
@@ -798,7 +798,7 @@ def main():
     if sandbox_factory:
         failures += _guard(lambda: check_scripts_restricted(specs, sandbox))
         failures += _guard(lambda: check_dmn(specs, sandbox_factory))
-        engines.append(("engine.sandbox", sandbox_factory))
+        engines.append(("engine.cases.sandbox", sandbox_factory))
     for label, factory in engines:
         print(f"runs with {label}")
         for scenario in SCENARIOS:

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import runtime as runtime_module
-from engine.models import Case, HumanTask
+from engine.cases import runtime as runtime_module
+from engine.storage.models import Case, HumanTask
 
 USER_FOR_ROLE = {"pekerja_sosial": "peksos", "konselor_adiksi": "konselor", "supervisor": "supervisor"}
 

@@ -15,20 +15,20 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from engine import people
-from engine.access import SYSTEM_ACTOR
+from engine.cases.runtime import Runtime
 from engine.config import BPMN_DIR, Settings
-from engine.db import make_engine, make_session_factory
-from engine.deployments import folder_bundles
-from engine.models import Base
-from engine.runtime import Runtime
-from engine.schema import upgrade
+from engine.definitions.deployments import folder_bundles
+from engine.people import accounts
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.db import make_engine, make_session_factory
+from engine.storage.models import Base
+from engine.storage.upgrade import upgrade
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "rahasia-demo-123"
 # Argon2id still, at its smallest costs: the staff fixture hashes six passwords per test
 QUICK_HASHING = {"password_time_cost": 1, "password_memory_kib": 8, "password_parallelism": 1}
-QUICK_PASSWORDS = people.Passwords(Settings(**QUICK_HASHING))
+QUICK_PASSWORDS = accounts.Passwords(Settings(**QUICK_HASHING))
 
 
 def settings_for(database_url: str, **overrides) -> Settings:
@@ -118,21 +118,21 @@ class People:
 
     def __init__(self, session_factory):
         with session_factory() as session:
-            self.unit = people.create_unit(session, "BALAI-01", "Balai Rehabilitasi Sosial Demo", "balai")
-            self.other_unit = people.create_unit(session, "LKS-02", "LKS Lain", "lks")
+            self.unit = accounts.create_unit(session, "BALAI-01", "Balai Rehabilitasi Sosial Demo", "balai")
+            self.other_unit = accounts.create_unit(session, "LKS-02", "LKS Lain", "lks")
             self.users = {}
             for username, roles, unit in [
                 ("peksos", ["pekerja_sosial"], self.unit), ("konselor", ["konselor_adiksi"], self.unit),
                 ("supervisor", ["supervisor"], self.unit), ("admin", ["admin"], self.unit),
                 ("peksos2", ["pekerja_sosial"], self.unit), ("asing", ["pekerja_sosial"], self.other_unit),
             ]:
-                self.users[username] = people.create_user(session, username, PASSWORD, roles, unit.id,
+                self.users[username] = accounts.create_user(session, username, PASSWORD, roles, unit.id,
                                                           passwords=QUICK_PASSWORDS)
             session.commit()
         self.unit_id, self.other_unit_id = self.unit.id, self.other_unit.id
 
     def actor(self, username: str):
-        return people.actor_for(self.users[username])
+        return accounts.actor_for(self.users[username])
 
 
 @pytest.fixture

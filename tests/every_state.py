@@ -18,10 +18,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.case_migration import CaseMigrations
+from engine.cases.migration import CaseMigrations
 from engine.config import BPMN_DIR, Settings
-from engine.deployments import folder_bundles
-from engine.models import Case
+from engine.definitions.deployments import folder_bundles
+from engine.storage.models import Case
 from tests.case_driver import CaseDriver, registration
 from tests.redesign import bpmn_edit
 from workers.scheduler import DueWork

@@ -8,7 +8,7 @@ import pytest
 from scripts import verify_diagrams as diagrams
 
 SANDBOX_ENGINE, SANDBOX = diagrams.sandbox_engine_factory()
-ENGINES = {"TaskDataEnvironment": diagrams.taskdata_engine, "engine.sandbox": SANDBOX_ENGINE}
+ENGINES = {"TaskDataEnvironment": diagrams.taskdata_engine, "engine.cases.sandbox": SANDBOX_ENGINE}
 SCENARIOS = [pytest.param(scenario, id=scenario.__name__,
                           marks=[pytest.mark.slow] if scenario is diagrams.scenario_many_visits else [])
              for scenario in diagrams.SCENARIOS]

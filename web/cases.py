@@ -11,7 +11,7 @@ from flask_babel import gettext
 
 from atensi.services import services
 from engine.errors import Conflict
-from engine.queries import MAX_PER_PAGE, CaseFilter, Paging
+from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
 from engine.vocabulary import EDITORS, INTAKE, KRISIS
 
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime

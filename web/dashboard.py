@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from atensi.services import services
 from engine import vocabulary
-from engine.dashboard import Dashboard
+from engine.read.dashboard import Dashboard
 
 from .i18n import RISKS, STAGES, label
 from .pages import current_actor, page_blueprint, require_roles

@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from atensi.services import services
 from engine.errors import Conflict
-from engine.queries import MAX_PER_PAGE, Paging, TaskFilter
+from engine.read.queries import MAX_PER_PAGE, Paging, TaskFilter
 
 from .i18n import STAGES
 from .pages import current_actor, page_blueprint, safe_next

@@ -14,9 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from atensi.http_status import status_of
 from atensi.services import services
-from engine.access import Actor
 from engine.errors import EngineError, Forbidden
-from engine.queries import Paging
+from engine.people.access import Actor
+from engine.read.queries import Paging
 
 csrf = CSRFProtect()
 log = logging.getLogger("atensi.web")

@@ -6,9 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from atensi.services import services
-from engine.access import Actor, can_claim, can_complete, can_unclaim
 from engine.errors import Conflict, InvalidInput
-from engine.queries import Paging, TaskFilter
+from engine.people.access import Actor, can_claim, can_complete, can_unclaim
+from engine.read.queries import Paging, TaskFilter
 
 from . import schema_form
 from .pages import current_actor, page_blueprint

@@ -25,10 +25,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import sessionmaker
 
-from engine import alerts, clock, notifications, outbox, sandbox_pool, timers
+from engine import clock
+from engine.alerts import channels as notifications
+from engine.alerts import outbox
+from engine.alerts import overdue as alerts
+from engine.cases import sandbox_pool, timers
 from engine.config import Settings
-from engine.db import make_engine, make_session_factory
-from engine.unit_of_work import UnitOfWork
+from engine.storage.db import make_engine, make_session_factory
+from engine.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.people import UNIT_KINDS
+from engine.people.accounts import UNIT_KINDS
 from engine.vocabulary import ROLES
 
 from .common import ROW_ID_RANGE, Timestamp

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.queries import TASK_SORTS
+from engine.read.queries import TASK_SORTS
 from engine.vocabulary import ROLES, TASK_STATUSES
 
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of

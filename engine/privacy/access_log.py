@@ -1,6 +1,6 @@
 """The record of processing: who read which case, task or export, and who changed what.
 
-Changes are derived from the case history as it is written (engine.history.write_pending): one row
+Changes are derived from the case history as it is written (engine.cases.history.write_pending): one row
 per case and actor, in one executemany beside the history's own, in the same transaction. A read
 happens in a read-only unit of work, so it is written in a short transaction of its own.
 """
@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import clock
-from ..access import Actor, require_role
-from ..errors import InvalidInput
-from ..models import AccessLogEntry, Case
+from engine import clock
+from engine.errors import InvalidInput
+from engine.people.access import Actor, require_role
+from engine.storage.models import AccessLogEntry, Case
 
 TABLE = AccessLogEntry.__table__
 MAX_ROWS = 500

@@ -12,12 +12,16 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import case_sync, clock, history, versions, workflow_state
-from ..access import Actor, require_role, require_unit
-from ..errors import Conflict, InvalidInput, NotFound
-from ..models import Case, CaseMessageWait, Consent, HumanTask, Incident
-from ..unit_of_work import UnitOfWork
-from ..vocabulary import (
+from engine import clock
+from engine.cases import history
+from engine.cases import state as workflow_state
+from engine.cases import sync as case_sync
+from engine.definitions import versions
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.people.access import Actor, require_role, require_unit
+from engine.storage.models import Case, CaseMessageWait, Consent, HumanTask, Incident
+from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import (
     CASE_ACTIVE,
     CASE_COMPLETED,
     CASE_INCIDENT,

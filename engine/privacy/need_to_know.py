@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import String, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from ..access import Actor
-from ..errors import Forbidden, InvalidInput
-from ..models import Case, HumanTask
-from .consent import SUSPENDED
+from engine.errors import Forbidden, InvalidInput
+from engine.people.access import Actor
+from engine.privacy.consent import SUSPENDED
+from engine.storage.models import Case, HumanTask
 
 MASK = "••••••"
 NIK_SHOWN = 4

@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import sessionmaker
 
-from .. import clock
-from ..access import SYSTEM_ACTOR, Actor
-from ..models import Alert, Case, Consent, HistoryEvent, Incident
-from ..unit_of_work import UnitOfWork
-from ..vocabulary import CASE_COMPLETED
-from . import access_log
+from engine import clock
+from engine.people.access import SYSTEM_ACTOR, Actor
+from engine.privacy import access_log
+from engine.storage.models import Alert, Case, Consent, HistoryEvent, Incident
+from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import CASE_COMPLETED
 
 DEFAULT_RETENTION_YEARS = 5  # product default: five years after a case closed
 ANONYMISED = "[dianonimkan]"

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.attributes import instance_state
 
-from .. import clock, versions, workflow_state
-from ..access import Actor, require_role
-from ..errors import InvalidInput, NotFound
-from ..models import Alert, Case, Consent, HistoryEvent, HumanTask, Incident, Unit
-from . import access_log
+from engine import clock
+from engine.cases import state as workflow_state
+from engine.definitions import versions
+from engine.errors import InvalidInput, NotFound
+from engine.people.access import Actor, require_role
+from engine.privacy import access_log
+from engine.storage.models import Alert, Case, Consent, HistoryEvent, HumanTask, Incident, Unit
 
 SKIPPED = {"state"}  # the workflow state is reported as its data, not as SpiffWorkflow's internals
 

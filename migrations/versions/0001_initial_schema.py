@@ -6,7 +6,7 @@ Create Date: 2026-11-22 08:11:06.934774
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.models
+import engine.storage.models
 from sqlalchemy.dialects import postgresql
 
 revision = '0001'
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('meta', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('deployed_by', sa.String(length=80), nullable=True),
-    sa.Column('deployed_at', engine.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deployed_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('process_key', 'content_hash'),
     sa.UniqueConstraint('process_key', 'version')
@@ -60,12 +60,12 @@ def upgrade() -> None:
     sa.Column('state', sa.JSON(), nullable=False),
     sa.Column('serializer_version', sa.String(length=20), nullable=False),
     sa.Column('lock_version', sa.Integer(), nullable=False),
-    sa.Column('next_timer_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_timer_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('completed_elements', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_by', sa.String(length=80), nullable=True),
-    sa.Column('created_at', engine.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', engine.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('completed_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['parent_case_id'], ['cases.id'], ),
     sa.ForeignKeyConstraint(['process_version_id'], ['process_versions.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
@@ -93,7 +93,7 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=300), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', engine.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
@@ -109,8 +109,8 @@ def upgrade() -> None:
     sa.Column('recipient_role', sa.String(length=40), nullable=True),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('link', sa.String(length=300), nullable=True),
-    sa.Column('created_at', engine.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acked_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acked_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('acked_by', sa.String(length=80), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
@@ -133,7 +133,7 @@ def upgrade() -> None:
     op.create_table('history_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('at', engine.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=80), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('element_id', sa.String(length=200), nullable=True),
@@ -159,11 +159,11 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('form', sa.String(length=200), nullable=True),
-    sa.Column('due_at', engine.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('next_alert_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_alert_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('alerts_sent', sa.Integer(), nullable=False),
-    sa.Column('created_at', engine.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('completed_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('completed_by', sa.String(length=80), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
@@ -184,8 +184,8 @@ def upgrade() -> None:
     sa.Column('error_line', sa.Text(), nullable=True),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('created_at', engine.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('resolved_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolved_by', sa.String(length=80), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
@@ -206,9 +206,9 @@ def upgrade() -> None:
     sa.Column('target', sa.String(length=300), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', engine.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', engine.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('sent_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', engine.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('alert_id', 'channel', 'target')

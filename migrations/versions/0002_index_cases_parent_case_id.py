@@ -6,7 +6,7 @@ Create Date: 2026-11-22 10:00:54.286564
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.models
+import engine.storage.models
 
 
 revision = '0002'

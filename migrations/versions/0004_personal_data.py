@@ -7,7 +7,7 @@ Create Date: 2026-12-03 07:40:00
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-import engine.models
+import engine.storage.models
 
 
 revision = '0004'
@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         'access_log',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('at', engine.models.UTCDateTime(), nullable=False),
+        sa.Column('at', engine.storage.models.UTCDateTime(), nullable=False),
         sa.Column('actor', sa.String(length=80), nullable=False),
         sa.Column('action', sa.String(length=20), nullable=False),
         sa.Column('object_type', sa.String(length=20), nullable=False),
@@ -43,8 +43,8 @@ def upgrade() -> None:
         sa.Column('scope', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
         sa.Column('given_on', sa.String(length=10), nullable=False),
         sa.Column('recorded_by', sa.String(length=80), nullable=False),
-        sa.Column('recorded_at', engine.models.UTCDateTime(), nullable=False),
-        sa.Column('withdrawn_at', engine.models.UTCDateTime(), nullable=True),
+        sa.Column('recorded_at', engine.storage.models.UTCDateTime(), nullable=False),
+        sa.Column('withdrawn_at', engine.storage.models.UTCDateTime(), nullable=True),
         sa.Column('withdrawn_by', sa.String(length=80), nullable=True),
         sa.Column('withdrawal_reason', sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ondelete='CASCADE'),
@@ -53,7 +53,7 @@ def upgrade() -> None:
     with op.batch_alter_table('consents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consents_case_id'), ['case_id'], unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('anonymised_at', engine.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('anonymised_at', engine.storage.models.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:

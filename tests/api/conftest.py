@@ -82,10 +82,10 @@ def api(client, staff):
 @pytest.fixture
 def other_supervisor(staff, session_factory):
     """A supervisor of the other unit: cross-unit probes of supervisor-only endpoints."""
-    from engine import people
+    from engine.people import accounts
 
     with session_factory() as session:
-        people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id,
+        accounts.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id,
                            passwords=QUICK_PASSWORDS)
         session.commit()
     return "asing_sup"

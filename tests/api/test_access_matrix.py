@@ -9,7 +9,7 @@ import io
 import uuid
 
 from engine.config import BPMN_DIR
-from engine.deployments import folder_bundles
+from engine.definitions.deployments import folder_bundles
 from tests.api.world import World
 
 USERS = ("anon", "peksos", "konselor", "supervisor", "admin", "asing", "asing_sup")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from engine.models import Alert
+from engine.storage.models import Alert
 from tests.api.http_case import HttpCase, pm
 
 

@@ -1,7 +1,7 @@
 """A whole ATENSI case over HTTP, each step done by the user whose role the step needs."""
 from datetime import timedelta
 
-from engine import timers
+from engine.cases import timers
 from tests.api.http_case import HttpCase, pm
 
 

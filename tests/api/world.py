@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy import select
 
-from engine.models import Alert, HumanTask, Incident
+from engine.storage.models import Alert, HumanTask, Incident
 from tests.case_driver import registration
 
 

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from engine import people
 from engine.config import Settings
-from engine.db import make_engine, make_session_factory
 from engine.demo import PASSWORD_FILE
+from engine.people import accounts
+from engine.storage.db import make_engine, make_session_factory
 from tests.conftest import QUICK_HASHING, QUICK_PASSWORDS
 
 
@@ -32,7 +32,7 @@ def logs_in(username: str, password: str) -> bool:
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
-            return people.authenticate(session, username, password, passwords=QUICK_PASSWORDS) is not None
+            return accounts.authenticate(session, username, password, passwords=QUICK_PASSWORDS) is not None
     finally:
         engine.dispose()
 

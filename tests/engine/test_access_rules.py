@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.access import (
+from engine.errors import Conflict, Forbidden
+from engine.people.access import (
     SYSTEM_ACTOR,
     Actor,
     can_claim,
@@ -19,7 +20,6 @@ from engine.access import (
     require_role,
     require_unit,
 )
-from engine.errors import Conflict, Forbidden
 
 pytestmark = pytest.mark.unit
 UNIT, OTHER_UNIT = 1, 2

@@ -7,8 +7,8 @@ import zipfile
 import pytest
 
 from engine import archives
+from engine.definitions.parsing import parse_bundle
 from engine.errors import DeployError
-from engine.parsing import parse_bundle
 from tests.engine.test_dialects import dialect_files
 
 pytestmark = pytest.mark.unit

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from engine.models import Case, HistoryEvent, HumanTask
+from engine.storage.models import Case, HistoryEvent, HumanTask
 from tests.case_driver import CaseDriver, registration
 
 

@@ -3,10 +3,10 @@ import multiprocessing as mp
 
 import pytest
 
-from engine.access import Actor
-from engine.db import make_engine, make_session_factory
+from engine.cases.runtime import Runtime
 from engine.errors import Conflict
-from engine.runtime import Runtime
+from engine.people.access import Actor
+from engine.storage.db import make_engine, make_session_factory
 from tests.case_driver import CaseDriver, registration, sample_data
 
 WORKERS = 4

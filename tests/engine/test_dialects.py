@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.definitions.parsing import parse_bundle
 from engine.errors import DeployError
-from engine.parsing import parse_bundle
 
 pytestmark = pytest.mark.unit
 

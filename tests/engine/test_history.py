@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import history
-from engine.models import HistoryEvent
+from engine.cases import history
+from engine.storage.models import HistoryEvent
 from tests.case_driver import registration
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.juel_feel import Untranslatable, is_foreign, suggestion, translate
+from engine.definitions.juel_feel import Untranslatable, is_foreign, suggestion, translate
 
 pytestmark = pytest.mark.unit
 

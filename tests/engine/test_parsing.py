@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import workflow_state
-from engine.access import ROLES
-from engine.deployments import folder_bundles
+from engine.cases import state as workflow_state
+from engine.definitions.deployments import folder_bundles
+from engine.definitions.dialects import translate_due_date
+from engine.definitions.parsing import ParsedBundle, content_hash, parse_bundle
 from engine.errors import DeployError
-from engine.parsing import ParsedBundle, content_hash, parse_bundle
-from engine.vendor_dialects import translate_due_date
+from engine.people.access import ROLES
 from tests.interop import DIAGRAMS, interop, interop_bytes
 
 pytestmark = pytest.mark.unit

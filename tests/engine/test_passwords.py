@@ -5,7 +5,7 @@ import argon2
 import pytest
 
 from engine.config import Settings
-from engine.people import Passwords
+from engine.people.accounts import Passwords
 from tests.conftest import QUICK_HASHING, QUICK_PASSWORDS
 
 pytestmark = pytest.mark.unit

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from engine import durations, sandbox_pool
-from engine.access import SYSTEM_ACTOR
+from engine import durations
+from engine.cases import sandbox_pool
 from engine.config import Settings
 from engine.errors import DeployError
-from engine.models import Incident
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import Incident
 from tests.case_driver import CaseDriver, registration
 from tests.engine.test_untrusted_input import SCRIPT_PROCESS, deploy_script
 

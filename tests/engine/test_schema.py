@@ -2,7 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from engine.models import Base
+from engine.storage.models import Base
 
 
 def test_migrations_match_the_models(db_engine):

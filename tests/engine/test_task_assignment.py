@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import people
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.models import HistoryEvent, HumanTask, User
+from engine.people import accounts
+from engine.storage.models import HistoryEvent, HumanTask, User
 from tests.case_driver import registration
 from tests.conftest import QUICK_PASSWORDS
 
@@ -62,10 +62,10 @@ def test_an_inactive_user_gets_no_task(runtime, staff, task_id, session_factory)
 
 def test_only_a_supervisor_of_the_tasks_unit_assigns(runtime, staff, task_id, session_factory):
     with session_factory() as session:
-        outsider = people.create_user(session, "supervisor_lain", "rahasia-123", ["supervisor"], staff.other_unit_id,
+        outsider = accounts.create_user(session, "supervisor_lain", "rahasia-123", ["supervisor"], staff.other_unit_id,
                                       passwords=QUICK_PASSWORDS)
         session.commit()
-        outsider = people.actor_for(outsider)
+        outsider = accounts.actor_for(outsider)
     for actor in (staff.actor("peksos"), outsider):
         with pytest.raises(Forbidden):
             runtime.assign(task_id, "peksos2", actor)

@@ -2,9 +2,9 @@
 import pytest
 from sqlalchemy import select
 
-from engine.access import SYSTEM_ACTOR
 from engine.errors import DeployError, InvalidInput
-from engine.models import Case, Incident
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import Case, Incident
 from tests.case_driver import CaseDriver, registration
 
 SCRIPT_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import people
-from engine.access import Actor
 from engine.errors import Forbidden
-from engine.models import AccessLogEntry
+from engine.people import accounts
+from engine.people.access import Actor
 from engine.privacy.access_log import AccessLog, LogFilter
-from engine.queries import Queries
+from engine.read.queries import Queries
+from engine.storage.models import AccessLogEntry
 from tests.case_driver import CaseDriver, registration
 from tests.conftest import PASSWORD, QUICK_PASSWORDS
 
@@ -27,10 +27,10 @@ def driver(runtime, staff, deployed, clock):
 @pytest.fixture
 def other_supervisor(session_factory, staff):
     with session_factory() as session:
-        user = people.create_user(session, "supervisor_lain", PASSWORD, ["supervisor"], staff.other_unit_id,
+        user = accounts.create_user(session, "supervisor_lain", PASSWORD, ["supervisor"], staff.other_unit_id,
                                   passwords=QUICK_PASSWORDS)
         session.commit()
-        return people.actor_for(user)
+        return accounts.actor_for(user)
 
 
 def entries(session_factory, staff, viewer="supervisor", **wanted):

@@ -7,15 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import timers
-from engine.access import SYSTEM_ACTOR
-from engine.case_migration import CaseMigrations
+from engine.cases import timers
+from engine.cases.migration import CaseMigrations
 from engine.config import BPMN_DIR
-from engine.deployments import folder_bundles
+from engine.definitions.deployments import folder_bundles
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.models import Case, HumanTask
+from engine.people.access import SYSTEM_ACTOR
 from engine.privacy.consent import Consents
-from engine.queries import Queries, TaskFilter
+from engine.read.queries import Queries, TaskFilter
+from engine.storage.models import Case, HumanTask
 from tests.case_driver import CaseDriver, registration
 
 

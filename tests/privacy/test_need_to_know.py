@@ -7,7 +7,7 @@ import pytest
 
 from engine.config import BPMN_DIR
 from engine.privacy import need_to_know
-from engine.queries import CaseFilter, Queries, TaskFilter
+from engine.read.queries import CaseFilter, Queries, TaskFilter
 from tests.case_driver import CaseDriver, registration
 
 NIK = "3171011501900001"

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from cli import cli
 from engine import clock as engine_clock
-from engine.models import AccessLogEntry, Case, HistoryEvent
 from engine.privacy import retention
 from engine.privacy.consent import Consents
-from engine.queries import Queries
+from engine.read.queries import Queries
+from engine.storage.models import AccessLogEntry, Case, HistoryEvent
 from tests.case_driver import registration
 
 NIK = "3171011501900001"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.config import BPMN_DIR
-from engine.deployments import folder_bundles
+from engine.definitions.deployments import folder_bundles
 from tests.case_driver import CaseDriver, registration
 from tests.conftest import settings_for
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.access import SYSTEM_ACTOR
-from engine.case_migration import CaseMigrations
+from engine.cases.migration import CaseMigrations
 from engine.errors import Forbidden
-from engine.models import Case, HistoryEvent, HumanTask
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import Case, HistoryEvent, HumanTask
 from tests.case_driver import registration
 from tests.redesign import bpmn_edit
 from tests.redesign.conftest import INTAKE

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.models import Case, HumanTask
+from engine.storage.models import Case, HumanTask
 from tests.case_driver import registration
 from tests.engine.test_dialects import dialect_files
 from tests.interop import interop_bytes

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.models import Case, HumanTask
+from engine.storage.models import Case, HumanTask
 from tests.api.conftest import Api
 from tests.api.http_case import pm
 from tests.conftest import PASSWORD, settings_for

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import DeployError
-from engine.models import Case, HumanTask
+from engine.storage.models import Case, HumanTask
 from tests.case_driver import registration
 from tests.interop import DIAGRAMS, interop_bytes
 

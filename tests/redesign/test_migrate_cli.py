@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli import cli
-from engine.models import Case
+from engine.storage.models import Case
 from tests.redesign import bpmn_edit
 from tests.redesign.conftest import INTAKE
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from engine.config import BPMN_DIR
-from engine.deployments import folder_bundles
-from engine.scenarios import run_isolated, run_scenarios
+from engine.definitions.deployments import folder_bundles
+from engine.definitions.scenarios import run_isolated, run_scenarios
 from tests.redesign import bpmn_edit
 from tests.redesign.conftest import INTAKE
 

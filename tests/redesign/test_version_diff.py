@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.definitions.diff import diff_files, diff_versions
 from engine.errors import NotFound
-from engine.version_diff import diff_files, diff_versions
 from tests.redesign import bpmn_edit
 from tests.redesign.conftest import INTAKE
 

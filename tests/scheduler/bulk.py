@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from engine.access import SYSTEM_ACTOR
-from engine.models import Case
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import Case
 
 from .conftest import TIMER_ONLY
 

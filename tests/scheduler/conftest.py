@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import clock as engine_clock
-from engine.access import SYSTEM_ACTOR
 from engine.config import Settings
-from engine.models import HistoryEvent, User
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import HistoryEvent, User
 from workers.scheduler import DueWork
 
 HERE = Path(__file__).resolve().parent

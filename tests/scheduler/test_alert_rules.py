@@ -3,10 +3,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.alerts import AlertPolicy, lateness_text, local_time_text, plan
+from engine.alerts.channels import signature, verify_signature
+from engine.alerts.outbox import backoff
+from engine.alerts.overdue import AlertPolicy, lateness_text, local_time_text, plan
 from engine.config import Settings
-from engine.notifications import signature, verify_signature
-from engine.outbox import backoff
 
 pytestmark = pytest.mark.unit
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from engine import alerts
-from engine.models import Alert, Delivery, HumanTask
+from engine.alerts import overdue as alerts
+from engine.storage.models import Alert, Delivery, HumanTask
 from tests.case_driver import CaseDriver, registration
 from workers.scheduler import DueWork
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine import durations
-from engine import runtime as runtime_module
-from engine.models import Case, HumanTask
+from engine.cases import runtime as runtime_module
+from engine.storage.models import Case, HumanTask
 from tests.case_driver import CaseDriver, registration
 
 from .conftest import later, now, start_timer_case, timer_fired_counts

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import outbox
-from engine.models import Alert, Delivery
-from engine.notifications import SIGNATURE_HEADER, verify_signature
+from engine.alerts import outbox
+from engine.alerts.channels import SIGNATURE_HEADER, verify_signature
+from engine.storage.models import Alert, Delivery
 from tests.case_driver import CaseDriver, registration
 from workers.scheduler import DueWork
 

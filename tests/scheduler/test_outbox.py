@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine import outbox
-from engine.models import Alert, Delivery
+from engine.alerts import outbox
+from engine.storage.models import Alert, Delivery
 
 from .conftest import now
 

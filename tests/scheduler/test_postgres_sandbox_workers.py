@@ -8,8 +8,8 @@ import signal
 import pytest
 from sqlalchemy import select
 
-from engine.access import SYSTEM_ACTOR
-from engine.models import Case, HistoryEvent, Incident
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import Case, HistoryEvent, Incident
 from tests.conftest import is_postgres_run
 
 from .conftest import later

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.access import SYSTEM_ACTOR
-from engine.models import Case, Incident
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import Case, Incident
 
 from .conftest import TIMER_ONLY, later, timer_fired_counts
 

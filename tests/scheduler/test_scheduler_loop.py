@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.db import make_engine, make_session_factory
-from engine.models import HistoryEvent
-from engine.runtime import Runtime
+from engine.cases.runtime import Runtime
+from engine.storage.db import make_engine, make_session_factory
+from engine.storage.models import HistoryEvent
 from workers import embedded
 from workers.scheduler import JOB_DUE_WORK, JOB_WATCH, SWEEP, DueWork, TimerScheduler
 

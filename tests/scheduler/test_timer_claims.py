@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from engine import timers
-from engine.models import Alert, Case, Delivery, HistoryEvent, HumanTask
-from engine.unit_of_work import UnitOfWork
+from engine.cases import timers
+from engine.storage.models import Alert, Case, Delivery, HistoryEvent, HumanTask
+from engine.storage.unit_of_work import UnitOfWork
 from tests.case_driver import registration
 from tests.conftest import is_postgres_run
 

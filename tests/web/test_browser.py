@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine.alerts import raise_due_alerts
+from engine.alerts.overdue import raise_due_alerts
 from engine.config import Settings
-from engine.models import Alert, Case
+from engine.storage.models import Alert, Case
 from tests.case_driver import CaseDriver, registration
 from tests.conftest import PASSWORD
 from tests.web.conftest import ARTIFACTS, PHONE, screenshot

@@ -1,4 +1,4 @@
-"""engine.dashboard on a real database: counts per stage and risk, overdue per worker, deadlines and
+"""engine.read.dashboard on a real database: counts per stage and risk, overdue per worker, deadlines and
 the heat map, scoped to the caller's unit."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from engine.dashboard import Dashboard
 from engine.errors import Forbidden
+from engine.read.dashboard import Dashboard
 from tests.case_driver import CaseDriver, registration
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from atensi import create_app
-from engine.models import Case, Incident
+from engine.storage.models import Case, Incident
 from tests.case_driver import CaseDriver, registration
 from tests.conftest import settings_for
 from tests.web.conftest import Pages, csrf_token_of

@@ -1,0 +1,1 @@
+"""Overdue alerts, their acknowledgement, the outbox and its channels."""

@@ -1,0 +1,1 @@
+"""Running cases: operations, sync to tables, stored state, history, timers, migration, sandbox."""

@@ -1,0 +1,38 @@
+"""Form data checked against the task's JSON Schema, with one message per field."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from engine.errors import InvalidInput
+
+
+@lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+
+
+def validate(schema: dict | None, data: dict) -> None:
+    if not isinstance(data, dict):
+        raise InvalidInput("form data must be an object", {"data": ["must be an object"]})
+    if not schema:
+        return
+    fields: dict[str, list[str]] = {}
+    for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(data):
+        fields.setdefault(_field_of(error), []).append(error.message)
+    if fields:
+        raise InvalidInput("form data does not match the task's form", fields)
+
+
+def _field_of(error) -> str:
+    if error.validator == "required":
+        # "'skor_assist' is a required property" belongs to the missing field itself
+        return error.message.split("'")[1] if "'" in error.message else "data"
+    path = [str(p) for p in error.absolute_path]
+    return ".".join(path) if path else "data"
+
+
+def known_fields(schema: dict | None) -> list[str]:
+    return list((schema or {}).get("properties", {}))

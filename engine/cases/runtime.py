@@ -1,0 +1,304 @@
+"""The engine's operations on cases and tasks. Each one is a single unit of work.
+
+Adapters (the HTTP API, the scheduler, the CLI) call these and nothing below them.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from datetime import date
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import lazyload, sessionmaker
+
+from engine import clock
+from engine.cases import forms, history
+from engine.cases import state as workflow_state
+from engine.cases import sync as case_sync
+from engine.definitions import deployments, versions
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.people.access import (
+    SYSTEM_ACTOR,
+    Actor,
+    require_can_claim,
+    require_can_complete,
+    require_can_unclaim,
+    require_role,
+    require_unit,
+)
+from engine.privacy import consent, need_to_know
+from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
+from engine.storage.unit_of_work import UnitOfWork
+
+NO_LONGER_AVAILABLE = "task is no longer available"
+
+
+class Runtime:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, write=write)
+
+    # --- cases ---------------------------------------------------------------------------------
+
+    def start_case(self, process_key: str, registration: dict, actor: Actor, unit_id: int | None = None,
+                   parent_case_id: int | None = None) -> int:
+        with self.uow() as uow:
+            case = start_case_in(uow.session, process_key, registration, actor, unit_id, parent_case_id)
+            uow.commit()
+            return case.id
+
+    def send_message(self, case_id: int, name: str, payload: dict | None, actor: Actor) -> None:
+        with self.uow() as uow:
+            case = uow.lock_case(case_id)
+            require_unit(actor, case.unit_id)
+            consent.require_processing_allowed(case)
+            wf, version = _load(uow.session, case)
+            waiting = case_sync.waiting_message_task(wf, name)
+            if waiting is None:
+                raise Conflict(f"case {case_id} is not waiting for the message {name!r}")
+            wf.send_event(BpmnEvent(waiting.task_spec.event_definition, payload or {}))
+            history.record(uow.session, case.id, actor.username, "message_received", name,
+                           waiting.task_spec.bpmn_id, data=payload or {})
+            _advance(uow.session, case, wf, version, actor)
+            uow.commit()
+
+    def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "", process_key: str | None = None,
+               lane_roles: dict[str, str] | None = None) -> tuple[ProcessVersion, bool]:
+        with self.uow() as uow:
+            version, created = deployments.deploy(uow.session, files, actor, note, process_key, lane_roles)
+            uow.commit()
+            return version, created
+
+    # --- tasks ---------------------------------------------------------------------------------
+
+    def complete_task(self, task_id: str, data: dict, actor: Actor) -> HumanTask:
+        with self.uow() as uow:
+            session = uow.session
+            case = uow.lock_case_of_task(task_id)
+            row = case_sync.open_task_rows(session, case).get(task_id)  # read with the lock: current
+            if row is None:
+                raise Conflict(NO_LONGER_AVAILABLE)
+            require_can_complete(actor, row)
+            wf, version = _load(session, case)
+            forms.validate(version.forms.get(row.form or ""), data)
+            need_to_know.refuse_masked(data, version.forms)
+            task = case_sync.task_by_id(wf, task_id)
+            if task is None or task.state != TaskState.READY:
+                raise Conflict(NO_LONGER_AVAILABLE)
+            task.data.update(deepcopy(data))
+            task.run()
+            row.status, row.completed_at, row.completed_by, row.next_alert_at = (
+                "completed", clock.now(), actor.username, None)
+            case.completed_elements = sorted({*case.completed_elements, row.element_id})
+            history.record(session, case.id, actor.username, "task_completed", row.name, row.element_id,
+                           row.id, data)
+            _advance(session, case, wf, version, actor)
+            uow.commit()
+            return row
+
+    def claim(self, task_id: str, actor: Actor) -> None:
+        """Take an unclaimed task of one's role and unit."""
+        with self.uow() as uow:
+            row = _task_row(uow.session, task_id)
+            require_can_claim(actor, row)
+            _set_assignee(uow, row, actor.username, actor, expect_unclaimed=True)
+
+    def unclaim(self, task_id: str, actor: Actor) -> None:
+        """Give a task back to its role's queue: its assignee, or a supervisor of its unit."""
+        with self.uow() as uow:
+            row = _task_row(uow.session, task_id)
+            require_can_unclaim(actor, row)
+            _set_assignee(uow, row, None, actor, expect_unclaimed=False)
+
+    def assign(self, task_id: str, username: str, actor: Actor) -> None:
+        """A supervisor of the task's unit hands it to an active user of that unit who holds the
+        task's role (or is a supervisor)."""
+        with self.uow() as uow:
+            row = _task_row(uow.session, task_id)
+            require_role(actor, "supervisor")
+            require_unit(actor, row.unit_id)
+            _require_can_hold(uow.session, username, row)
+            _set_assignee(uow, row, username, actor, expect_unclaimed=False)
+
+    # --- timers and incidents ------------------------------------------------------------------
+
+    def fire_timers(self, case_id: int) -> bool:
+        """Fire whatever is due on one case. False when nothing was due (someone else fired it)."""
+        with self.uow() as uow:
+            fired = fire_timers_in(uow, case_id)
+            uow.commit()
+            return fired
+
+    def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None) -> None:
+        with self.uow() as uow:
+            session = uow.session
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id} not found")
+            case = uow.lock_case(incident.case_id)
+            require_role(actor, "supervisor", "admin")
+            require_unit(actor, case.unit_id)
+            consent.require_processing_allowed(case)
+            if incident.status != "open":
+                raise Conflict("incident is already resolved")
+            wf, version = _load(uow.session, case)
+            task = case_sync.task_by_id(wf, incident.task_id)
+            incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
+            case.status = "active"
+            history.record(session, case.id, actor.username, "incident_retried", incident.message,
+                           incident.element_id, incident.task_id, data or {})
+            if task is not None and task.state == TaskState.ERROR:
+                task.data.update(data or {})
+                task.run()
+            _advance(session, case, wf, version, actor)
+            uow.commit()
+
+
+# --- building blocks shared by the operations above and by the scheduler and migrations --------
+
+
+def start_case_in(session, process_key, registration, actor, unit_id=None, parent_case_id=None) -> Case:
+    version = latest_version(session, process_key)
+    unit_id = unit_id or actor.unit_id
+    if unit_id is None:
+        raise InvalidInput("unit is required", {"unit": ["required"]})
+    require_unit(actor, unit_id)
+    data = _initial_data(registration, unit_id)
+    pm = data.get("pm", {})
+    case = Case(
+        process_version_id=version.id, process_key=process_key, parent_case_id=parent_case_id,
+        unit_id=unit_id, pm_name=pm.get("nama", ""), pm_nik=pm.get("nik"), pm_birth_date=pm.get("tanggal_lahir"),
+        kategori_usia=data.get("kategori_usia"), profile=pm, state={}, serializer_version="",
+        created_by=actor.username, created_at=clock.now(), updated_at=clock.now(),
+    )
+    session.add(case)
+    session.flush()
+    case_sync.open_task_rows(session, case, new_case=True)
+    version = versions.compiled(session, version.id)
+    wf = workflow_state.new_workflow(version.specs)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(deepcopy(data))
+    history.record(session, case.id, actor.username, "case_started", process_key,
+                   data={"process": process_key, "version": version.version, **data})
+    case_sync.run_engine(session, case, wf, actor.username)
+    for name in version.start_messages:
+        waiting = case_sync.waiting_message_task(wf, name)
+        if waiting is not None:
+            wf.send_event(BpmnEvent(waiting.task_spec.event_definition, deepcopy(data)))
+    _advance(session, case, wf, version, actor)
+    return case
+
+
+def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
+    case = uow.lock_case(case_id)
+    # SpiffWorkflow fires a timer only once its time has strictly passed.
+    if case.next_timer_at is None or case.next_timer_at >= clock.now() or case.status == consent.SUSPENDED:
+        return False
+    wf, version = _load(uow.session, case)
+    before = case_sync.timer_snapshot(wf)
+    wf.refresh_timers()
+    case_sync.record_fired_timers(uow.session, case, wf, before, SYSTEM_ACTOR.username)
+    _advance(uow.session, case, wf, version, SYSTEM_ACTOR)
+    return True
+
+
+def latest_version(session, process_key: str) -> ProcessVersion:
+    version = session.scalars(
+        select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+        .order_by(ProcessVersion.version.desc()).limit(1).options(lazyload(ProcessVersion.files))
+    ).first()
+    if version is None:
+        raise NotFound(f"no process {process_key!r} is deployed")
+    versions.remember_hash(session, version.id, version.content_hash)
+    return version
+
+
+def form_schema(session, version_id: int, form_name: str | None) -> dict | None:
+    return versions.compiled(session, version_id).forms.get(form_name or "")
+
+
+def _advance(session, case: Case, wf, version, actor: Actor) -> None:
+    """Run the engine, route what the case threw outward, and save."""
+    case_sync.run_engine(session, case, wf, actor.username)
+    for event in wf.get_events():
+        _route_thrown(session, case, event, actor)
+    case_sync.save(session, case, wf, version, actor.username)
+
+
+def _route_thrown(session, case: Case, event, actor: Actor) -> None:
+    """A message nothing in the case caught starts the process whose start event catches it."""
+    name = getattr(event.event_definition, "name", None)
+    target = next((v for v in latest_versions(session)
+                   if name in versions.compiled(session, v.id).start_messages), None)
+    if target is None:
+        history.record(session, case.id, actor.username, "message_unrouted", name or "?")
+        return
+    registration = {"pm": case.profile, "kategori_usia": case.kategori_usia, **(event.payload or {})}
+    child = start_case_in(session, target.process_key, registration, SYSTEM_ACTOR, case.unit_id, case.id)
+    history.record(session, case.id, actor.username, "case_spawned", f"{target.process_key} #{child.id}",
+                   data={"case_id": child.id, "message": name})
+
+
+def latest_versions(session) -> list[ProcessVersion]:
+    newest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))
+              .group_by(ProcessVersion.process_key).subquery())
+    return list(session.scalars(select(ProcessVersion).join(
+        newest, (ProcessVersion.process_key == newest.c.process_key) & (ProcessVersion.version == newest.c.version))))
+
+
+def _initial_data(registration: dict, unit_id: int) -> dict:
+    data = deepcopy(registration)
+    pm = data.get("pm") or {}
+    if pm.get("tanggal_lahir") and not data.get("kategori_usia"):
+        data["kategori_usia"] = age_category(date.fromisoformat(pm["tanggal_lahir"]), clock.now().date())
+    data["unit"] = unit_id
+    return data
+
+
+def age_category(born: date, today: date) -> str:
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return "anak" if age < 18 else "dewasa"
+
+
+def _load(session, case: Case):
+    version = versions.compiled(session, case.process_version_id)
+    # The case row was just read under its lock and is rewritten on save: nobody reads this dict again.
+    return workflow_state.load(case.state, version.specs, consume=True), version
+
+
+def _set_assignee(uow: UnitOfWork, row: HumanTask, username: str | None, actor: Actor,
+                  expect_unclaimed: bool) -> None:
+    query = update(HumanTask).where(HumanTask.id == row.id, HumanTask.status == "open")
+    if expect_unclaimed:
+        query = query.where(HumanTask.assignee.is_(None))
+    if uow.session.execute(query.values(assignee=username)).rowcount == 0:
+        raise Conflict("task is already claimed" if expect_unclaimed else NO_LONGER_AVAILABLE)
+    kind = "task_claimed" if username == actor.username else ("task_unclaimed" if username is None
+                                                              else "task_assigned")
+    history.record(uow.session, row.case_id, actor.username, kind, row.name, row.element_id, row.id,
+                   {"assignee": username})
+    uow.commit()
+
+
+def _require_can_hold(session, username: str, task: HumanTask) -> None:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        raise InvalidInput("no such active user", {"username": [f"no active user {username!r}"]})
+    if user.unit_id != task.unit_id:
+        raise InvalidInput("the user works in another unit", {"username": ["must work in the task's unit"]})
+    if task.role and task.role not in user.roles and "supervisor" not in user.roles:
+        raise InvalidInput("the user lacks the task's role", {"username": [f"must hold the role {task.role}"]})
+
+
+def _task_row(session, task_id: str) -> HumanTask:
+    row = session.get(HumanTask, task_id)
+    if row is None:
+        raise NotFound(f"task {task_id} not found")
+    return row
+
+
+def waiting_cases(session, message_name: str) -> list[int]:
+    return list(session.scalars(select(CaseMessageWait.case_id).where(CaseMessageWait.message_name == message_name)))

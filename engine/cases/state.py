@@ -1,0 +1,159 @@
+"""Turning SpiffWorkflow objects into stored state and back.
+
+Two things keep per-case state small and loading fast however old a case is:
+- the spec is stored once per process version and never copied into a case;
+- finished history above the point where every live branch meets is pruned before saving
+  (the case's own history table keeps the record of what happened).
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from engine.cases.sandbox import script_engine
+
+SERIALIZER_VERSION = f"spiff-{VERSION}+atensi-1"
+
+
+class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+    """The stock converter without the spec: the caller supplies it on restore."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dict(dct["subprocesses"]), workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _registry():
+    config = deepcopy(SPIFF_CONFIG)
+    config[BpmnWorkflow] = SpecFreeWorkflowConverter
+    return BpmnWorkflowSerializer.configure(config)
+
+
+_REGISTRY = _registry()
+_SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
+
+
+def spec_to_dict(spec, subprocess_specs: dict) -> dict:
+    return {
+        "spec": _REGISTRY.convert(spec),
+        "subprocess_specs": {name: _REGISTRY.convert(s) for name, s in subprocess_specs.items()},
+    }
+
+
+def restore_specs(spec_dict: dict) -> tuple:
+    spec = _REGISTRY.restore(deepcopy(spec_dict["spec"]))
+    subprocess_specs = {name: _REGISTRY.restore(deepcopy(s)) for name, s in spec_dict["subprocess_specs"].items()}
+    return spec, subprocess_specs
+
+
+def new_workflow(specs) -> BpmnWorkflow:
+    spec, subprocess_specs = specs
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine())
+    workflow.loaded_message_waits = set()  # a new case has no rows in case_message_waits
+    return workflow
+
+
+def dump(workflow: BpmnWorkflow) -> dict:
+    prune(workflow)
+    _REGISTRY._encoder_mode = True
+    try:
+        return _REGISTRY.convert(workflow)
+    finally:
+        _REGISTRY._encoder_mode = False
+
+
+def load(state: dict, specs, consume: bool = False) -> BpmnWorkflow:
+    """Restore a workflow. The restore takes ``state`` apart, so it works on a copy unless the
+    caller says nobody will read ``state`` again (the copy costs a tenth of a case operation)."""
+    spec, subprocess_specs = specs
+    workflow = _REGISTRY.restore(state if consume else deepcopy(state), spec=spec, subprocess_specs=subprocess_specs)
+    workflow.script_engine = script_engine()
+    # What the case waited for when loaded: saving can skip rewriting unchanged waits.
+    workflow.loaded_message_waits = message_waits(workflow)
+    return workflow
+
+
+def message_waits(workflow: BpmnWorkflow) -> set[str]:
+    return {
+        task.task_spec.event_definition.name
+        for task in workflow.event_manager.tasks.values()
+        if isinstance(task.task_spec.event_definition, MessageEventDefinition) and task.task_spec.event_definition.name
+    }
+
+
+# --- pruning -----------------------------------------------------------------------------------
+
+
+def prune(workflow: BpmnWorkflow) -> None:
+    """Drop finished tasks above the lowest common ancestor of the live tasks, in each workflow."""
+    for wf in [workflow, *workflow.subprocesses.values()]:
+        _prune_one(workflow, wf)
+
+
+def _prune_one(top: BpmnWorkflow, wf) -> None:
+    # ERROR counts as live: a failed task must survive for its incident to be retried.
+    live = [t for t in wf.tasks.values() if not t.has_state(TaskState.COMPLETED | TaskState.CANCELLED)]
+    if not live:
+        return
+    anchor = _common_ancestor(live)
+    root = wf.task_tree
+    if anchor is root or anchor.parent is root:
+        return
+    keep = {root.id}
+    keep.update(t.id for t in descendants(anchor))
+    dropped = [task_id for task_id in wf.tasks if task_id not in keep]
+    for task_id in dropped:
+        if task_id in top.subprocesses:
+            top.delete_subprocess(wf.tasks[task_id])
+        del wf.tasks[task_id]
+    root._children = [anchor.id]
+    anchor._parent = root.id
+    if wf.last_task is not None and wf.last_task.id not in keep:
+        wf.last_task = None
+
+
+def _common_ancestor(tasks):
+    paths = [_path_from_root(t) for t in tasks]
+    anchor = None
+    for level in zip(*paths, strict=False):
+        if all(t is level[0] for t in level):
+            anchor = level[0]
+        else:
+            break
+    return anchor
+
+
+def _path_from_root(task):
+    path = []
+    while task is not None:
+        path.append(task)
+        task = task.parent
+    return list(reversed(path))
+
+
+def descendants(task):
+    """The task and every task below it."""
+    stack = [task]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)

@@ -1,0 +1,1 @@
+"""Process definitions: parsing, lint, dialects, deployment, versions, diff, scenarios."""

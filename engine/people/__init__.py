@@ -1,0 +1,1 @@
+"""Units, users, passwords and who may do what."""

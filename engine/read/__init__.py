@@ -1,0 +1,1 @@
+"""The read side: inbox, case lists, case pages and the dashboard."""

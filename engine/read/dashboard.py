@@ -1,0 +1,171 @@
+"""The supervisor's dashboard: where the unit's cases stand and what is late or due soon.
+
+Read-only aggregates, each scoped to the caller's unit: active cases per stage and per risk level,
+overdue tasks per worker, the cases with a deadline (an open task's due time or the case's next
+timer) in the coming days, and a heat map of how many active cases stand at each diagram element.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import clock
+from engine.cases import state as workflow_state
+from engine.cases.runtime import latest_version
+from engine.definitions import versions
+from engine.errors import NotFound
+from engine.people.access import Actor, require_role
+from engine.read.queries import bpmn_xml, detached_read
+from engine.storage.models import Case, HumanTask
+
+LIVE_STATUSES = ("active", "incident")
+INTAKE = "atensi_intake"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    case_id: int
+    pm_name: str
+    kategori_usia: str | None
+    risk_level: str | None
+    stage: str | None
+    due_at: datetime
+    kind: str  # task | timer
+    task_id: str | None = None
+    task_name: str | None = None
+    assignee: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    assignee: str | None  # None: the role's open queue
+    role: str | None
+    overdue: int
+
+
+class Dashboard:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def summary(self, actor: Actor, days: int = 7) -> dict:
+        """Counts per stage and risk level, overdue tasks per worker and deadlines in the next ``days``."""
+        require_role(actor, "supervisor", "admin")
+        now = clock.now()
+        with detached_read(self.session_factory) as uow:
+            session = uow.session
+            return {
+                "by_stage": _live_case_counts(session, actor, Case.stage),
+                "by_risk": _live_case_counts(session, actor, Case.risk_level),
+                "overdue_by_worker": _overdue_by_worker(session, actor, now),
+                "deadlines": sorted(_task_deadlines(session, actor, now, now + timedelta(days=days))
+                                    + _timer_deadlines(session, actor, now, now + timedelta(days=days)),
+                                    key=lambda d: (d.due_at, d.case_id)),
+                "days": days,
+            }
+
+    def heat_map(self, actor: Actor, process_key: str = INTAKE) -> dict:
+        """The newest version's BPMN and, per element id, how many live cases of the unit stand there:
+        at an open task, or (with no open task) at a waiting intermediate event such as a timer; and the
+        same as (element name, count) steps, most crowded first."""
+        require_role(actor, "supervisor", "admin")
+        with detached_read(self.session_factory) as uow:
+            session = uow.session
+            try:
+                version = latest_version(session, process_key)
+            except NotFound:
+                return {"process_key": process_key, "version": None, "xml": None, "counts": {}, "steps": []}
+            counts = _counts_at_open_tasks(session, actor, process_key)
+            for element_id in _waiting_elements_of_idle_cases(session, actor, process_key):
+                counts[element_id] = counts.get(element_id, 0) + 1
+            xml = bpmn_xml(session, version.id, process_key)
+            names = element_names(xml, set(counts))
+            steps = sorted(((names.get(element_id) or element_id, count) for element_id, count in counts.items()),
+                           key=lambda step: (-step[1], step[0]))
+            return {"process_key": process_key, "version": version.version, "xml": xml, "counts": counts,
+                    "steps": steps}
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+def _in_unit(actor: Actor, column) -> list:
+    return [] if actor.is_system else [column == actor.unit_id]
+
+
+def _live_case_counts(session: Session, actor: Actor, column) -> dict:
+    rows = session.execute(select(column, func.count()).where(
+        Case.status.in_(LIVE_STATUSES), *_in_unit(actor, Case.unit_id)).group_by(column))
+    return {value: count for value, count in rows}
+
+
+def _overdue_by_worker(session: Session, actor: Actor, now: datetime) -> list[WorkerLoad]:
+    rows = session.execute(
+        select(HumanTask.assignee, HumanTask.role, func.count())
+        .where(HumanTask.status == "open", HumanTask.due_at < now, *_in_unit(actor, HumanTask.unit_id))
+        .group_by(HumanTask.assignee, HumanTask.role))
+    loads = [WorkerLoad(assignee, role, count) for assignee, role, count in rows]
+    return sorted(loads, key=lambda w: (-w.overdue, w.assignee is None, w.assignee or "", w.role or ""))
+
+
+def _task_deadlines(session: Session, actor: Actor, start: datetime, end: datetime) -> list[Deadline]:
+    rows = session.execute(
+        select(HumanTask, Case.pm_name, Case.kategori_usia, Case.risk_level, Case.stage)
+        .join(Case, Case.id == HumanTask.case_id)
+        .where(HumanTask.status == "open", HumanTask.due_at >= start, HumanTask.due_at < end,
+               *_in_unit(actor, HumanTask.unit_id)))
+    return [Deadline(task.case_id, name, usia, risk, stage, task.due_at, "task", task.id, task.name, task.assignee)
+            for task, name, usia, risk, stage in rows]
+
+
+def _timer_deadlines(session: Session, actor: Actor, start: datetime, end: datetime) -> list[Deadline]:
+    cases = session.scalars(select(Case).where(
+        Case.status.in_(LIVE_STATUSES), Case.next_timer_at >= start, Case.next_timer_at < end,
+        *_in_unit(actor, Case.unit_id)))
+    return [Deadline(c.id, c.pm_name, c.kategori_usia, c.risk_level, c.stage, c.next_timer_at, "timer")
+            for c in cases]
+
+
+def _counts_at_open_tasks(session: Session, actor: Actor, process_key: str) -> dict[str, int]:
+    rows = session.execute(
+        select(HumanTask.element_id, func.count(func.distinct(HumanTask.case_id)))
+        .where(HumanTask.status == "open", HumanTask.process_key == process_key,
+               *_in_unit(actor, HumanTask.unit_id))
+        .group_by(HumanTask.element_id))
+    return {element_id: count for element_id, count in rows}
+
+
+def _waiting_elements_of_idle_cases(session: Session, actor: Actor, process_key: str) -> list[str]:
+    """One element per waiting event of each live case that has no open task (e.g. waiting out the
+    programme period). Only these cases' states are loaded; boundary events are not places to stand."""
+    has_task = select(HumanTask.id).where(and_(HumanTask.case_id == Case.id, HumanTask.status == "open")).exists()
+    idle = session.scalars(select(Case).where(
+        Case.process_key == process_key, Case.status.in_(LIVE_STATUSES), ~has_task,
+        *_in_unit(actor, Case.unit_id)))
+    found: list[str] = []
+    for case in idle:
+        compiled = versions.compiled(session, case.process_version_id)
+        wf = workflow_state.load(case.state, compiled.specs)
+        found.extend(sorted({task.task_spec.bpmn_id for task in wf.get_tasks(state=TaskState.WAITING)
+                             if _is_waiting_place(task.task_spec)}))
+    return found
+
+
+def element_names(xml: str, ids: set[str]) -> dict[str, str]:
+    """The ``name`` of each element of ``ids`` in a BPMN file (the same for every version's layout)."""
+    if not ids:
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml.encode("utf-8"), parser)
+    return {node.get("id"): " ".join((node.get("name") or "").split())
+            for node in root.iter() if isinstance(node.tag, str) and node.get("id") in ids}
+
+
+def _is_waiting_place(spec) -> bool:
+    return (getattr(spec, "event_definition", None) is not None and not isinstance(spec, BoundaryEvent)
+            and bool(getattr(spec, "bpmn_id", None)))

@@ -1,0 +1,1 @@
+"""Tables, sessions, the unit of work and schema upgrades."""

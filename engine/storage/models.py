@@ -1,0 +1,299 @@
+"""The tables. One class per table; behaviour lives in the service modules, not here."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from engine import clock
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores offset-aware UTC; gives back aware datetimes on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else clock.as_utc(value)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict: JSONType, list: JSONType}
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # balai | ipwl | lks
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted(r.role for r in self.role_rows)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+# --- process definitions -----------------------------------------------------------------------
+
+
+class ProcessVersion(Base):
+    __tablename__ = "process_versions"
+    __table_args__ = (
+        UniqueConstraint("process_key", "version"),
+        UniqueConstraint("process_key", "content_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(120), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # The serialized SpiffWorkflow spec, stored once per version; engine.definitions.versions caches it restored.
+    # Plain JSON, not JSONB: SpiffWorkflow restores tasks in key order (parents before children).
+    spec: Mapped[dict] = mapped_column(JSON, deferred=True)
+    meta: Mapped[dict] = mapped_column(deferred=True)  # per-element facts the engine reads: roles, forms, due, stages
+    note: Mapped[str] = mapped_column(Text, default="")
+    deployed_by: Mapped[str | None] = mapped_column(String(80))
+    deployed_at: Mapped[datetime] = mapped_column(default=clock.now)
+    files: Mapped[list[ProcessFile]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ProcessFile.name"
+    )
+
+
+class ProcessFile(Base):
+    __tablename__ = "process_files"
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # bpmn | dmn | form | scenario
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_unit_status_stage", "unit_id", "status", "stage"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(120))
+    parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    pm_name: Mapped[str] = mapped_column(String(200), default="")
+    pm_nik: Mapped[str | None] = mapped_column(String(16), index=True)
+    pm_birth_date: Mapped[str | None] = mapped_column(String(10))
+    kategori_usia: Mapped[str | None] = mapped_column(String(10))  # anak | dewasa
+    profile: Mapped[dict] = mapped_column(default=dict)
+    risk_level: Mapped[str | None] = mapped_column(String(20))
+    stage: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | completed | incident | suspended
+    # Workflow state without the spec (the spec is stored once, on the version).
+    state: Mapped[dict] = mapped_column(JSON)  # plain JSON keeps key order, which the restore relies on
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    completed_elements: Mapped[list] = mapped_column(default=list)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+    completed_at: Mapped[datetime | None] = mapped_column()
+    anonymised_at: Mapped[datetime | None] = mapped_column()  # personal data removed (engine.privacy.retention)
+    version: Mapped[ProcessVersion] = relationship()
+    unit: Mapped[Unit] = relationship()
+    # Read with the case's lock in one statement (UnitOfWork.lock_case); written as HumanTask rows.
+    open_tasks: Mapped[list[HumanTask]] = relationship(
+        primaryjoin="and_(HumanTask.case_id == Case.id, HumanTask.status == 'open')", viewonly=True)
+
+
+class CaseMessageWait(Base):
+    """A message a case is waiting for: routing a message never needs to load every case."""
+
+    __tablename__ = "case_message_waits"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    message_name: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+
+
+class HumanTask(Base):
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_tasks_queue", "status", "unit_id", "role", "due_at"),
+        Index("ix_tasks_assignee", "assignee", "status", "due_at"),
+        Index("ix_tasks_case", "case_id", "status"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    process_key: Mapped[str] = mapped_column(String(120))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300), default="")
+    stage: Mapped[str | None] = mapped_column(String(60))
+    role: Mapped[str | None] = mapped_column(String(40))
+    assignee: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed | cancelled | suspended
+    priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 = most urgent
+    form: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime | None] = mapped_column()
+    # When the scheduler next has to look at this task (overdue, reminder, escalation).
+    next_alert_at: Mapped[datetime | None] = mapped_column(index=True)
+    alerts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    completed_at: Mapped[datetime | None] = mapped_column()
+    completed_by: Mapped[str | None] = mapped_column(String(80))
+    case: Mapped[Case] = relationship()
+
+
+class HistoryEvent(Base):
+    """Append-only: rows are only ever inserted."""
+
+    __tablename__ = "history_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    message: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(default=dict)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    line: Mapped[int | None] = mapped_column(Integer)
+    error_line: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | resolved
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    resolved_by: Mapped[str | None] = mapped_column(String(80))
+
+
+# --- personal data (UU 27/2022 Pelindungan Data Pribadi) ---------------------------------------
+
+
+class AccessLogEntry(Base):
+    """The record of processing. Append-only: rows are only ever inserted.
+
+    No foreign key to the case: the record outlives the case's personal data (see engine.privacy)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_case", "case_id", "at"),
+        Index("ix_access_log_actor", "actor", "at"),
+        Index("ix_access_log_unit_at", "unit_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(20))  # read | change | export | anonymise
+    object_type: Mapped[str] = mapped_column(String(20))  # case | task | history | export | subject
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Consent(Base):
+    """A PM's (or a child's guardian's) consent to the processing of the case's data."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party: Mapped[str] = mapped_column(String(10))  # pm | wali
+    given_by: Mapped[str] = mapped_column(String(200))  # the name of whoever consented
+    scope: Mapped[list] = mapped_column(default=list)
+    given_on: Mapped[str] = mapped_column(String(10))  # ISO date the consent was given
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_by: Mapped[str | None] = mapped_column(String(80))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(300), unique=True)  # task, kind and occurrence
+    kind: Mapped[str] = mapped_column(String(30))  # overdue | reminder | escalation | timer
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    recipient: Mapped[str | None] = mapped_column(String(80), index=True)  # a username, or None for a role
+    recipient_role: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    acked_at: Mapped[datetime | None] = mapped_column()
+    acked_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class Delivery(Base):
+    """The outbox: one row per alert and channel, delivered with retry and backoff."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel", "target"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook
+    target: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column()
