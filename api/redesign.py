@@ -17,6 +17,8 @@ from .schemas.redesign import (
     EditorDeploySchema,
     FileInfoSchema,
     ScenarioRunSchema,
+    UnpackedFileSchema,
+    UnpackSchema,
     ValidateUploadSchema,
     ValidationSchema,
 )
@@ -54,6 +56,16 @@ def validate_upload(form):
     files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
     return redesign().validate(files, current_actor(), form["process_key"], form["base_version"],
                                form["lane_roles"]).to_dict()
+
+
+@blp.post("/unpack")
+@blp.arguments(UnpackSchema, location=FORM_AND_FILES)
+@blp.response(200, UnpackedFileSchema(many=True))
+def unpack_upload(form):
+    """The uploaded files as text, a zip's files expanded (supervisor or admin): what the editor imports
+    as one bundle. An unsafe zip is a 400 naming it."""
+    files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
+    return redesign().unpack(files, current_actor())
 
 
 @blp.get("/<string:key>/versions/<int:version>/files")

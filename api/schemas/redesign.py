@@ -33,6 +33,18 @@ class ValidateUploadSchema(Schema):
     lane_roles = LaneRoles()
 
 
+class UnpackSchema(Schema):
+    """multipart/form-data: BPMN, DMN and form files, or one zip holding them."""
+
+    files = fields.List(UploadedFile(), required=True, validate=validate.Length(min=1, max=100))
+
+
+class UnpackedFileSchema(Schema):
+    name = fields.Str(required=True)
+    kind = fields.Str(required=True, metadata={"description": "bpmn | dmn | form | scenario"})
+    text = fields.Str(required=True)
+
+
 class ValidationSchema(Schema):
     valid = fields.Bool(required=True)
     process_key = fields.Str(allow_none=True)

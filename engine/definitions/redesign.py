@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from engine.definitions import deployments
+from engine.definitions import archives, deployments
 from engine.definitions.diff import VersionDiff, diff_files, find_version, stored_files
-from engine.definitions.parsing import parse_bundle
+from engine.definitions.parsing import BPMN_SUFFIXES, parse_bundle
 from engine.definitions.scenarios import ScenarioRun, run_isolated, run_scenarios
 from engine.errors import DeployError, NotFound
 from engine.people.access import Actor, require_role
@@ -23,6 +23,7 @@ from engine.storage.models import ProcessFile, ProcessVersion
 from engine.storage.unit_of_work import UnitOfWork
 
 EDITORS = ("supervisor", "admin")
+BUNDLE_SUFFIXES = (*BPMN_SUFFIXES, ".dmn", ".json")
 ScenarioRunner = Callable[[dict, str | None], ScenarioRun]
 
 
@@ -93,6 +94,16 @@ class Redesign:
     def diff_draft(self, process_key: str, files: dict[str, bytes], base_version: int | None) -> VersionDiff:
         base = self._base_files(process_key, base_version)
         return diff_files(base, {**base, **files})
+
+    def unpack(self, files: dict[str, bytes], actor: Actor) -> list[dict]:
+        """Uploaded files (zips expanded, safely) as text, for the editor to import as one bundle."""
+        require_role(actor, *EDITORS)
+        unpacked = []
+        for name, raw in sorted(archives.expand(files).items()):
+            kind = deployments.file_kind(name) if name.lower().endswith(BUNDLE_SUFFIXES) else None
+            if kind is not None:
+                unpacked.append({"name": name, "kind": kind, "text": archives.as_text(name, raw)})
+        return unpacked
 
     # --- checking a draft --------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from engine import archives
+from engine.definitions import archives
 from engine.definitions.parsing import parse_bundle
 from engine.errors import DeployError
 from tests.engine.test_dialects import dialect_files

@@ -8,7 +8,8 @@ from engine.storage.models import Case, HumanTask
 from tests.api.conftest import Api
 from tests.api.http_case import pm
 from tests.conftest import PASSWORD, settings_for
-from tests.interop import interop_bytes
+from tests.engine.test_archives import zipped
+from tests.interop import interop, interop_bytes
 from tests.redesign import bpmn_edit
 from tests.redesign.browser import CHROMIUM, CHROMIUM_ARGS, EditorPage, LiveServer
 from tests.redesign.conftest import INTAKE
@@ -272,3 +273,23 @@ def test_lanes_that_are_not_roles_are_mapped_in_a_form_after_import_and_the_diag
     editor.page.wait_for_selector("body[data-ready=true]", timeout=30_000)
     stored = live.api.as_("supervisor").get("/process-definitions/Process_yhito9d/versions/1/bpmn").data
     assert b'name="role" value="pekerja_sosial"' in stored
+
+
+def test_a_zipped_bundle_imports_with_its_dmn_validates_and_deploys_together(editor, live, staff, deployed, tmp_path):
+    upload = tmp_path / "sample.zip"
+    upload.write_bytes(zipped(interop("spiffarena__sample.bpmn", "spiffarena__wonderful.dmn")))
+    editor.open("/editor/new", wait=False)
+    editor.page.fill("#ed-new-key", "proses_zip")
+    editor.page.click("#ed-new-form button[type=submit]")
+    editor.page.wait_for_selector("body[data-ready=true]")
+    editor.page.set_input_files("#ed-import", str(upload))
+    editor.page.wait_for_selector("#ed-status:has-text('1 berkas lain')")
+    assert editor.page.inner_text("#ed-process") == "sample"
+    editor.page.wait_for_selector("#ed-problems-empty:has-text('Tidak ada masalah')")
+    with editor.page.expect_navigation(timeout=30_000):
+        editor.page.click("#ed-deploy")
+        editor.page.fill("#ed-deploy-note", "dari zip")
+        editor.page.click("#ed-deploy-confirm")
+    editor.page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    files = live.api.as_("supervisor").get("/process-definitions/sample/versions/1/files").json
+    assert sorted(f["name"] for f in files) == ["spiffarena__sample.bpmn", "spiffarena__wonderful.dmn"]

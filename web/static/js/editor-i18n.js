@@ -118,6 +118,9 @@
     'imported': ['Berkas {name} diimpor ({w} peringatan impor). Validasi untuk memeriksanya.',
                  'File {name} imported ({w} import warnings). Validate to check it.'],
     'import.failed': ['Gagal membuka berkas: {msg}', 'Could not open the file: {msg}'],
+    'import.nobpmn': ['Tidak ada berkas BPMN di antara berkas yang diimpor.', 'No BPMN file among the imported files.'],
+    'import.companions': ['{n} berkas lain (DMN, proses yang dipanggil, formulir) masuk ke draf.',
+                          '{n} more files (DMN, called processes, forms) joined the draft.'],
     'validating': ['Memvalidasi…', 'Validating…'],
     'error': ['Galat: {msg}', 'Error: {msg}'],
     'dirty': ['draf belum di-deploy', 'draft not deployed']

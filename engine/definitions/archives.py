@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 
 from engine.errors import DeployError, Problem
@@ -84,6 +85,22 @@ def _read(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         raise _refused(name, f"the zip entry {info.filename!r} expands {len(content) // max(info.compress_size, 1)} "
                              "times: refused as a zip bomb")
     return content
+
+
+def as_text(name: str, raw: bytes) -> str:
+    """An uploaded file as text for the editor: XML in the encoding it declares, declared as UTF-8 from
+    then on (the editor sends text back as UTF-8); other files as UTF-8."""
+    head = raw[:200].decode("ascii", "replace")
+    match = _DECLARED.search(head) if head.lstrip().startswith("<?xml") else None
+    encoding = match.group(2) if match else "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise _refused(name, f"the file is not {encoding} text as it says") from exc
+    return _DECLARED.sub(r"\1UTF-8\3", text, count=1) if match else text
+
+
+_DECLARED = re.compile(r"""(<\?xml[^>]*encoding=["'])([\w.\-]+)(["'])""")
 
 
 def _refused(name: str, message: str) -> DeployError:
