@@ -23,9 +23,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.definitions import archives
+from engine.definitions import archives, lane_mapping
 from engine.definitions import dialects as vendor_dialects
-from engine.definitions import lane_mapping
 from engine.definitions.lint import (
     BPMN_NS,
     SPIFF_NS,
