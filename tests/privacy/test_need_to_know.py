@@ -6,6 +6,7 @@ import json
 import pytest
 
 from engine.config import BPMN_DIR
+from engine.errors import InvalidInput
 from engine.privacy import need_to_know
 from engine.read.queries import CaseFilter, Queries, TaskFilter
 from tests.case_driver import CaseDriver, registration
@@ -26,6 +27,7 @@ def screening(history):
     return next(e.data for e in history if e.kind == "task_completed" and "skor_assist" in e.data)
 
 
+@pytest.mark.unit
 def test_the_atensi_forms_mark_drug_legal_and_psychiatric_fields_sensitive():
     forms = {path.name: json.loads(path.read_text()) for path in (BPMN_DIR / "forms").glob("*.json")}
     sensitive = need_to_know.sensitive_fields(forms)
@@ -61,9 +63,19 @@ def test_lists_show_a_nik_masked_except_its_last_four_digits(driver, staff, sess
     assert [c.id for c in queries.cases(staff.actor("peksos"), CaseFilter(text=NIK)).items] == [driver.case_id]
 
 
+@pytest.mark.unit
 def test_masking_keeps_the_shape_of_the_data():
     names = frozenset({"hukum"})
     data = {"hukum": 3, "nested": [{"hukum": "x", "ok": 1}], "empty": {"hukum": None}}
     assert need_to_know.masked(data, names) == {
         "hukum": need_to_know.MASK, "nested": [{"hukum": need_to_know.MASK, "ok": 1}], "empty": {"hukum": None}}
     assert need_to_know.mask_nik(NIK) == "************0001" and need_to_know.mask_nik(None) is None
+
+
+@pytest.mark.unit
+def test_a_masked_value_sent_back_is_refused_naming_its_field():
+    forms = {"skrining.json": {"properties": {"zat_utama": {"type": "string", "x-sensitive": True}}}}
+    with pytest.raises(InvalidInput) as refused:
+        need_to_know.refuse_masked({"zat_utama": need_to_know.MASK, "catatan": "ok"}, forms)
+    assert list(refused.value.fields) == ["zat_utama"]
+    need_to_know.refuse_masked({"zat_utama": "kokain"}, forms)  # a real value passes

@@ -29,10 +29,19 @@ def closed_case(runtime, staff, deployed, clock, session_factory):
     return case_id
 
 
+@pytest.mark.unit
 def test_the_product_default_is_five_years_after_closing():
     now = engine_clock.now()
     assert retention.DEFAULT_RETENTION_YEARS == 5
     assert retention.cutoff(now, 5) == now.replace(year=now.year - 5)
+
+
+@pytest.mark.unit
+def test_scrubbing_empties_every_gathered_value_and_keeps_the_structure():
+    state = {"tasks": {"a": {"state": 64, "data": {"nik": "1"}, "internal_data": {"x": 1}}}, "data": {"pm": {}},
+             "bpmn_events": [{"payload": {"uraian": "x"}}], "root": "a"}
+    assert retention.scrubbed(state) == {"tasks": {"a": {"state": 64, "data": {}, "internal_data": {}}},
+                                         "data": {}, "bpmn_events": [{"payload": {}}], "root": "a"}
 
 
 def test_a_dry_run_lists_what_would_go_and_changes_nothing(closed_case, session_factory):
