@@ -50,8 +50,10 @@ class AccessLogArgs(Schema):
     nik = fields.Str(validate=NIK, metadata={"description": "the PM: every case with this NIK"})
     case_id = fields.Int(validate=validate.Range(min=1, max=2_147_483_647))
     actor = fields.Str(validate=validate.Length(min=1, max=80), metadata={"description": "a username"})
-    since = fields.DateTime(metadata={"description": "from this moment (ISO 8601 with offset)"})
-    until = fields.DateTime(metadata={"description": "before this moment"})
+    since = fields.AwareDateTime(format="iso", default_timezone=None,
+                                 metadata={"description": "from this moment (ISO 8601 with offset)"})
+    until = fields.AwareDateTime(format="iso", default_timezone=None,
+                                 metadata={"description": "before this moment (ISO 8601 with offset)"})
     limit = fields.Int(load_default=200, validate=validate.Range(min=1, max=500))
     offset = fields.Int(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 

@@ -47,6 +47,9 @@ def test_the_access_log_answers_supervisors_by_pm_and_user(api, staff, deployed)
     assert [(r["action"], r["object_type"], r["case_id"]) for r in rows] == [("read", "case", case.case_id)]
     assert api.as_("peksos").get("/access-log").status_code == 403
     assert supervisor.get("/access-log?nik=123").status_code == 422
+    naive = supervisor.get("/access-log?since=2026-01-05T00:00:00")
+    assert naive.status_code == 422 and list(naive.json["fields"]) == ["since"]
+    assert supervisor.get("/access-log?since=2026-01-05T00:00:00%2B07:00").status_code == 200
 
 
 def test_an_admin_produces_everything_held_about_a_pm(api, staff, deployed):
