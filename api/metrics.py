@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, multiproces
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
+from engine import clock
 from engine.storage.models import Case, HumanTask
 
 BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -29,7 +30,7 @@ class OpenWorkCollector:
         cases = GaugeMetricFamily("atensi_cases", "Cases by status", labels=["status"])
         with self.session_factory() as session:
             late = session.scalar(select(func.count()).select_from(HumanTask).where(
-                HumanTask.status == "open", HumanTask.due_at < func.now())) or 0
+                clock.overdue_condition(HumanTask.status, HumanTask.due_at))) or 0
             total = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.status == "open")) or 0
             by_status = session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
         tasks.add_metric(["true"], late)

@@ -243,7 +243,7 @@ def _check_case(case: Case, open_rows: list[HumanTask], expect: dict) -> list[st
     if "open_tasks" in expect and _names(open_rows) != sorted(expect["open_tasks"]):
         problems.append(f"open tasks are {_names(open_rows)}, expected {sorted(expect['open_tasks'])}")
     if "overdue" in expect:
-        late = _names([t for t in open_rows if t.due_at is not None and clock.as_utc(t.due_at) < clock.now()])
+        late = _names([t for t in open_rows if clock.is_overdue(t.status, t.due_at)])
         if late != sorted(expect["overdue"]):
             problems.append(f"overdue tasks are {late}, expected {sorted(expect['overdue'])}")
     return problems

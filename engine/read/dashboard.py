@@ -107,7 +107,7 @@ def _live_case_counts(session: Session, actor: Actor, column) -> dict:
 def _overdue_by_worker(session: Session, actor: Actor, now: datetime) -> list[WorkerLoad]:
     rows = session.execute(
         select(HumanTask.assignee, HumanTask.role, func.count())
-        .where(HumanTask.status == "open", HumanTask.due_at < now, *_in_unit(actor, HumanTask.unit_id))
+        .where(clock.overdue_condition(HumanTask.status, HumanTask.due_at, now), *_in_unit(actor, HumanTask.unit_id))
         .group_by(HumanTask.assignee, HumanTask.role))
     loads = [WorkerLoad(assignee, role, count) for assignee, role, count in rows]
     return sorted(loads, key=lambda w: (-w.overdue, w.assignee is None, w.assignee or "", w.role or ""))

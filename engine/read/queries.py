@@ -336,7 +336,7 @@ def _task_conditions(actor: Actor, wanted: TaskFilter) -> tuple[list, list]:
     if wanted.due_after is not None:
         conditions.append(HumanTask.due_at >= wanted.due_after)
     if wanted.overdue is not None:
-        late = and_(HumanTask.status == "open", HumanTask.due_at < clock.now())
+        late = clock.overdue_condition(HumanTask.status, HumanTask.due_at)
         conditions.append(late if wanted.overdue else ~late)
     return conditions, branches
 
@@ -363,8 +363,7 @@ def _case_conditions(actor: Actor, wanted: CaseFilter) -> list:
                 Case.unit_id: wanted.unit_id, Case.process_key: wanted.process}
     conditions += [column == value for column, value in optional.items() if value is not None]
     if wanted.overdue is not None:
-        late = exists().where(HumanTask.case_id == Case.id, HumanTask.status == "open",
-                              HumanTask.due_at < clock.now())
+        late = exists().where(HumanTask.case_id == Case.id, clock.overdue_condition(HumanTask.status, HumanTask.due_at))
         conditions.append(late if wanted.overdue else ~late)
     if wanted.text:
         text = wanted.text.strip()
@@ -404,8 +403,7 @@ def _case_facts(session: Session, case_ids: set[int]) -> dict[int, dict]:
 
 def _task_view(task, case_facts: dict) -> dict:
     """A task row as listed: its columns, what it shows of its case, and whether it is overdue."""
-    overdue = task["status"] == "open" and task["due_at"] is not None and task["due_at"] < clock.now()
-    return {**task, **case_facts, "overdue": overdue}
+    return {**task, **case_facts, "overdue": clock.is_overdue(task["status"], task["due_at"])}
 
 
 def _hidden_fields(session: Session, actor: Actor, case_id: int, unit_id: int, version_id: int) -> frozenset:

@@ -90,6 +90,23 @@ def test_overdue_and_due_filters_follow_the_clock(api, staff, deployed, clock):
     assert api.as_("peksos").get("/cases?overdue=true").json["total"] == 1
 
 
+def test_metrics_count_a_task_overdue_when_the_lists_do_by_the_apps_clock_not_the_databases(api, staff, deployed,
+                                                                                            clock):
+    """The frozen clock (January 2026) is before the database server's real time: a metric read with
+    the database's now() would call the task late before the lists do."""
+    def late_in_metrics() -> str:
+        text = api.anonymous.get("/metrics").get_data(as_text=True)
+        return next(line for line in text.splitlines() if line.startswith('atensi_open_tasks{overdue="true"}'))
+
+    register(api, staff)
+    assert api.as_("peksos").get("/tasks?overdue=true").json["total"] == 0
+    assert late_in_metrics().endswith(" 0.0")
+    clock.shift(timedelta(days=4))  # identifikasi is due in 3 days
+    api.forget_tokens()
+    assert api.as_("peksos").get("/tasks?overdue=true").json["total"] == 1
+    assert late_in_metrics().endswith(" 1.0")
+
+
 def test_the_inbox_sorts_by_priority_and_pages_with_a_total(api, staff, deployed):
     cases = [register(api, staff, nik=f"31710115019000{i:02d}") for i in range(3)]
     for case, score in zip(cases, (2, 30, 12), strict=True):
