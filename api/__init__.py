@@ -70,7 +70,6 @@ def init_app(app: Flask) -> None:
     for key, value in CONFIG.items():
         app.config.setdefault(key, value)
     errors.init_app(app)
-    auth.init_app(app)
     metrics.init_app(app, app.extensions[KEY].session_factory)
     api = AtensiApi(app)
     for blueprint in BLUEPRINTS:

@@ -1,23 +1,19 @@
 """The caller of the API as an engine Actor, from the bearer token (atensi.tokens), and the keys of
 the login limits (atensi.limits).
 
-A token names its user only. Roles, unit and the active flag are read from the database and
-kept for a few seconds per process, so a deactivated user or a changed role takes effect quickly
-without a database round trip on every request.
+A token names its user and the user's session version. Roles, unit, the active flag and the
+session version are read from the database on every request, so a password change, a
+deactivation, a role change or a sign-out ends the user's tokens at once on every server process.
 """
 from __future__ import annotations
 
-import threading
-import time
-
-from flask import current_app, g, request
+from flask import g, request
 from werkzeug.exceptions import Unauthorized
 
 from atensi.services import services
-from atensi.tokens import username_from_token
+from atensi.tokens import session_of_token
 from engine.people.access import Actor
 
-ACTOR_CACHE_SECONDS = 10.0
 
 def require_login() -> None:
     """before_request of every protected blueprint: sets g.actor or answers 401."""
@@ -25,47 +21,14 @@ def require_login() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("a bearer token is required: POST /api/v1/auth/login")
-    actor = _actors().get(username_from_token(token.strip()))
+    actor = services().directory.actor(*session_of_token(token.strip()))
     if actor is None:
-        raise Unauthorized("the user of this token is unknown or inactive")
+        raise Unauthorized("this token has been ended (sign-out, password or role change) or its user is inactive")
     g.actor = actor
 
 
 def current_actor() -> Actor:
     return g.actor
-
-
-class ActorCache:
-    """username -> Actor for a few seconds. One per app."""
-
-    def __init__(self, ttl: float = ACTOR_CACHE_SECONDS):
-        self.ttl = ttl
-        self._entries: dict[str, tuple[float, Actor | None]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, username: str) -> Actor | None:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._entries.get(username)
-        if hit is not None and now - hit[0] < self.ttl:
-            return hit[1]
-        actor = services().directory.actor(username)
-        with self._lock:
-            if len(self._entries) > 10_000:
-                self._entries.clear()
-            self._entries[username] = (now, actor)
-        return actor
-
-    def forget(self, username: str | None = None) -> None:
-        with self._lock:
-            if username is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(username, None)
-
-
-def _actors() -> ActorCache:
-    return current_app.extensions["atensi.actors"]
 
 
 def login_rate_key() -> str:
@@ -76,7 +39,3 @@ def login_rate_key() -> str:
 
 def address_rate_key() -> str:
     return f"login-address:{request.remote_addr or 'local'}"
-
-
-def init_app(app) -> None:
-    app.extensions["atensi.actors"] = ActorCache(app.config.get("ACTOR_CACHE_SECONDS", ACTOR_CACHE_SECONDS))

@@ -9,7 +9,7 @@ from atensi.services import services
 from atensi.tokens import issue_token
 from engine.people.accounts import actor_for
 
-from .auth import address_rate_key, login_rate_key
+from .auth import address_rate_key, current_actor, login_rate_key, require_login
 from .schemas.people import LoginSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Logging in")
@@ -26,5 +26,13 @@ def login(credentials):
     user = services().directory.login(credentials["username"], credentials["password"])
     if user is None:
         raise Unauthorized("wrong username or password")
-    token, expires_at = issue_token(actor_for(user).username)
+    token, expires_at = issue_token(actor_for(user).username, user.session_version)
     return {"access_token": token, "token_type": "Bearer", "expires_at": expires_at, "user": user}
+
+
+@blp.post("/logout")
+@blp.response(204)
+def logout():
+    """Sign out everywhere: every token and web session of the caller stops working at once."""
+    require_login()
+    services().directory.end_sessions(current_actor())

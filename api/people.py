@@ -1,7 +1,6 @@
 """The caller (/me), users, roles and units. Admins manage them; everyone reads their own unit."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from atensi.services import services
@@ -55,9 +54,7 @@ def get_user(username):
 @blp.response(200, UserSchema)
 def update_user(changes, username):
     """Change roles, unit, password, name or the active flag (admin)."""
-    user = services().directory.update_user(current_actor(), username, **changes)
-    current_app.extensions["atensi.actors"].forget(username)
-    return user
+    return services().directory.update_user(current_actor(), username, **changes)
 
 
 @blp.get("/roles")

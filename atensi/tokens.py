@@ -1,4 +1,4 @@
-"""Bearer tokens: signed JWTs that name a user and expire. Issued by the API's login and by the
+"""Bearer tokens: signed JWTs that name a user and the user's session version, and expire. Issued by the API's login and by the
 editor page for a user signed in to the web pages; checked by the API."""
 from __future__ import annotations
 
@@ -21,20 +21,25 @@ def signing_key() -> bytes:
     return hmac.new(secret, b"atensi api token v1", hashlib.sha256).digest()
 
 
-def issue_token(username: str) -> tuple[str, datetime]:
+def issue_token(username: str, session_version: int) -> tuple[str, datetime]:
+    """A token that ends at ``exp`` (never extended) or when the user's session version moves on."""
     settings = services().settings
     now = datetime.now(UTC)
     expires = now + timedelta(minutes=settings.token_ttl_minutes)
-    claims = {"sub": username, "iss": ISSUER, "iat": int(now.timestamp()), "exp": int(expires.timestamp())}
+    claims = {"sub": username, "sv": session_version, "iss": ISSUER, "iat": int(now.timestamp()),
+              "exp": int(expires.timestamp())}
     return jwt.encode(claims, signing_key(), algorithm=ALGORITHM), expires
 
 
-def username_from_token(token: str) -> str:
+def session_of_token(token: str) -> tuple[str, int]:
+    """The username and session version a token was issued for; 401 when it is not valid."""
     try:
         claims = jwt.decode(token, signing_key(), algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "sub", "iss"]})
+                            options={"require": ["exp", "sub", "iss", "sv"]})
     except jwt.ExpiredSignatureError:
         raise Unauthorized("the token has expired; log in again") from None
     except jwt.PyJWTError:
         raise Unauthorized("the token is not valid") from None
-    return str(claims["sub"])
+    if not isinstance(claims["sv"], int) or isinstance(claims["sv"], bool):
+        raise Unauthorized("the token is not valid")
+    return str(claims["sub"]), claims["sv"]

@@ -26,7 +26,8 @@ class Settings:
     instance_dir: Path = field(default_factory=_instance_dir)
     timezone: str = "Asia/Jakarta"
     secret_key: str = "dev-only-change-me"
-    token_ttl_minutes: int = 12 * 60
+    token_ttl_minutes: int = 12 * 60  # product default: an API token ends 12 h after login, never extended
+    session_hours: float = 12.0  # product default: a web sign-in ends 12 h after it began, however active
     overdue_reminder_hours: float = 24.0
     escalation_grace_hours: float = 48.0
     base_url: str = "http://127.0.0.1:8080"
@@ -63,6 +64,7 @@ class Settings:
             "timezone": env.get("ATENSI_TIMEZONE", "Asia/Jakarta"),
             "secret_key": env.get("ATENSI_SECRET_KEY", "dev-only-change-me"),
             "token_ttl_minutes": int(env.get("ATENSI_TOKEN_TTL_MINUTES", 12 * 60)),
+            "session_hours": float(env.get("ATENSI_SESSION_HOURS", 12)),
             "overdue_reminder_hours": float(env.get("ATENSI_REMINDER_HOURS", 24)),
             "escalation_grace_hours": float(env.get("ATENSI_ESCALATION_HOURS", 48)),
             "base_url": env.get("ATENSI_BASE_URL", "http://127.0.0.1:8080"),

@@ -16,7 +16,6 @@ from . import auth_views, cases, dashboard, editor, i18n, inbox, privacy, tasks
 from .pages import csrf
 
 BLUEPRINTS = (editor.bp, auth_views.bp, inbox.bp, tasks.bp, cases.bp, dashboard.bp, privacy.bp)
-SESSION_HOURS = 12
 
 
 def init_app(app: Flask) -> None:
@@ -26,7 +25,8 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_NAME=app.config.get("WEB_SESSION_COOKIE_NAME", "atensi_session"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),  # also the signed cookie's max age
+        # also the signed cookie's max age; web.pages ends a sign-in this long after it began
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=getattr(settings, "session_hours", 12.0)),
         WTF_CSRF_CHECK_DEFAULT=False,  # checked by the page blueprints only (the API uses bearer tokens)
         WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session: a long form must not expire
         WTF_I18N_ENABLED=False,  # every message is ours, in web/translations

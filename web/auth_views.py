@@ -2,7 +2,7 @@
 limited by the shared limiter (atensi.limits), per address and username, like POST /api/v1/auth/login."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from atensi.limits import failed_login, limiter, login_rate_limit
 from atensi.services import services
 
 from .i18n import LANGUAGES
-from .pages import USER_KEY, actor_of_session, page_blueprint, safe_next
+from .pages import actor_of_session, page_blueprint, safe_next, start_session
 
 bp = page_blueprint("web", __name__, public=True, template_folder="templates", static_folder="static",
                     static_url_path="/assets")
@@ -47,17 +47,17 @@ def login():
         return render_template("login.html", form=form, failed=True), 401
     language = session.get("lang")
     session.clear()  # nothing from before the sign-in survives it
-    session[USER_KEY] = user.username
+    start_session(user)
     if language in LANGUAGES:
         session["lang"] = language
-    actors = current_app.extensions.get("atensi.actors")
-    if actors is not None:
-        actors.forget(user.username)
     return redirect(safe_next(form.next.data, url_for("web_inbox.inbox")))
 
 
 @bp.post("/logout")
 def logout():
+    actor = actor_of_session()
+    if actor is not None:
+        services().directory.end_sessions(actor)  # this user's other cookies and tokens end too
     language = session.get("lang")
     session.clear()
     if language in LANGUAGES:

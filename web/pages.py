@@ -4,6 +4,7 @@ every POST, HTML error pages (the API answers problem+json; pages answer pages),
 from __future__ import annotations
 
 import logging
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -21,6 +22,8 @@ from engine.read.queries import Paging
 csrf = CSRFProtect()
 log = logging.getLogger("atensi.web")
 USER_KEY = "user"
+VERSION_KEY = "sv"
+SINCE_KEY = "since"
 
 # No CDN and no inline scripts: the policy makes any attempt to load from elsewhere fail loudly.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -57,12 +60,22 @@ def require_login():
     return None
 
 
+def start_session(user) -> None:
+    """Signs ``user`` in: the cookie carries the session version and when the sign-in began."""
+    session[USER_KEY] = user.username
+    session[VERSION_KEY] = user.session_version
+    session[SINCE_KEY] = int(time.time())
+
+
 def actor_of_session() -> Actor | None:
-    username = session.get(USER_KEY)
-    if not username:
+    """The signed-in actor; None once the sign-in is older than the absolute lifetime, or was ended
+    by a sign-out, password, role or unit change or a deactivation (read from the database)."""
+    username, version, since = session.get(USER_KEY), session.get(VERSION_KEY), session.get(SINCE_KEY)
+    if not username or not isinstance(version, int) or not isinstance(since, int):
         return None
-    cache = current_app.extensions.get("atensi.actors")  # the API's short-lived actor cache
-    return cache.get(username) if cache is not None else services().directory.actor(username)
+    if time.time() - since > current_app.permanent_session_lifetime.total_seconds():
+        return None
+    return services().directory.actor(username, version)
 
 
 def current_actor() -> Actor:

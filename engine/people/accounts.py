@@ -70,7 +70,9 @@ def create_user(session: Session, username: str, password: str, roles: list[str]
 def update_user(session: Session, username: str, *, passwords: Passwords, roles: list[str] | None = None,
                 unit_id: int | None = None, active: bool | None = None, password: str | None = None,
                 full_name: str | None = None) -> User:
+    """A change of roles, unit, password or the active flag ends the user's sessions."""
     user = get_user(session, username)
+    before = (user.roles, user.unit_id, user.active)
     if roles is not None:
         _check_roles(roles)
         user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
@@ -85,8 +87,15 @@ def update_user(session: Session, username: str, *, passwords: Passwords, roles:
         user.password_hash = passwords.hash(password)
     if full_name is not None:
         user.full_name = full_name
+    if password is not None or before != (user.roles, user.unit_id, user.active):
+        end_sessions(user)
     session.flush()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Every token and cookie issued to the user stops working at its next request."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def get_user(session: Session, username: str) -> User:
@@ -101,6 +110,11 @@ def authenticate(session: Session, username: str, password: str, *, passwords: P
     if not passwords.matches(user.password_hash if user else None, password):
         return None
     return user if user is not None and user.active else None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise InvalidInput("password too short", {"password": ["at least 8 characters"]})
 
 
 def actor_for(user: User) -> Actor:

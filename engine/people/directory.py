@@ -28,11 +28,22 @@ class Directory:
         with self._uow(write=False) as uow:
             return accounts.authenticate(uow.session, username, password, passwords=self.passwords)
 
-    def actor(self, username: str) -> Actor | None:
-        """The actor an active user acts as, or None when there is no such active user."""
+    def actor(self, username: str, session_version: int | None = None) -> Actor | None:
+        """The actor an active user acts as, or None when there is no such active user or, given the
+        session version a token or cookie was issued under, when that session has been ended."""
         with self._uow(write=False) as uow:
             user = uow.session.scalars(select(User).where(User.username == username)).first()
-            return accounts.actor_for(user) if user is not None and user.active else None
+            if user is None or not user.active:
+                return None
+            if session_version is not None and session_version != user.session_version:
+                return None
+            return accounts.actor_for(user)
+
+    def end_sessions(self, actor: Actor) -> None:
+        """Signing out: every token and cookie of the caller stops working, on every server process."""
+        with self._uow() as uow:
+            accounts.end_sessions(accounts.get_user(uow.session, actor.username))
+            uow.commit()
 
     def me(self, actor: Actor) -> User:
         with self._uow(write=False) as uow:

@@ -66,6 +66,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Every token and cookie carries the version it was issued under; raising it ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     unit: Mapped[Unit] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
