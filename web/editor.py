@@ -64,14 +64,14 @@ def session_token():
     """A bearer token for the user signed in to the web pages, so that the editor needs no second
     login. The session cookie is SameSite=Lax and the answer is readable same-origin only; the
     CSRF token of the session is checked too when the web pages are installed."""
-    from web.pages import USER_KEY, actor_of_session, csrf  # the web pages' session, when they run
+    from web.pages import USER_KEY, VERSION_KEY, actor_of_session, csrf  # the web pages' session, when they run
 
     actor = actor_of_session() if session.get(USER_KEY) else None
     if actor is None:
         return jsonify({"detail": "not signed in to the web pages"}), 401
     if "csrf" in current_app.extensions and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
-    token, expires_at = issue_token(actor.username)
+    token, expires_at = issue_token(actor.username, session[VERSION_KEY])  # ends with the sign-in
     return jsonify({"access_token": token, "token_type": "Bearer", "expires_at": expires_at.isoformat(),
                     "user": {"username": actor.username, "roles": list(actor.roles)}})
 

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 
 @pytest.mark.parametrize("path", ["/editor", "/editor/new", "/editor/atensi_intake", "/editor/atensi_intake/3"])
 def test_each_editor_page_is_a_shell_that_loads_only_local_assets(app, path):
@@ -42,8 +44,7 @@ def test_without_a_web_session_the_editor_asks_for_its_own_login(app):
 def test_a_user_signed_in_to_the_web_pages_gets_a_bearer_token_for_the_editor(app, staff):
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
-    with client.session_transaction() as web_session:
-        web_session["user"] = "supervisor"
+    client.post("/login", data={"username": "supervisor", "password": PASSWORD})
     answer = client.post("/editor/session-token")
     assert answer.status_code == 200 and answer.json["user"]["roles"] == ["supervisor"]
     definitions = client.get("/api/v1/process-definitions",
