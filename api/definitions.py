@@ -41,8 +41,9 @@ blp.before_request(require_login)
 @blp.get("")
 @blp.response(200, DefinitionSchema(many=True))
 def list_definitions():
-    """Every process key with its versions: who deployed each, when, and how many cases run on it."""
-    return services().queries.definitions()
+    """Every process key with its versions (national ones and the caller's unit's): who deployed each,
+    when, for which unit, and how many cases run on it."""
+    return services().queries.definitions(current_actor())
 
 
 @blp.post("")
@@ -50,7 +51,8 @@ def list_definitions():
 @blp.response(201, DeployResultSchema)
 @blp.alt_response(200, schema=DeployResultSchema, description="identical files were deployed before")
 def deploy(form):
-    """Deploy BPMN, DMN and form files as a new version (supervisor or admin). 400 lists every problem."""
+    """Deploy BPMN, DMN and form files as a new version (supervisor or admin). 400 lists every problem.
+    An admin's deploy is the national version; a supervisor's is their unit's own version."""
     files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
     version, created = services().runtime.deploy(files, current_actor(), form["note"], form["process_key"],
                                                  form["lane_roles"])
@@ -63,5 +65,5 @@ def deploy(form):
 @blp.response(200, {"type": "string"}, content_type="application/xml")
 def version_bpmn(key, version):
     """The BPMN 2.0 XML of one version."""
-    xml = services().queries.version_bpmn(key, version)
+    xml = services().queries.version_bpmn(key, version, current_actor())
     return Response(xml, mimetype="application/xml")

@@ -72,14 +72,14 @@ def unpack_upload(form):
 @blp.response(200, FileInfoSchema(many=True))
 def version_files(key, version):
     """The files of one version: BPMN, DMN, forms and scenarios."""
-    return redesign().files(key, version)
+    return redesign().files(key, version, current_actor())
 
 
 @blp.get("/<string:key>/versions/<int:version>/files/<path:name>")
 @blp.response(200, {"type": "string"}, content_type="application/octet-stream")
 def version_file(key, version, name):
     """One file of a version, e.g. a task's JSON Schema form."""
-    kind, content = redesign().file(key, version, name)
+    kind, content = redesign().file(key, version, name, current_actor())
     return Response(content, mimetype=MIME.get(kind, "application/octet-stream"))
 
 
@@ -88,7 +88,7 @@ def version_file(key, version, name):
 @blp.response(200, DiffSchema)
 def diff_versions(args, key):
     """Elements added, removed and changed (name, lane, role, due, timer, condition, form, decision)."""
-    return redesign().diff(key, args["from_"], args["to"]).to_dict()
+    return redesign().diff(key, args["from_"], args["to"], current_actor()).to_dict()
 
 
 @blp.post("/<string:key>/diff")
@@ -96,7 +96,7 @@ def diff_versions(args, key):
 @blp.response(200, DiffSchema)
 def diff_draft(draft, key):
     """What a draft changes compared with its base version."""
-    return redesign().diff_draft(key, _encoded(draft["files"]), draft["base_version"]).to_dict()
+    return redesign().diff_draft(key, _encoded(draft["files"]), draft["base_version"], current_actor()).to_dict()
 
 
 @blp.post("/<string:key>/scenarios/run")

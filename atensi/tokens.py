@@ -1,5 +1,5 @@
-"""Bearer tokens: signed JWTs that name a user and the user's session version, and expire. Issued by the API's login and by the
-editor page for a user signed in to the web pages; checked by the API."""
+"""Bearer tokens: signed JWTs that name a user and the user's session version, and expire. Issued by
+the API's login and by the editor page for a user signed in to the web pages; checked by the API."""
 from __future__ import annotations
 
 import hashlib

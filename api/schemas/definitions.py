@@ -24,13 +24,16 @@ class VersionSchema(Schema):
     note = fields.Str()
     deployed_by = fields.Str(allow_none=True)
     deployed_at = Timestamp()
+    unit_id = fields.Int(allow_none=True, metadata={
+        "description": "null: the national version (an admin's deploy); else the unit whose own version it is"})
     running_cases = fields.Int(required=True)
 
 
 class DefinitionSchema(Schema):
     key = fields.Str(required=True)
     name = fields.Str()
-    latest_version = fields.Int(required=True)
+    latest_version = fields.Int(required=True, metadata={
+        "description": "the version the caller's new cases start on: their unit's newest, else the national newest"})
     versions = fields.List(fields.Nested(VersionSchema), required=True)
 
 

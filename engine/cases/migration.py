@@ -79,7 +79,7 @@ class CaseMigrations:
         """Which running cases could move to `to_version` (default: the newest), and why not."""
         require_role(actor, "supervisor", "admin")
         with UnitOfWork(self.session_factory, write=False) as uow:
-            target = _target(uow.session, process_key, to_version)
+            target = _target(uow.session, process_key, to_version, actor)
             ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
             compiled = versions.compiled(uow.session, target.id)
             moves = [_plan(uow.session, uow.session.get(Case, case_id), compiled)[0] for case_id in ids]
@@ -94,7 +94,7 @@ class CaseMigrations:
         judged as it is now."""
         require_role(actor, "supervisor", "admin")
         with UnitOfWork(self.session_factory, write=False) as uow:
-            target = _target(uow.session, process_key, to_version)
+            target = _target(uow.session, process_key, to_version, actor)
             ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
             target_id, number = target.id, target.version
         migration_id, moves = uuid.uuid4().hex, []
@@ -108,7 +108,7 @@ class CaseMigrations:
               from_version: int | None = None, case_ids: Iterable[int] | None = None) -> int:
         """How many running cases a migration would look at (for a progress bar)."""
         with UnitOfWork(self.session_factory, write=False) as uow:
-            target = _target(uow.session, process_key, to_version)
+            target = _target(uow.session, process_key, to_version, actor)
             return len(_candidates(uow.session, process_key, target.id, from_version, case_ids, actor))
 
     def undo(self, migration_id: str, actor: Actor, progress: Progress | None = None) -> MigrationReport:
@@ -175,10 +175,11 @@ class CaseMigrations:
 # --- planning ----------------------------------------------------------------------------------
 
 
-def _target(session: Session, process_key: str, to_version: int | None) -> ProcessVersion:
+def _target(session: Session, process_key: str, to_version: int | None, actor: Actor) -> ProcessVersion:
+    """A version the actor may move their unit's cases to: national or their unit's own."""
     if to_version:
-        return find_version(session, process_key, to_version)
-    return latest_version(session, process_key)
+        return find_version(session, process_key, to_version, actor)
+    return latest_version(session, process_key, actor.unit_id)
 
 
 def _candidates(session: Session, process_key: str, target_id: int, from_version: int | None,

@@ -9,8 +9,8 @@ from datetime import date
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import lazyload, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
 
 from engine import clock
 from engine.cases import forms, history
@@ -161,11 +161,11 @@ class Runtime:
 
 
 def start_case_in(session, process_key, registration, actor, unit_id=None, parent_case_id=None) -> Case:
-    version = latest_version(session, process_key)
     unit_id = unit_id or actor.unit_id
     if unit_id is None:
         raise InvalidInput("unit is required", {"unit": ["required"]})
     require_unit(actor, unit_id)
+    version = latest_version(session, process_key, unit_id)
     data = _initial_data(registration, unit_id)
     pm = data.get("pm", {})
     case = Case(
@@ -205,13 +205,9 @@ def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
     return True
 
 
-def latest_version(session, process_key: str) -> ProcessVersion:
-    version = session.scalars(
-        select(ProcessVersion).where(ProcessVersion.process_key == process_key)
-        .order_by(ProcessVersion.version.desc()).limit(1).options(lazyload(ProcessVersion.files))
-    ).first()
-    if version is None:
-        raise NotFound(f"no process {process_key!r} is deployed")
+def latest_version(session, process_key: str, unit_id: int | None = None) -> ProcessVersion:
+    """The version new cases of the unit start on (deployments.newest); national without a unit."""
+    version = deployments.require_newest(session, process_key, unit_id)
     versions.remember_hash(session, version.id, version.content_hash)
     return version
 
@@ -231,7 +227,7 @@ def _advance(session, case: Case, wf, version, actor: Actor) -> None:
 def _route_thrown(session, case: Case, event, actor: Actor) -> None:
     """A message nothing in the case caught starts the process whose start event catches it."""
     name = getattr(event.event_definition, "name", None)
-    target = next((v for v in latest_versions(session)
+    target = next((v for v in latest_versions(session, case.unit_id)
                    if name in versions.compiled(session, v.id).start_messages), None)
     if target is None:
         history.record(session, case.id, actor.username, "message_unrouted", name or "?")
@@ -242,11 +238,10 @@ def _route_thrown(session, case: Case, event, actor: Actor) -> None:
                    data={"case_id": child.id, "message": name})
 
 
-def latest_versions(session) -> list[ProcessVersion]:
-    newest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))
-              .group_by(ProcessVersion.process_key).subquery())
-    return list(session.scalars(select(ProcessVersion).join(
-        newest, (ProcessVersion.process_key == newest.c.process_key) & (ProcessVersion.version == newest.c.version))))
+def latest_versions(session, unit_id: int | None) -> list[ProcessVersion]:
+    """Per process key, the version the unit's new cases start on."""
+    keys = session.scalars(select(ProcessVersion.process_key).distinct().order_by(ProcessVersion.process_key))
+    return [deployments.newest(session, key, unit_id) for key in list(keys)]
 
 
 def _initial_data(registration: dict, unit_id: int) -> dict:

@@ -1,14 +1,21 @@
-"""Deploying a set of BPMN, DMN and form files as a new version of a process key."""
+"""Deploying a set of BPMN, DMN and form files as a new version of a process key.
+
+Who changes which process for whom: an admin's deploy is the national version; a supervisor's
+deploy is their own unit's version. New cases of a unit start on the unit's newest version, and
+on the newest national one while the unit has none. So one unit's redesign never changes another
+unit's cases, and only an admin changes the process of every unit that has not made its own.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select, true
+from sqlalchemy.orm import Session, lazyload
 
 from engine import clock
 from engine.cases import state as workflow_state
 from engine.definitions.parsing import ParsedBundle, parse_bundle
+from engine.errors import NotFound
 from engine.people.access import Actor, require_role
 from engine.storage.models import Case, ProcessFile, ProcessVersion
 
@@ -19,15 +26,53 @@ def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = 
     `lane_roles` maps lanes that are not roles to roles (written into the stored diagram)."""
     require_role(actor, "supervisor", "admin")
     bundle = parse_bundle(files, process_key, lane_roles)
+    unit_id = scope_of(actor)
+    current = newest(session, bundle.process_key, unit_id)
+    if current is not None and current.content_hash == bundle.content_hash:
+        return current, False  # what this unit's new cases start on already
     existing = session.scalars(select(ProcessVersion).where(
-        ProcessVersion.process_key == bundle.process_key, ProcessVersion.content_hash == bundle.content_hash
-    )).first()
+        ProcessVersion.process_key == bundle.process_key, ProcessVersion.content_hash == bundle.content_hash,
+        _in_scope(unit_id))).first()
     if existing is not None:
         return existing, False
     version = _new_version(session, bundle, actor, note)
+    version.unit_id = unit_id
     session.add(version)
     session.flush()
     return version, True
+
+
+def scope_of(actor: Actor) -> int | None:
+    """The unit a deploy by this actor is for: None (national) for an admin or the system."""
+    return None if actor.is_system or actor.has("admin") else actor.unit_id
+
+
+def newest(session: Session, process_key: str, unit_id: int | None) -> ProcessVersion | None:
+    """The version new cases of the unit start on: its newest own one, else the newest national one."""
+    return session.scalars(
+        select(ProcessVersion).where(ProcessVersion.process_key == process_key,
+                                     or_(ProcessVersion.unit_id.is_(None), _in_scope(unit_id)))
+        .order_by(case((ProcessVersion.unit_id.is_(None), 1), else_=0), ProcessVersion.version.desc())
+        .limit(1).options(lazyload(ProcessVersion.files))
+    ).first()
+
+
+def require_newest(session: Session, process_key: str, unit_id: int | None) -> ProcessVersion:
+    version = newest(session, process_key, unit_id)
+    if version is None:
+        raise NotFound(f"no process {process_key!r} is deployed")
+    return version
+
+
+def visible_to(actor: Actor):
+    """Which versions an actor may read and migrate to: national ones and their unit's (admin: all)."""
+    if actor.is_system or actor.has("admin"):
+        return true()
+    return or_(ProcessVersion.unit_id.is_(None), ProcessVersion.unit_id == actor.unit_id)
+
+
+def _in_scope(unit_id: int | None):
+    return ProcessVersion.unit_id.is_(None) if unit_id is None else ProcessVersion.unit_id == unit_id
 
 
 def _new_version(session: Session, bundle: ParsedBundle, actor: Actor, note: str) -> ProcessVersion:
@@ -66,13 +111,14 @@ def folder_bundles(folder: Path) -> list[dict[str, bytes]]:
         f"{p.stem}.scenario*.json")}} for p in sorted(folder.glob("*.bpmn"))]
 
 
-def list_versions(session: Session) -> list[tuple[ProcessVersion, int]]:
-    """Every version with the number of cases running on it."""
+def list_versions(session: Session, actor: Actor | None = None) -> list[tuple[ProcessVersion, int]]:
+    """Every version (the ones the actor may see) with the number of cases running on it."""
     running = (select(Case.process_version_id, func.count().label("n")).where(Case.status != "completed")
                .group_by(Case.process_version_id).subquery())
     rows = session.execute(
         select(ProcessVersion, func.coalesce(running.c.n, 0))
         .outerjoin(running, running.c.process_version_id == ProcessVersion.id)
+        .where(visible_to(actor) if actor is not None else true())
         .order_by(ProcessVersion.process_key, ProcessVersion.version)
     )
     return [(version, count) for version, count in rows]

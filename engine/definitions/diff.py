@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import dialects as vendor_dialects
+from engine.definitions.deployments import visible_to
 from engine.definitions.lint import BPMN_NS, TIMER_KINDS, Document, local
 from engine.errors import NotFound
+from engine.people.access import Actor
 from engine.storage.models import ProcessVersion
 
 # The fields a supervisor changes and a diff reports, in display order.
@@ -67,15 +69,16 @@ def diff_files(old: dict[str, bytes], new: dict[str, bytes]) -> VersionDiff:
     return VersionDiff(added, removed, changed, _file_changes(old, new))
 
 
-def diff_versions(session: Session, process_key: str, old: int, new: int) -> VersionDiff:
+def diff_versions(session: Session, process_key: str, old: int, new: int, actor: Actor | None = None) -> VersionDiff:
     """The diff between two deployed versions of one process key, by version number."""
-    return diff_files(stored_files(find_version(session, process_key, old)),
-                      stored_files(find_version(session, process_key, new)))
+    return diff_files(stored_files(find_version(session, process_key, old, actor)),
+                      stored_files(find_version(session, process_key, new, actor)))
 
 
-def find_version(session: Session, process_key: str, number: int) -> ProcessVersion:
-    version = session.scalars(select(ProcessVersion).where(
-        ProcessVersion.process_key == process_key, ProcessVersion.version == number)).first()
+def find_version(session: Session, process_key: str, number: int, actor: Actor | None = None) -> ProcessVersion:
+    """A version by number; for an actor, another unit's own version is not found."""
+    query = select(ProcessVersion).where(ProcessVersion.process_key == process_key, ProcessVersion.version == number)
+    version = session.scalars(query.where(visible_to(actor)) if actor is not None else query).first()
     if version is None:
         raise NotFound(f"process {process_key!r} has no version {number}")
     return version

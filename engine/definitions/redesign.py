@@ -71,28 +71,29 @@ class Redesign:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def files(self, process_key: str, version: int) -> list[dict]:
+    def files(self, process_key: str, version: int, actor: Actor | None = None) -> list[dict]:
         with UnitOfWork(self.session_factory, write=False) as uow:
-            version_id = find_version(uow.session, process_key, version).id
+            version_id = find_version(uow.session, process_key, version, actor).id
             rows = uow.session.execute(select(ProcessFile.name, ProcessFile.kind, ProcessFile.content)
                                        .where(ProcessFile.version_id == version_id).order_by(ProcessFile.name))
             return [{"name": name, "kind": kind, "size": len(content)} for name, kind, content in rows]
 
-    def file(self, process_key: str, version: int, name: str) -> tuple[str, bytes]:
+    def file(self, process_key: str, version: int, name: str, actor: Actor | None = None) -> tuple[str, bytes]:
         """(kind, content) of one file of a version."""
         with UnitOfWork(self.session_factory, write=False) as uow:
-            row = uow.session.get(ProcessFile, (find_version(uow.session, process_key, version).id, name))
+            row = uow.session.get(ProcessFile, (find_version(uow.session, process_key, version, actor).id, name))
             if row is None:
                 raise NotFound(f"version {version} of {process_key!r} has no file {name!r}")
             return row.kind, bytes(row.content)
 
-    def diff(self, process_key: str, old: int, new: int) -> VersionDiff:
+    def diff(self, process_key: str, old: int, new: int, actor: Actor | None = None) -> VersionDiff:
         with UnitOfWork(self.session_factory, write=False) as uow:
-            return diff_files(stored_files(find_version(uow.session, process_key, old)),
-                              stored_files(find_version(uow.session, process_key, new)))
+            return diff_files(stored_files(find_version(uow.session, process_key, old, actor)),
+                              stored_files(find_version(uow.session, process_key, new, actor)))
 
-    def diff_draft(self, process_key: str, files: dict[str, bytes], base_version: int | None) -> VersionDiff:
-        base = self._base_files(process_key, base_version)
+    def diff_draft(self, process_key: str, files: dict[str, bytes], base_version: int | None,
+                   actor: Actor | None = None) -> VersionDiff:
+        base = self._base_files(process_key, base_version, actor)
         return diff_files(base, {**base, **files})
 
     def unpack(self, files: dict[str, bytes], actor: Actor) -> list[dict]:
@@ -112,7 +113,7 @@ class Redesign:
         """The deploy checks, without deploying: every problem with its file, element and line, and
         the lanes that need a role."""
         require_role(actor, *EDITORS)
-        bundle = self.draft(process_key, files, base_version) if process_key else files
+        bundle = self.draft(process_key, files, base_version, actor) if process_key else files
         try:
             parsed = parse_bundle(bundle, process_key, lane_roles)
         except DeployError as exc:
@@ -123,11 +124,13 @@ class Redesign:
     def scenarios(self, process_key: str, actor: Actor, files: dict[str, bytes] | None = None,
                   base_version: int | None = None) -> ScenarioRun:
         require_role(actor, *EDITORS)  # a run costs a process and seconds of CPU
-        return self.run_scenarios(self.draft(process_key, files or {}, base_version), process_key)
+        return self.run_scenarios(self.draft(process_key, files or {}, base_version, actor), process_key)
 
-    def draft(self, process_key: str, files: dict[str, bytes], base_version: int | None) -> dict[str, bytes]:
-        """The draft's files over its base version's (the newest one by default; none for a new key)."""
-        return {**self._base_files(process_key, base_version), **files}
+    def draft(self, process_key: str, files: dict[str, bytes], base_version: int | None,
+              actor: Actor | None = None) -> dict[str, bytes]:
+        """The draft's files over its base version's (by default the one the actor's deploy would
+        replace: their unit's newest, else the national newest; none for a new key)."""
+        return {**self._base_files(process_key, base_version, actor), **files}
 
     # --- deploying ---------------------------------------------------------------------------------
 
@@ -136,7 +139,7 @@ class Redesign:
                lane_roles: dict[str, str] | None = None) -> DeployOutcome:
         """Validate, run the scenarios, then deploy in one transaction. Nothing changes on failure."""
         require_role(actor, *EDITORS)
-        bundle = self.draft(process_key, files, base_version)
+        bundle = self.draft(process_key, files, base_version, actor)
         # A DeployError names every problem before anything runs; the lanes' roles go into the files.
         bundle = parse_bundle(bundle, process_key, lane_roles).files
         run = self.run_scenarios(bundle, process_key)
@@ -151,10 +154,9 @@ class Redesign:
             uow.commit()
         return DeployOutcome(version, created, run, overridden)
 
-    def _base_files(self, process_key: str, base_version: int | None) -> dict[str, bytes]:
+    def _base_files(self, process_key: str, base_version: int | None, actor: Actor | None) -> dict[str, bytes]:
         with UnitOfWork(self.session_factory, write=False) as uow:
             if base_version is not None:
-                return stored_files(find_version(uow.session, process_key, base_version))
-            newest = uow.session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == process_key)
-                                         .order_by(ProcessVersion.version.desc()).limit(1)).first()
+                return stored_files(find_version(uow.session, process_key, base_version, actor))
+            newest = deployments.newest(uow.session, process_key, deployments.scope_of(actor) if actor else None)
             return stored_files(newest) if newest is not None else {}

@@ -77,7 +77,7 @@ class Dashboard:
         with detached_read(self.session_factory) as uow:
             session = uow.session
             try:
-                version = latest_version(session, process_key)
+                version = latest_version(session, process_key, actor.unit_id)
             except NotFound:
                 return {"process_key": process_key, "version": None, "xml": None, "counts": {}, "steps": []}
             counts = _counts_at_open_tasks(session, actor, process_key)

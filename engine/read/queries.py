@@ -270,20 +270,26 @@ class Queries:
 
     # --- process definitions -----------------------------------------------------------------------
 
-    def definitions(self) -> list[dict]:
-        """Each process key with its versions, oldest first, and the cases running on each."""
+    def definitions(self, actor: Actor | None = None) -> list[dict]:
+        """Each process key with its versions (those the actor may see), oldest first, and the cases
+        running on each."""
         with self._read() as uow:
             by_key: dict[str, dict] = {}
-            for version, running in deployments.list_versions(uow.session):
+            for version, running in deployments.list_versions(uow.session, actor):
                 entry = by_key.setdefault(version.process_key, {"key": version.process_key, "versions": []})
-                entry.update(name=version.name, latest_version=version.version)
+                entry.update(name=version.name)
                 entry["versions"].append({**_columns(version), "running_cases": running})
+            scope = deployments.scope_of(actor) if actor is not None else None
+            for key, entry in by_key.items():  # the version the caller's new cases start on
+                current = deployments.newest(uow.session, key, scope)
+                entry["latest_version"] = current.version if current else entry["versions"][-1]["version"]
             return list(by_key.values())
 
-    def version_bpmn(self, process_key: str, version: int) -> str:
+    def version_bpmn(self, process_key: str, version: int, actor: Actor | None = None) -> str:
         with self._read() as uow:
-            version_id = uow.session.scalar(select(ProcessVersion.id).where(
-                ProcessVersion.process_key == process_key, ProcessVersion.version == version))
+            query = select(ProcessVersion.id).where(ProcessVersion.process_key == process_key,
+                                                    ProcessVersion.version == version)
+            version_id = uow.session.scalar(query.where(deployments.visible_to(actor)) if actor else query)
             if version_id is None:
                 raise NotFound(f"process {process_key!r} has no version {version}")
             return bpmn_xml(uow.session, version_id, process_key)

@@ -90,11 +90,13 @@ class ProcessVersion(Base):
     __tablename__ = "process_versions"
     __table_args__ = (
         UniqueConstraint("process_key", "version"),
-        UniqueConstraint("process_key", "content_hash"),
+        UniqueConstraint("process_key", "unit_id", "content_hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     process_key: Mapped[str] = mapped_column(String(120), index=True)
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)  # numbered across units, so a number names one version
+    # None: the national version (deployed by an admin); else only this unit's new cases start on it.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     name: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     # The serialized SpiffWorkflow spec, stored once per version; engine.definitions.versions caches it restored.

@@ -92,3 +92,32 @@ def _call(api, world, staff, user, method, path, body) -> int:
         assert response.mimetype == "application/problem+json", (user, method, path, response.data[:200])
         assert response.json["status"] == response.status_code
     return response.status_code
+
+
+def test_another_units_supervisor_deploys_their_units_own_version_which_only_they_and_admins_can_see(
+        api, staff, deployed, other_supervisor):
+    """Process ownership: the second unit's redesign neither reaches the first unit's cases nor its lists."""
+    changed = _changed_intake()
+    deployed_by_them = api.as_("asing_sup").post("/process-definitions", **changed)
+    assert deployed_by_them.status_code == 201
+    theirs = deployed_by_them.json["version"]
+    path = f"/process-definitions/atensi_intake/versions/{theirs}/bpmn"
+    assert tuple(_status(api, user, "GET", path) for user in USERS) == (401, 404, 404, 404, 200, 200, 200)
+    new_case = api.as_("peksos").post("/cases", json=_body("new_case", staff)["json"]).json
+    assert api.as_("peksos").get(f"/cases/{new_case['id']}").json["version"] == deployed["atensi_intake"].version
+    their_case = api.as_("asing").post("/cases", json={**_body("new_case", staff)["json"],
+                                                        "unit_id": staff.other_unit_id}).json
+    assert api.as_("asing").get(f"/cases/{their_case['id']}").json["version"] == theirs
+
+
+def _changed_intake() -> dict:
+    bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)
+    bundle["atensi_intake.bpmn"] = bundle["atensi_intake.bpmn"].replace(b"</bpmn:definitions>",
+                                                                        b"<!-- LKS -->\n</bpmn:definitions>")
+    files = [(io.BytesIO(content), name) for name, content in bundle.items()]
+    return {"data": {"note": "LKS", "files": files}, "content_type": "multipart/form-data"}
+
+
+def _status(api, user, method, path) -> int:
+    caller = api.anonymous if user == "anon" else api.as_(user)
+    return caller._call(method, path).status_code

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli import cli
+from engine.people.access import SYSTEM_ACTOR
 from engine.storage.models import Case
 from tests.redesign import bpmn_edit
 from tests.redesign.conftest import INTAKE
@@ -20,6 +21,14 @@ def atensi(database_url, monkeypatch):
     def run(*args: str):
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
     return run
+
+
+@pytest.fixture
+def deploy(runtime):
+    """National versions, as `atensi deploy` makes them: the CLI's migrations target those."""
+    def _deploy(files: dict[str, bytes], note: str = ""):
+        return runtime.deploy(files, SYSTEM_ACTOR, note=note)[0]
+    return _deploy
 
 
 @pytest.fixture

@@ -1,0 +1,82 @@
+"""Who changes which process for whom: a supervisor's deploy is their unit's own version, an admin's
+is the national one; new cases of a unit start on its newest own version, else the newest national."""
+from __future__ import annotations
+
+import pytest
+from engine.access import SYSTEM_ACTOR
+from engine.case_migration import CaseMigrations
+from engine.models import Case
+from engine.queries import Queries
+
+from engine.errors import NotFound
+from tests.case_driver import registration
+from tests.conftest import PASSWORD
+from tests.redesign.bpmn_edit import set_attribute
+
+INTAKE = "atensi_intake.bpmn"
+
+
+@pytest.fixture
+def other_supervisor(staff, session_factory):
+    from engine import people
+
+    with session_factory() as session:
+        user = people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id)
+        session.commit()
+        return people.actor_for(user)
+
+
+def renamed(files: dict[str, bytes], name: str) -> dict[str, bytes]:
+    return {**files, INTAKE: set_attribute(files[INTAKE], "atensi_intake", "name", name)}
+
+
+def version_of_new_case(runtime, actor) -> int:
+    case_id = runtime.start_case("atensi_intake", registration(), actor)
+    with runtime.session_factory() as session:
+        return session.get(Case, case_id).version.version
+
+
+def test_another_units_supervisor_deploying_leaves_this_units_new_cases_on_the_national_version(
+        runtime, staff, intake_files, other_supervisor):
+    national, _ = runtime.deploy(intake_files, SYSTEM_ACTOR)
+    theirs, created = runtime.deploy(renamed(intake_files, "Intake LKS"), other_supervisor)
+    assert created and theirs.unit_id == staff.other_unit_id and national.unit_id is None
+    assert version_of_new_case(runtime, staff.actor("peksos")) == national.version
+    assert version_of_new_case(runtime, staff.actor("asing")) == theirs.version
+
+
+def test_a_unit_keeps_its_own_version_when_an_admin_deploys_a_new_national_one(runtime, staff, intake_files):
+    runtime.deploy(intake_files, SYSTEM_ACTOR)
+    own, _ = runtime.deploy(renamed(intake_files, "Intake Balai"), staff.actor("supervisor"))
+    newer_national, _ = runtime.deploy(renamed(intake_files, "Intake nasional 2"), staff.actor("admin"))
+    assert newer_national.unit_id is None and newer_national.version > own.version
+    assert version_of_new_case(runtime, staff.actor("peksos")) == own.version
+    assert version_of_new_case(runtime, staff.actor("asing")) == newer_national.version
+
+
+def test_deploying_what_the_unit_already_runs_makes_no_new_version(runtime, staff, intake_files):
+    national, _ = runtime.deploy(intake_files, SYSTEM_ACTOR)
+    again, created = runtime.deploy(intake_files, staff.actor("supervisor"))
+    assert not created and again.id == national.id
+
+
+def test_a_supervisor_cannot_move_their_cases_onto_another_units_version(
+        runtime, staff, intake_files, other_supervisor, session_factory):
+    runtime.deploy(intake_files, SYSTEM_ACTOR)
+    theirs, _ = runtime.deploy(renamed(intake_files, "Intake LKS"), other_supervisor)
+    version_of_new_case(runtime, staff.actor("peksos"))
+    with pytest.raises(NotFound):
+        CaseMigrations(session_factory).migrate("atensi_intake", staff.actor("supervisor"), to_version=theirs.version)
+
+
+def test_another_units_own_versions_are_not_listed_nor_readable(runtime, staff, intake_files, other_supervisor,
+                                                                session_factory):
+    runtime.deploy(intake_files, SYSTEM_ACTOR)
+    theirs, _ = runtime.deploy(renamed(intake_files, "Intake LKS"), other_supervisor)
+    queries = Queries(session_factory)
+    [intake] = [d for d in queries.definitions(staff.actor("supervisor")) if d["key"] == "atensi_intake"]
+    assert [v["version"] for v in intake["versions"]] == [1] and intake["latest_version"] == 1
+    with pytest.raises(NotFound):
+        queries.version_bpmn("atensi_intake", theirs.version, staff.actor("supervisor"))
+    [mine] = [d for d in queries.definitions(other_supervisor) if d["key"] == "atensi_intake"]
+    assert mine["latest_version"] == theirs.version
