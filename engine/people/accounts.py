@@ -125,8 +125,3 @@ def _check_roles(roles: list[str]) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
         raise InvalidInput("unknown role", {"roles": [f"roles must be among {', '.join(ROLES)}"]})
-
-
-def _check_password(password: str) -> None:
-    if len(password) < 8:
-        raise InvalidInput("password too short", {"password": ["at least 8 characters"]})

@@ -8,13 +8,13 @@ import jwt
 import pytest
 
 from api import create_app
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, settings_for
 
 
 @pytest.fixture
 def second_process(database_url):
     """Another server process on the same database (like a second gunicorn worker)."""
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    app = create_app({"ATENSI_SETTINGS": settings_for(database_url), "TESTING": True})
     yield app.test_client()
     app.extensions["atensi"].db.dispose()
 

@@ -10,7 +10,7 @@ from engine.queries import Queries
 
 from engine.errors import NotFound
 from tests.case_driver import registration
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, QUICK_PASSWORDS
 from tests.redesign.bpmn_edit import set_attribute
 
 INTAKE = "atensi_intake.bpmn"
@@ -21,7 +21,8 @@ def other_supervisor(staff, session_factory):
     from engine import people
 
     with session_factory() as session:
-        user = people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id)
+        user = people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id,
+                                  passwords=QUICK_PASSWORDS)
         session.commit()
         return people.actor_for(user)
 
