@@ -9,7 +9,6 @@ from atensi.services import KEY
 
 from . import (
     alerts,
-    auth,
     auth_views,
     cases,
     definitions,

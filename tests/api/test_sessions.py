@@ -7,7 +7,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from api import create_app
+from atensi import create_app
 from tests.conftest import PASSWORD, settings_for
 
 
@@ -62,7 +62,7 @@ def test_signing_out_ends_only_the_callers_tokens(api):
 
 def test_a_token_without_a_session_version_is_refused(app, api):
     with app.app_context():
-        from api.auth import signing_key
+        from atensi.tokens import signing_key
         old_style = jwt.encode({"sub": "admin", "iss": "atensi", "exp": 4102444800}, signing_key(), algorithm="HS256")
     assert api.client.get("/api/v1/me", headers=bearer(old_style)).status_code == 401
 
