@@ -3,12 +3,12 @@ is the national one; new cases of a unit start on its newest own version, else t
 from __future__ import annotations
 
 import pytest
-from engine.access import SYSTEM_ACTOR
-from engine.case_migration import CaseMigrations
-from engine.models import Case
-from engine.queries import Queries
 
+from engine.cases.migration import CaseMigrations
 from engine.errors import NotFound
+from engine.people.access import SYSTEM_ACTOR
+from engine.read.queries import Queries
+from engine.storage.models import Case
 from tests.case_driver import registration
 from tests.conftest import PASSWORD, QUICK_PASSWORDS
 from tests.redesign.bpmn_edit import set_attribute
@@ -18,7 +18,7 @@ INTAKE = "atensi_intake.bpmn"
 
 @pytest.fixture
 def other_supervisor(staff, session_factory):
-    from engine import people
+    from engine.people import accounts as people
 
     with session_factory() as session:
         user = people.create_user(session, "asing_sup", PASSWORD, ["supervisor"], staff.other_unit_id,
