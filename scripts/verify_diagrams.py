@@ -14,7 +14,7 @@ What it checks
             source and target, no overlapping shapes, nodes inside their lane, contents inside the
             expanded sub-process, boundary events on their host's border, lanes stacked).
   runs    - every path of atensi_intake and case_response, driven with time-machine, once with
-            SpiffWorkflow's TaskDataEnvironment (with now_iso/add_duration written here) and once with
+            SpiffWorkflow's TaskDataEnvironment (with the engine's now_iso/add_duration) and once with
             the engine's RestrictedPython sandbox when engine.cases.sandbox imports. Every form submission is
             validated against its form.
 """
@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import json
 import pathlib
-import re
 import sys
 import time
 import traceback
-from calendar import monthrange
 from datetime import UTC, datetime, timedelta
 
 import jsonschema
@@ -40,6 +38,8 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.cases.sandbox import FUNCTIONS as SCRIPT_FUNCTIONS
+from engine.cases.sandbox import add_duration, now_iso
 from engine.vocabulary import CASE_RESPONSE, INTAKE, LANE_ROLES, ROLE_LABELS, STAGES
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -73,32 +73,6 @@ def ok(message):
 
 
 # ================================================================ functions the engine gives scripts
-_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                       r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def add_duration(iso_datetime: str, iso_duration: str) -> str:
-    """ISO datetime + ISO duration (Y/M/W/D/H/M/S). A month is the length of the calendar month it starts
-    in, as SpiffWorkflow's timers count it: P3M from 31 Jan is 1 May (not a clamped 30 Apr)."""
-    start = datetime.fromisoformat(iso_datetime)
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=UTC)
-    m = _DURATION.match(iso_duration.strip().upper())
-    if not m:
-        raise ValueError(f"not an ISO-8601 duration: {iso_duration!r}")
-    years, months, weeks, days, hours, minutes = (int(g or 0) for g in m.groups()[:6])
-    seconds = float(m.group(7) or 0)
-    year, month = start.year, start.month
-    for _ in range(years * 12 + months):
-        days += monthrange(year, month)[1]
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return (start + timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)).isoformat()
-
-
 def check_add_duration():
     check(add_duration("2025-01-31T09:00:00+00:00", "P3M")[:10] in ("2025-04-30", "2025-05-01"), "P3M from 31 Jan")
     for start in ("2025-01-31T09:00:00+00:00", "2024-02-29T00:00:00+07:00", "2025-12-15T23:59:00+00:00"):
@@ -271,9 +245,10 @@ def check_dmn(specs, engine_factory):
     [rule_task] = [ts for ts in spec.task_specs.values() if ts.bpmn_id == "Rule_tingkat_risiko"]
     check(rule_task.extensions.get("calledDecisionId") == "risk_level", "calledDecisionId")
 
-    class FakeTask:                      # DMNEngine.result needs .data and .workflow.script_engine
+    class FakeTask:                      # DMNEngine.result needs .data, .task_spec and .workflow.script_engine
         def __init__(self, data, engine):
             self.data = data
+            self.task_spec = rule_task
             self.workflow = type("W", (), {"script_engine": engine})()
 
     expected = {0: "rendah", 3: "rendah", 4: "sedang", 15: "sedang", 26: "sedang", 27: "tinggi", 39: "tinggi"}
@@ -743,7 +718,7 @@ SCENARIOS = [scenario_low_risk, scenario_medium_outpatient, scenario_high_inpati
 
 # ================================================================ engines
 def taskdata_engine():
-    return PythonScriptEngine(environment=TaskDataEnvironment({"now_iso": now_iso, "add_duration": add_duration}))
+    return PythonScriptEngine(environment=TaskDataEnvironment(dict(SCRIPT_FUNCTIONS)))
 
 
 def sandbox_engine_factory():
