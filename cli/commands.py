@@ -14,8 +14,8 @@ from atensi import server
 from engine import demo
 from engine.cases.runtime import Runtime
 from engine.config import BPMN_DIR, Settings
-from engine.definitions.deployments import folder_bundles, list_versions
-from engine.errors import EngineError
+from engine.definitions.deployments import list_versions, named_folder_bundles
+from engine.errors import DeployError, EngineError
 from engine.people import accounts
 from engine.people.access import SYSTEM_ACTOR
 from engine.people.directory import unit_by_code
@@ -44,19 +44,34 @@ def db_upgrade(settings: Settings):
     click.echo(f"database at {_safe_url(settings.database_url)} is up to date")
 
 
-@cli.command(help="Deploy every BPMN file in FOLDER (with its DMN and forms/) as new versions.")
+@cli.command(help="Deploy every BPMN file in FOLDER (*.bpmn, *.bpmn20.xml) with the DMN files it calls and "
+                  "forms/ as new versions. A refused bundle is reported and the rest go on (exit 1 if any).")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--note", default="", help="Why this version was deployed.")
 @click.pass_obj
 def deploy(settings: Settings, folder: Path, note: str):
     runtime = Runtime(_session_factory(settings))
+    bundles = named_folder_bundles(folder)
+    refused = [name for name, bundle in bundles if not _deploy_one(runtime, name, bundle, note)]
+    if refused:
+        raise click.ClickException(f"{len(refused)} of {len(bundles)} bundles refused: {', '.join(refused)}")
+    if not bundles:
+        raise click.ClickException(f"no BPMN file (*.bpmn, *.bpmn20.xml) in {folder}")
+
+
+def _deploy_one(runtime: Runtime, name: str, bundle: dict[str, bytes], note: str) -> bool:
     try:
-        for bundle in folder_bundles(folder):
-            version, created = runtime.deploy(bundle, SYSTEM_ACTOR, note=note)
-            state = "deployed" if created else "unchanged"
-            click.echo(f"{version.process_key} v{version.version} {state}")
+        version, created = runtime.deploy(bundle, SYSTEM_ACTOR, note=note)
+    except DeployError as exc:
+        click.echo(f"{name}: refused", err=True)
+        for p in exc.problems:
+            click.echo(f"  {p.file or name}:{p.line or '?'} {p.element_id or '-'}: {p.message}", err=True)
+        return False
     except EngineError as exc:
-        raise click.ClickException(str(exc)) from exc
+        click.echo(f"{name}: refused: {exc}", err=True)
+        return False
+    click.echo(f"{version.process_key} v{version.version} {'deployed' if created else 'unchanged'} ({name})")
+    return True
 
 
 @cli.command(help="List process keys and versions with who deployed them and running cases.")

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
 from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.orm import Session, lazyload
 
 from engine import clock
 from engine.cases import state as workflow_state
+from engine.definitions.dialects import referenced_decisions
+from engine.definitions.lint import local
 from engine.definitions.parsing import ParsedBundle, parse_bundle
 from engine.errors import NotFound
 from engine.people.access import Actor, require_role
@@ -103,12 +106,42 @@ def file_kind(name: str) -> str:
 
 
 def folder_bundles(folder: Path) -> list[dict[str, bytes]]:
-    """One bundle per BPMN file in a folder, each with the folder's DMN and form files beside it,
-    and its own scenarios (scenarios/<name>.scenario.json)."""
-    shared = {p.name: p.read_bytes() for p in sorted(folder.glob("*.dmn"))}
-    shared.update({p.name: p.read_bytes() for p in sorted((folder / "forms").glob("*.json"))})
-    return [{p.name: p.read_bytes(), **shared, **{s.name: s.read_bytes() for s in (folder / "scenarios").glob(
-        f"{p.stem}.scenario*.json")}} for p in sorted(folder.glob("*.bpmn"))]
+    return [bundle for _, bundle in named_folder_bundles(folder)]
+
+
+def named_folder_bundles(folder: Path) -> list[tuple[str, dict[str, bytes]]]:
+    """(BPMN file name, bundle) for each BPMN file in a folder (`*.bpmn`, `*.bpmn20.xml`), each with the
+    DMN files whose decisions it calls, the folder's forms (forms/*.json) and its own scenarios
+    (scenarios/<name>.scenario.json)."""
+    dmns = {p.name: p.read_bytes() for p in sorted(folder.glob("*.dmn"))}
+    defines = {name: _decision_ids(raw) for name, raw in dmns.items()}
+    forms = {p.name: p.read_bytes() for p in sorted((folder / "forms").glob("*.json"))}
+    bundles = []
+    for path in sorted({*folder.glob("*.bpmn"), *folder.glob("*.bpmn20.xml")}):
+        raw = path.read_bytes()
+        calls = _called_decisions(raw)
+        stem = path.name.removesuffix(".bpmn20.xml").removesuffix(".bpmn")
+        scenarios = {s.name: s.read_bytes() for s in sorted((folder / "scenarios").glob(f"{stem}.scenario*.json"))}
+        bundles.append((path.name, {path.name: raw, **{n: d for n, d in dmns.items() if defines[n] & calls},
+                                    **forms, **scenarios}))
+    return bundles
+
+
+def _xml(raw: bytes):
+    try:
+        return etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None  # the deploy reports it, with its line
+
+
+def _called_decisions(raw: bytes) -> set[str]:
+    root = _xml(raw)
+    return referenced_decisions(root) if root is not None else set()
+
+
+def _decision_ids(raw: bytes) -> set[str]:
+    root = _xml(raw)
+    return {el.get("id") for el in root if local(el) == "decision"} if root is not None else set()
 
 
 def list_versions(session: Session, actor: Actor | None = None) -> list[tuple[ProcessVersion, int]]:

@@ -202,7 +202,7 @@ def _write_loop_data(loop, collection: str, element: str | None, output: str | N
 def _map_decision_refs(doc: Document, findings: Findings) -> None:
     """Spiff only runs a business rule task that names its decision with spiffworkflow:calledDecisionId."""
     for task in doc.root.iter(f"{{{BPMN_NS}}}businessRuleTask"):
-        ref = camunda_attr(task, "decisionRef") or _zeebe(task, "calledDecision", "decisionId")
+        ref = _vendor_decision_ref(task)
         if spiff_extension(task, "calledDecisionId") is not None or not ref:
             continue
         if is_expression(ref):
@@ -214,6 +214,21 @@ def _map_decision_refs(doc: Document, findings: Findings) -> None:
         doc.changed = True
         findings.warn(doc, task, f"Camunda decision reference {ref} was written as "
                                  "spiffworkflow:calledDecisionId")
+
+
+def _vendor_decision_ref(task) -> str | None:
+    return camunda_attr(task, "decisionRef") or _zeebe(task, "calledDecision", "decisionId")
+
+
+def referenced_decisions(root) -> set[str]:
+    """The decision ids a diagram's business rule tasks call, in any dialect (expressions left out)."""
+    refs = set()
+    for task in root.iter(f"{{{BPMN_NS}}}businessRuleTask"):
+        called = spiff_extension(task, "calledDecisionId")
+        ref = (called.text if called is not None else None) or _vendor_decision_ref(task)
+        if ref and ref.strip() and not is_expression(ref):
+            refs.add(ref.strip())
+    return refs
 
 
 def extension_elements(el):
