@@ -1,6 +1,7 @@
 """Errors the engine raises. Adapters map them to their own vocabulary (HTTP statuses, exit codes)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -53,3 +54,27 @@ class DeployError(EngineError):
 
 class ScriptError(EngineError):
     """A diagram's script or expression broke a sandbox rule or its budget."""
+
+
+# SpiffWorkflow's and RestrictedPython's own words, and what they mean to a supervisor. Each pattern
+# is tried in order on the raw text; the replacement may use the pattern's groups.
+_PLAIN = [
+    (re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-fA-F]+>"), r"a bpmn:\1 element"),
+    (re.compile(r"<Element (\w+) at 0x[0-9a-fA-F]+>"), r"a \1 element"),
+    (re.compile(r"\bSubWorkflow Task\b"), "sub-process"),
+    (re.compile(r"KeyError: '(id|sourceRef|targetRef|name)'"),
+     r"an element lacks its \1 attribute"),
+    (re.compile(r"name '_print_' is not defined"),
+     "print() is not available in scripts: store the value in a variable instead"),
+    (re.compile(r"name '(_\w*)' is not defined"), r"names starting with _ (\1) are not allowed in scripts"),
+    (re.compile(r"Expected an output item\.?"), "the task's result variable was not filled in"),
+    (re.compile(r"No output task connected\.*"), "the element leads nowhere (no outgoing flow)"),
+    (re.compile(r"\.\.(\s|$)"), r".\1"),
+]
+
+
+def plain_message(text: str) -> str:
+    """A raw error text from inside SpiffWorkflow, said in terms of the diagram (one place for all)."""
+    for pattern, replacement in _PLAIN:
+        text = pattern.sub(replacement, text)
+    return text.strip()

@@ -4,9 +4,11 @@ Adapters (the HTTP API, the scheduler, the CLI) call these and nothing below the
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from copy import deepcopy
 from datetime import date
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
@@ -17,7 +19,7 @@ from engine.cases import forms, history
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
 from engine.definitions import deployments, versions
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound, plain_message
 from engine.people.access import (
     SYSTEM_ACTOR,
     Actor,
@@ -45,13 +47,13 @@ class Runtime:
 
     def start_case(self, process_key: str, registration: dict, actor: Actor, unit_id: int | None = None,
                    parent_case_id: int | None = None) -> int:
-        with self.uow() as uow:
+        with spiff_failures("the case could not start"), self.uow() as uow:
             case = start_case_in(uow.session, process_key, registration, actor, unit_id, parent_case_id)
             uow.commit()
             return case.id
 
     def send_message(self, case_id: int, name: str, payload: dict | None, actor: Actor) -> None:
-        with self.uow() as uow:
+        with spiff_failures("the message could not be delivered"), self.uow() as uow:
             case = uow.lock_case(case_id)
             require_unit(actor, case.unit_id)
             consent.require_processing_allowed(case)
@@ -75,7 +77,7 @@ class Runtime:
     # --- tasks ---------------------------------------------------------------------------------
 
     def complete_task(self, task_id: str, data: dict, actor: Actor) -> HumanTask:
-        with self.uow() as uow:
+        with spiff_failures("the task could not be completed"), self.uow() as uow:
             session = uow.session
             case = uow.lock_case_of_task(task_id)
             row = case_sync.open_task_rows(session, case).get(task_id)  # read with the lock: current
@@ -89,7 +91,7 @@ class Runtime:
             if task is None or task.state != TaskState.READY:
                 raise Conflict(NO_LONGER_AVAILABLE)
             task.data.update(deepcopy(data))
-            task.run()
+            _run_completed(session, case, task, actor)
             row.status, row.completed_at, row.completed_by, row.next_alert_at = (
                 "completed", clock.now(), actor.username, None)
             case.completed_elements = sorted({*case.completed_elements, row.element_id})
@@ -127,37 +129,103 @@ class Runtime:
 
     def fire_timers(self, case_id: int) -> bool:
         """Fire whatever is due on one case. False when nothing was due (someone else fired it)."""
-        with self.uow() as uow:
+        with spiff_failures("the timers could not fire"), self.uow() as uow:
             fired = fire_timers_in(uow, case_id)
             uow.commit()
             return fired
 
     def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None) -> None:
+        """Run the failed element again (with corrected data). When it fails again, or the case still
+        cannot go on, nothing changes but the incident's reason, and the retry is a Conflict."""
+        try:
+            with spiff_failures("the retry failed"), self.uow() as uow:
+                _retry_in(uow, incident_id, actor, data)
+                uow.commit()
+        except _RetryFailed as failed:
+            self._keep_incident_open(incident_id, actor, failed.reason)
+            raise Conflict(f"the retry failed, the incident stays open: {failed.reason}") from failed
+
+    def _keep_incident_open(self, incident_id: int, actor: Actor, reason: str) -> None:
         with self.uow() as uow:
-            session = uow.session
-            incident = session.get(Incident, incident_id)
-            if incident is None:
-                raise NotFound(f"incident {incident_id} not found")
-            case = uow.lock_case(incident.case_id)
-            require_role(actor, "supervisor", "admin")
-            require_unit(actor, case.unit_id)
-            consent.require_processing_allowed(case)
-            if incident.status != "open":
-                raise Conflict("incident is already resolved")
-            wf, version = _load(uow.session, case)
-            task = case_sync.task_by_id(wf, incident.task_id)
-            incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
-            case.status = "active"
-            history.record(session, case.id, actor.username, "incident_retried", incident.message,
-                           incident.element_id, incident.task_id, data or {})
-            if task is not None and task.state == TaskState.ERROR:
-                task.data.update(data or {})
-                task.run()
-            _advance(session, case, wf, version, actor)
+            incident = uow.session.get(Incident, incident_id)
+            incident.message = reason
+            history.record(uow.session, incident.case_id, actor.username, "incident_retry_failed", reason,
+                           incident.element_id, incident.task_id or None)
             uow.commit()
 
 
 # --- building blocks shared by the operations above and by the scheduler and migrations --------
+
+
+@contextmanager
+def spiff_failures(what: str):
+    """Whatever SpiffWorkflow raises that no incident took in is a Conflict, said in plain words."""
+    try:
+        yield
+    except EngineError:
+        raise
+    except Exception as exc:
+        if not case_sync.raised_in_spiffworkflow(exc):
+            raise
+        raise Conflict(f"{what}: {case_sync.incident_message(exc)}") from exc
+
+
+class _RetryFailed(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None) -> None:
+    session = uow.session
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"incident {incident_id} not found")
+    case = uow.lock_case(incident.case_id)
+    require_role(actor, "supervisor", "admin")
+    require_unit(actor, case.unit_id)
+    consent.require_processing_allowed(case)
+    if incident.status != "open":
+        raise Conflict("incident is already resolved")
+    wf, version = _load(session, case)
+    task = case_sync.task_by_id(wf, incident.task_id)
+    incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
+    case.status = "active"
+    history.record(session, case.id, actor.username, "incident_retried", incident.message,
+                   incident.element_id, incident.task_id, data or {})
+    if task is not None and task.state == TaskState.ERROR:
+        task.data.update(data or {})
+        try:
+            task.run()
+        except Exception as exc:
+            if not case_sync.raised_in_spiffworkflow(exc):
+                raise
+            raise _RetryFailed(case_sync.incident_message(exc)) from exc
+    stuck = _advance(session, case, wf, version, actor)
+    if stuck:
+        raise _RetryFailed(stuck)
+
+
+def _run_completed(session, case: Case, task, actor: Actor) -> None:
+    """Run a human task its worker completed. Data the task must produce and lacks is the worker's
+    to fix (InvalidInput); any other failure is the diagram's (an incident)."""
+    try:
+        task.run()
+    except WorkflowDataException as exc:
+        raise _missing_data(exc, task) from exc
+    except Exception as exc:
+        if not case_sync.raised_in_spiffworkflow(exc):
+            raise
+        case_sync.open_incident_for(session, case, exc, actor.username)
+
+
+def _missing_data(exc: WorkflowDataException, task) -> InvalidInput:
+    parent = task.parent.task_spec if task.parent is not None else None
+    item = getattr(parent, "output_item", None) or exc.data_output or exc.data_input
+    name = getattr(item, "bpmn_id", None) or getattr(item, "name", None) or "data"
+    where = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    return InvalidInput(f"{where} ({task.task_spec.bpmn_id}): {plain_message(str(exc.args[0]))}",
+                        {name: [f"required: {where} gives its result in {name}"]})
 
 
 def start_case_in(session, process_key, registration, actor, unit_id=None, parent_case_id=None) -> Case:
@@ -199,7 +267,15 @@ def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
         return False
     wf, version = _load(uow.session, case)
     before = case_sync.timer_snapshot(wf)
-    wf.refresh_timers()
+    try:
+        wf.refresh_timers()
+    except Exception as exc:
+        if not case_sync.raised_in_spiffworkflow(exc):
+            raise
+        # A timer expression that fails is the diagram's problem: an incident, not a retry every 30 s.
+        case_sync.open_incident_for(uow.session, case, exc, SYSTEM_ACTOR.username)
+        case.next_timer_at = None
+        return True
     case_sync.record_fired_timers(uow.session, case, wf, before, SYSTEM_ACTOR.username)
     _advance(uow.session, case, wf, version, SYSTEM_ACTOR)
     return True
@@ -216,12 +292,18 @@ def form_schema(session, version_id: int, form_name: str | None) -> dict | None:
     return versions.compiled(session, version_id).forms.get(form_name or "")
 
 
-def _advance(session, case: Case, wf, version, actor: Actor) -> None:
-    """Run the engine, route what the case threw outward, and save."""
+def _advance(session, case: Case, wf, version, actor: Actor) -> str | None:
+    """Run the engine, route what the case threw outward, check that the case can still go on, and
+    save. Returns why it cannot go on (then it holds an incident saying so), or None."""
+    case_sync.finish_exhausted_cycles(wf)
     case_sync.run_engine(session, case, wf, actor.username)
     for event in wf.get_events():
         _route_thrown(session, case, event, actor)
+    stuck = case_sync.stuck_reason(wf) if case.status != "incident" else None
+    if stuck:
+        case_sync.open_incident(session, case, stuck[0], stuck[1], actor.username)
     case_sync.save(session, case, wf, version, actor.username)
+    return stuck[1] if stuck else None
 
 
 def _route_thrown(session, case: Case, event, actor: Actor) -> None:

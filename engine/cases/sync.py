@@ -6,36 +6,51 @@ A script that fails becomes an incident instead of an exception.
 """
 from __future__ import annotations
 
+import os
 from copy import deepcopy
 from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import clock, durations
 from engine.cases import history
 from engine.cases import state as workflow_state
 from engine.definitions.versions import CompiledVersion
-from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident
+from engine.errors import plain_message
+from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, User
 
 DEFAULT_DUE = "P7D"
 PRIORITY_BY_RISK = {"tinggi": 1, "sedang": 2, "rendah": 3}
 
 
 def run_engine(session: Session, case: Case, wf: BpmnWorkflow, actor: str) -> None:
-    """do_engine_steps, turning a script failure into an incident on the case."""
+    """do_engine_steps, turning a failure inside SpiffWorkflow into an incident on the case."""
     completed: list = []
     try:
         wf.do_engine_steps(did_complete_task=completed.append)
-    except SpiffWorkflowException as exc:
-        _open_incident(session, case, exc, actor)
+    except Exception as exc:
+        if not raised_in_spiffworkflow(exc):
+            raise
+        open_incident_for(session, case, exc, actor)
     _note_completed(session, case, completed, actor)
+
+
+def raised_in_spiffworkflow(exc: BaseException) -> bool:
+    """SpiffWorkflow's own errors, and the bare KeyError/TypeError its code raises on diagrams it
+    did not expect: what a diagram can cause, as opposed to a bug of ours."""
+    if isinstance(exc, SpiffWorkflowException):
+        return True
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and f"{os.sep}SpiffWorkflow{os.sep}" in frame.tb_frame.f_code.co_filename
 
 
 def save(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersion, actor: str) -> None:
@@ -77,6 +92,7 @@ def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: C
             open_rows[task_id].priority = priority
         else:  # task ids are never reused, so a READY task without an open row is new
             rows[task_id] = _new_task_row(case, wf, version, task, priority)
+            rows[task_id].assignee = _assignee_here(session, rows[task_id])
             session.add(rows[task_id])
             history.record(session, case.id, actor, "task_created", task.task_spec.bpmn_name or "",
                            task.task_spec.bpmn_id, task_id)
@@ -103,6 +119,19 @@ def _new_task_row(case: Case, wf: BpmnWorkflow, version: CompiledVersion, task, 
         assignee=meta.get("assignee"), status="open", priority=priority, form=meta.get("form"),
         due_at=due_at, next_alert_at=due_at, created_at=now,
     )
+
+
+def _assignee_here(session: Session, row: HumanTask) -> str | None:
+    """The diagram's assignee, when that is an active user of the case's unit who may hold the task.
+    Diagrams from other tools name their own users ("demo", "kermit"): their tasks stay in the
+    role's queue."""
+    if not row.assignee:
+        return None
+    user = session.scalars(select(User).where(User.username == row.assignee, User.active.is_(True),
+                                              User.unit_id == row.unit_id)).first()
+    if user is None or (row.role and row.role not in user.roles and "supervisor" not in user.roles):
+        return None
+    return user.username
 
 
 def _due_at(wf: BpmnWorkflow, task, meta: dict, now: datetime) -> datetime:
@@ -149,12 +178,7 @@ def _subprocess_stage(version: CompiledVersion, task) -> str | None:
 
 
 def next_timer_due(wf: BpmnWorkflow) -> datetime | None:
-    timers = [
-        TimerEventDefinition.get_datetime(str(pending.value))
-        for task in wf.event_manager.tasks.values()
-        if isinstance(task.task_spec.event_definition, TimerEventDefinition)
-        and (pending := task.task_spec.event_definition.details(task)).value
-    ]
+    timers = [due for task in wf.event_manager.tasks.values() if (due := _timer_due(task)) is not None]
     return min(timers) if timers else None
 
 
@@ -165,6 +189,28 @@ def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
         return  # the table already says this
     session.execute(delete(CaseMessageWait).where(CaseMessageWait.case_id == case.id))
     session.add_all(CaseMessageWait(case_id=case.id, message_name=name) for name in sorted(messages))
+
+
+def _timer_due(task) -> datetime | None:
+    """When a waiting timer fires next; None for other events and for a cycle that has used all
+    its repetitions (SpiffWorkflow then reports a dict instead of a date)."""
+    definition = task.task_spec.event_definition
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    value = definition.details(task).value
+    if not value or isinstance(value, dict):
+        return None
+    return TimerEventDefinition.get_datetime(str(value))
+
+
+def finish_exhausted_cycles(wf: BpmnWorkflow) -> None:
+    """A cycle timer that has fired all its repetitions ends now, instead of waiting for ever for a
+    firing that never comes (SpiffWorkflow only ends it on one more refresh)."""
+    for task in list(wf.event_manager.tasks.values()):
+        if isinstance(task.task_spec.event_definition, CycleTimerEventDefinition) \
+                and (task.internal_data.get("event_value") or {}).get("cycles") == 0:
+            task._set_internal_data(event_fired=True)
+            task.task_spec._update(task)
 
 
 def waiting_message_task(wf: BpmnWorkflow, name: str):
@@ -178,27 +224,64 @@ def waiting_message_task(wf: BpmnWorkflow, name: str):
 # --- incidents and history ---------------------------------------------------------------------
 
 
-def _open_incident(session: Session, case: Case, exc: SpiffWorkflowException, actor: str) -> None:
+def open_incident_for(session: Session, case: Case, exc: Exception, actor: str) -> None:
     task = getattr(exc, "task", None)
+    open_incident(session, case, task, incident_message(exc), actor,
+                  line=getattr(exc, "line_number", None) or None,
+                  error_line=getattr(exc, "error_line", None) or None)
+
+
+def open_incident(session: Session, case: Case, task, message: str, actor: str, line: int | None = None,
+                  error_line: str | None = None) -> Incident:
     element_id = task.task_spec.bpmn_id if task is not None else None
     incident = Incident(
         case_id=case.id, task_id=str(task.id) if task is not None else "", element_id=element_id or "",
-        line=getattr(exc, "line_number", None) or None, error_line=getattr(exc, "error_line", None) or None,
-        message=_incident_message(exc), created_at=clock.now(),
+        line=line, error_line=error_line, message=message, created_at=clock.now(),
     )
     session.add(incident)
     case.status = "incident"
     history.record(session, case.id, actor, "incident", incident.message, element_id,
                    incident.task_id or None, {"line": incident.line, "error_line": incident.error_line})
+    return incident
 
 
-def _incident_message(exc: SpiffWorkflowException) -> str:
+def incident_message(exc: Exception) -> str:
+    """What went wrong, in the diagram's terms: SpiffWorkflow's text with its notes, made plain."""
     message = str(exc.args[0]) if exc.args else str(exc)
     error_type = getattr(exc, "error_type", None)
     if error_type and message.startswith(error_type + ":"):
         message = f"{error_type}: {message[len(error_type) + 1:]}"
+    elif not isinstance(exc, SpiffWorkflowException):
+        message = f"{type(exc).__name__}: {message}"
+    task = getattr(exc, "task", None)
+    if task is not None and task.task_spec.bpmn_id and task.task_spec.bpmn_id not in message:
+        message = f"{_element_name(task)}: {message}"
     notes = [n for n in getattr(exc, "__notes__", []) if n]
-    return " ".join([message, *notes])
+    return plain_message(" ".join([message, *notes]))
+
+
+def _element_name(task) -> str:
+    spec = task.task_spec
+    return f"{spec.bpmn_name} ({spec.bpmn_id})" if spec.bpmn_name else spec.bpmn_id
+
+
+# --- the case can always go on -----------------------------------------------------------------
+
+
+def stuck_reason(wf: BpmnWorkflow) -> tuple[object, str] | None:
+    """(the task to blame, why) when the case has not ended and nothing is open, failed or waiting
+    for an event: no operation could ever move it again. None when it can go on."""
+    if wf.completed or wf.event_manager.tasks or wf.get_next_task(state=TaskState.READY | TaskState.ERROR):
+        return None
+    join = wf.get_next_task(state=TaskState.WAITING)
+    if join is not None and join.task_spec.bpmn_id:
+        return join, (f"{_element_name(join)} waits for a branch that can no longer arrive: nothing else is "
+                      "open or waiting in the case")
+    done = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
+    last = max(done, key=lambda t: t.last_state_change, default=None)
+    where = f"after {_element_name(last)}" if last is not None else "at its start"
+    return last, (f"the case cannot go on {where}: nothing is open or waiting and the process has not "
+                  "reached an end event (a sequence flow out of it may be missing or was dropped)")
 
 
 def _note_completed(session: Session, case: Case, completed: list, actor: str) -> None:

@@ -18,9 +18,9 @@ from engine.cases import state as workflow_state
 from engine.definitions.dialects import referenced_decisions
 from engine.definitions.lint import local
 from engine.definitions.parsing import ParsedBundle, parse_bundle
-from engine.errors import NotFound
+from engine.errors import NotFound, Problem
 from engine.people.access import Actor, require_role
-from engine.storage.models import Case, ProcessFile, ProcessVersion
+from engine.storage.models import Case, ProcessFile, ProcessVersion, User
 
 
 def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = "",
@@ -38,6 +38,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = 
         _in_scope(unit_id))).first()
     if existing is not None:
         return existing, False
+    bundle.warnings.extend(unknown_assignees(session, bundle))
     version = _new_version(session, bundle, actor, note)
     version.unit_id = unit_id
     session.add(version)
@@ -92,6 +93,28 @@ def _new_version(session: Session, bundle: ParsedBundle, actor: Actor, note: str
         files=[ProcessFile(name=name, kind=file_kind(name), content=content)
                for name, content in sorted(bundle.files.items())],
     )
+
+
+def unknown_assignees(session: Session, bundle: ParsedBundle) -> list[Problem]:
+    """A warning for each assignee (often from another tool) who is not an active user here."""
+    named = {element_id: fact["assignee"] for element_id, fact in bundle.elements.items() if fact.get("assignee")}
+    known = set(session.scalars(select(User.username).where(User.username.in_(set(named.values())),
+                                                            User.active.is_(True)))) if named else set()
+    return [Problem(f"assignee {username!r} is not a user here: the task waits in the queue of its role "
+                    f"({bundle.elements[element_id].get('role') or 'none'}) unless such a user exists when "
+                    "it opens", *_where(bundle.files, element_id))
+            for element_id, username in sorted(named.items()) if username not in known]
+
+
+def _where(files: dict[str, bytes], element_id: str) -> tuple[str | None, str, int | None]:
+    """(file, element id, line) of an element of the bundle's BPMN files."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    for name, raw in sorted(files.items()):
+        if file_kind(name) == "bpmn":
+            found = etree.fromstring(raw, parser).xpath("//*[@id=$id]", id=element_id)
+            if found:
+                return name, element_id, found[0].sourceline
+    return None, element_id, None
 
 
 def file_kind(name: str) -> str:

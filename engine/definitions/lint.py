@@ -448,6 +448,32 @@ def _boundary_definition(doc: Document, el, ctx: LintContext, findings: Findings
         findings.error(doc, el, "boundary event has no event definition (timer, message, error, ...)")
 
 
+# SpiffWorkflow names its own tasks of every process and sub-process Start, End, Root and
+# <process id>.EndJoin; an element with one of these ids silently replaces or breaks them.
+RESERVED_IDS = frozenset({"Start", "End", "Root"})
+
+
+def _reserved_id(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
+    element_id = el.get("id")
+    if element_id in RESERVED_IDS or (element_id or "").endswith(".EndJoin"):
+        findings.error(doc, el, f"element id {element_id} is reserved by the engine for its own tasks "
+                                "(Start, End, Root, <process>.EndJoin): rename the element")
+
+
+def _missing_id(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
+    if el.get("id"):
+        return
+    if local(el) == "sequenceFlow":
+        source, target = el.get("sourceRef") or "?", el.get("targetRef") or "?"
+        # Spiff drops such a flow with only a warning, and the case then stops at its source.
+        findings.errors.append(Problem(f"the sequence flow from {source} to {target} has no id, so the "
+                                       "engine would drop it: give it an id", doc.name,
+                                       el.get("sourceRef"), el.sourceline))
+        return
+    name = f" {el.get('name')!r}" if el.get("name") else ""
+    findings.error(doc, el, f"a {local(el)}{name} has no id: give it an id", el.sourceline)
+
+
 def _unsupported(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
     findings.error(doc, el, f"{local(el)} is not supported by the engine")
 
@@ -478,6 +504,8 @@ _NO_SPLIT = (TASKS | EVENTS) - {"startEvent"}  # Spiff lets only gateways and st
 
 def rules_for(name: str) -> tuple[Rule, ...]:
     rules = _RULES.get(name, ())
+    if name in FLOW_NODES or name == "sequenceFlow":
+        rules += (_missing_id, _reserved_id)
     if name in FLOW_NODES:
         rules += (_properties, _pre_post_scripts)
     if name in _NO_SPLIT:
