@@ -17,6 +17,14 @@ class Conflict(EngineError):
     """The thing exists but is not in a state that allows the operation (a 409)."""
 
 
+class ProcessFailure(Conflict):
+    """SpiffWorkflow could not run the operation on this diagram; nothing changed (the text says why)."""
+
+
+class StillFailing(Conflict):
+    """A retried incident failed again: it stays open, with this reason."""
+
+
 class Forbidden(EngineError):
     pass
 

@@ -22,7 +22,7 @@ from engine.cases.rebinding import Blocker, blockers, rebind
 from engine.cases.runtime import latest_version
 from engine.definitions import versions
 from engine.definitions.diff import find_version
-from engine.errors import NotFound
+from engine.errors import Conflict, EngineError, NotFound
 from engine.people.access import Actor, require_role, require_unit
 from engine.storage.models import Case, HistoryEvent, HumanTask, ProcessVersion
 from engine.storage.unit_of_work import UnitOfWork
@@ -148,7 +148,8 @@ class CaseMigrations:
             try:
                 _apply(session, case, wf, source, target, actor)
             except Exception as exc:  # noqa: BLE001 - the case stays as it was; the reason is reported
-                move.status, move.blockers = "failed", [Blocker(None, f"{type(exc).__name__}: {exc}")]
+                reason = str(exc) if isinstance(exc, EngineError) else case_sync.incident_message(exc)
+                move.status, move.blockers = "failed", [Blocker(None, reason)]
                 return move
             _record(session, case, source, target, actor, migration_id, undo_of)
             uow.commit()
@@ -228,6 +229,9 @@ def _summary(session: Session, case: Case, to_version: int, status: str) -> Case
 
 def _apply(session: Session, case: Case, wf, source, target, actor: Actor) -> None:
     rebind(wf, target.specs)
+    stuck = case_sync.stuck_reason(wf)
+    if stuck:  # a move must not leave the case where nothing could ever move it again
+        raise Conflict(f"on version {target.version}, {stuck[1]}")
     case.process_version_id = target.id
     _refresh_open_tasks(session, case, source, target)
     case_sync.save(session, case, wf, target, actor.username)

@@ -19,7 +19,7 @@ from engine.cases import forms, history
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
 from engine.definitions import deployments, versions
-from engine.errors import Conflict, EngineError, InvalidInput, NotFound, plain_message
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound, ProcessFailure, StillFailing, plain_message
 from engine.people.access import (
     SYSTEM_ACTOR,
     Actor,
@@ -143,7 +143,7 @@ class Runtime:
                 uow.commit()
         except _RetryFailed as failed:
             self._keep_incident_open(incident_id, actor, failed.reason)
-            raise Conflict(f"the retry failed, the incident stays open: {failed.reason}") from failed
+            raise StillFailing(f"the retry failed, the incident stays open: {failed.reason}") from failed
 
     def _keep_incident_open(self, incident_id: int, actor: Actor, reason: str) -> None:
         with self.uow() as uow:
@@ -167,7 +167,7 @@ def spiff_failures(what: str):
     except Exception as exc:
         if not case_sync.raised_in_spiffworkflow(exc):
             raise
-        raise Conflict(f"{what}: {case_sync.incident_message(exc)}") from exc
+        raise ProcessFailure(f"{what}: {case_sync.incident_message(exc)}") from exc
 
 
 class _RetryFailed(Exception):

@@ -35,7 +35,7 @@ from engine.definitions.lint import (
     lint_process,
     local,
 )
-from engine.errors import DeployError, Problem
+from engine.errors import DeployError, Problem, plain_message
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml", ".xml")
 SCENARIO_SUFFIXES = (".scenario.json", ".scenarios.json")
@@ -446,7 +446,7 @@ def _specs(parser, key: str, problems: list[Problem], by_name):
 def _from_exception(exc: Exception, file: str | None, by_name: dict[str, Document]) -> Problem:
     """Spiff's exception as a Problem; its ValidationException rarely knows the line, our tree does."""
     if not isinstance(exc, ValidationException):
-        return Problem(f"SpiffWorkflow failed: {type(exc).__name__}: {exc}", file)
+        return Problem(plain_message(f"SpiffWorkflow failed: {type(exc).__name__}: {exc}"), file)
     element_id = exc.id or None
     doc = _holder(element_id, exc.file_name or file, by_name)
     line = exc.line_number if isinstance(exc.line_number, int) else None
@@ -456,7 +456,7 @@ def _from_exception(exc: Exception, file: str | None, by_name: dict[str, Documen
         owner = doc.owner(_element_at_line(doc.root, line))
         element_id = owner.get("id") if owner is not None else None
     message = str(exc.args[0] if exc.args else exc)
-    return Problem(_shorten(message).rstrip(". ") or type(exc).__name__,
+    return Problem(plain_message(_shorten(message)).rstrip(". ") or type(exc).__name__,
                    doc.name if doc is not None else exc.file_name or file, element_id, line)
 
 
