@@ -11,10 +11,11 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import select
 
 from engine import clock as engine_clock
-from engine import timers, workflow_state
-from engine.access import SYSTEM_ACTOR
+from engine.cases import state as workflow_state
+from engine.cases import timers
 from engine.errors import Conflict, DeployError, InvalidInput, plain_message
-from engine.models import HistoryEvent, Incident, ProcessVersion
+from engine.people.access import SYSTEM_ACTOR
+from engine.storage.models import HistoryEvent, Incident, ProcessVersion
 from tests.case_driver import CaseDriver, registration
 
 DATA = Path(__file__).parent.parent / "data" / "robust"
