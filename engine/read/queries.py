@@ -36,6 +36,7 @@ from engine.storage.models import (
     ProcessVersion,
 )
 from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import CASE_SUSPENDED
 
 MAX_PER_PAGE = 200
 # sort name -> (column, descending) pairs; ids break ties so paging is stable
@@ -237,7 +238,8 @@ class Queries:
 
     def alerts(self, actor: Actor, acked: bool | None = False, paging: Paging | None = None) -> Page:
         paging = paging or Paging()
-        conditions = [_alert_recipient(actor)]
+        # a suspended case's work has stopped (consent withdrawn): its alerts leave the inbox too
+        conditions = [_alert_recipient(actor), ~exists().where(Case.id == Alert.case_id, Case.status == CASE_SUSPENDED)]
         if acked is not None:
             conditions.append(Alert.acked_at.is_not(None) if acked else Alert.acked_at.is_(None))
         with self._read() as uow:

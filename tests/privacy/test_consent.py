@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.alerts.overdue import raise_due_alerts
 from engine.cases import timers
 from engine.cases.migration import CaseMigrations
-from engine.config import BPMN_DIR
+from engine.config import BPMN_DIR, Settings
 from engine.definitions.deployments import folder_bundles
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.people.access import SYSTEM_ACTOR
@@ -144,3 +145,16 @@ def test_a_suspended_case_is_not_moved_to_another_version(consents, driver, staf
     report = CaseMigrations(session_factory).dry_run("atensi_intake", staff.actor("supervisor"))
     move = next(c for c in report.cases if c.case_id == driver.case_id)
     assert not move.can_move and "consent was withdrawn" in move.blockers[0].message
+
+
+def test_the_alerts_of_a_suspended_case_leave_the_inbox_and_no_new_ones_come(consents, driver, staff,
+                                                                             session_factory, database_url, clock):
+    settings = Settings(database_url=database_url)
+    clock.shift(timedelta(days=40))  # Pelaksanaan intervensi is overdue
+    assert raise_due_alerts(session_factory, settings)
+    queries = Queries(session_factory)
+    assert queries.alerts(staff.actor("peksos")).total > 0
+    consents.withdraw(driver.case_id, "PM menarik persetujuan", staff.actor("peksos"))
+    assert queries.alerts(staff.actor("peksos")).total == 0
+    clock.shift(timedelta(days=40))
+    assert raise_due_alerts(session_factory, settings) == []
