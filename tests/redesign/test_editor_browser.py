@@ -266,6 +266,9 @@ def test_lanes_that_are_not_roles_are_mapped_in_a_form_after_import_and_the_diag
     editor.page.wait_for_selector("#ed-problems-empty:has-text('Tidak ada masalah')")
     xml = editor.page.evaluate("editor.modeler.saveXML().then(function (r) { return r.xml; })")
     assert '<spiffworkflow:property name="role" value="supervisor" />' in xml
+    editor.select("finance_team")  # the properties panel reads the lane's role from the mapping
+    assert editor.page.input_value("#bio-properties-panel-atensi-laneRole") == "supervisor"
+    assert "Dipetakan ke peran ini" in editor.page.inner_text('[data-group-id="group-atensi"]')
     editor.page.click("#ed-deploy")
     editor.page.fill("#ed-deploy-note", "lajur dari SpiffArena")
     with editor.page.expect_navigation(timeout=30_000):

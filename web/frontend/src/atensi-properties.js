@@ -76,7 +76,8 @@ function RoleEntry(props) {
   const elementRegistry = useService('elementRegistry');
   const lane = findLane(elementRegistry, element);
   const override = getSpiffProperty(element, PROP.role);
-  const role = override || (lane ? normaliseRole(lane.get('name')) : '');
+  // A lane mapped to a role at import carries it as its own role property.
+  const role = override || (lane ? getSpiffProperty(lane, PROP.role) || normaliseRole(lane.get('name')) : '');
 
   let description;
   if (override) {
@@ -176,12 +177,14 @@ function DueDateEntry(props) {
 function LaneRoleEntry(props) {
   const { element, id } = props;
   const { translate, debounce } = useCommon();
-  const role = normaliseRole(getBusinessObject(element).get('name'));
+  const mapped = getSpiffProperty(element, PROP.role);
+  const role = mapped || normaliseRole(getBusinessObject(element).get('name'));
 
   return jsx(TextFieldEntry, {
     element, id, debounce,
     label: translate('Role of this lane'),
-    description: translate('The lane name, lower case, spaces and hyphens as _.'),
+    description: mapped ? translate('Mapped to this role when the diagram was imported.') :
+      translate('The lane name, lower case, spaces and hyphens as _.'),
     disabled: true,
     getValue: function() { return role; },
     setValue: function() {},

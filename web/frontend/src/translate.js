@@ -48,6 +48,7 @@ const ID = {
   'Quote the literal: "{value}".': 'Literal harus dikutip: "{value}".',
   'Role of this lane': 'Peran lane ini',
   'The lane name, lower case, spaces and hyphens as _.': 'Nama lane, huruf kecil, spasi dan tanda hubung menjadi _.',
+  'Mapped to this role when the diagram was imported.': 'Dipetakan ke peran ini saat diagram diimpor.',
   'Camunda settings ({names}) stay in the file, but the ATENSI engine ignores them.':
     'Pengaturan Camunda ({names}) tetap tersimpan di berkas, tetapi diabaikan oleh engine ATENSI.',
   'Condition': 'Kondisi',
