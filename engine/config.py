@@ -48,6 +48,7 @@ class Settings:
     password_memory_kib: int = argon2.DEFAULT_MEMORY_COST
     password_parallelism: int = argon2.DEFAULT_PARALLELISM
     retention_years: float = 5.0  # product default: closed cases are anonymised five years after closing
+    retention_automatic: bool = False  # the scheduler anonymises them daily (irreversible: off unless asked)
     # Diagram code that is not bounded by construction runs in sandbox worker processes with these
     # limits (product defaults); a case's lock is never held much longer than the wall clock.
     sandbox_wall_seconds: float = 2.0
@@ -84,6 +85,7 @@ class Settings:
             "password_memory_kib": int(env.get("ATENSI_PASSWORD_MEMORY_KIB", argon2.DEFAULT_MEMORY_COST)),
             "password_parallelism": int(env.get("ATENSI_PASSWORD_PARALLELISM", argon2.DEFAULT_PARALLELISM)),
             "retention_years": float(env.get("ATENSI_RETENTION_YEARS", 5)),
+            "retention_automatic": env.get("ATENSI_RETENTION_AUTOMATIC", "").lower() in ("1", "true", "yes"),
             "sandbox_wall_seconds": float(env.get("ATENSI_SANDBOX_WALL_SECONDS", 2)),
             "sandbox_cpu_seconds": float(env.get("ATENSI_SANDBOX_CPU_SECONDS", 1)),
             "sandbox_memory_mib": int(env.get("ATENSI_SANDBOX_MEMORY_MIB", 256)),

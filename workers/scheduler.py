@@ -7,6 +7,8 @@ Two APScheduler jobs, with named ids:
 - ``atensi.watch-next-due`` reads the earliest due time (three indexed MIN() lookups, whatever the
   number of cases) every `scheduler_poll_seconds`, and moves ``atensi.due-work`` earlier when
   another process (an API request, a deploy, another worker) created earlier work.
+- ``atensi.retention``, only with ``ATENSI_RETENTION_AUTOMATIC=1``: once a day, anonymise the closed
+  cases past ``ATENSI_RETENTION_YEARS`` (engine.privacy.retention; ``atensi retention`` does it by hand).
 
 Any number of these may run against PostgreSQL: claims use ``SKIP LOCKED`` and each firing
 commits with the case's new state or not at all. Against SQLite, run one at a time.
@@ -31,6 +33,7 @@ from engine.alerts import outbox
 from engine.alerts import overdue as alerts
 from engine.cases import sandbox_pool, timers
 from engine.config import Settings
+from engine.privacy.retention import Retention
 from engine.storage.db import make_engine, make_session_factory
 from engine.storage.unit_of_work import UnitOfWork
 
@@ -38,6 +41,8 @@ log = logging.getLogger(__name__)
 
 JOB_DUE_WORK = "atensi.due-work"
 JOB_WATCH = "atensi.watch-next-due"
+JOB_RETENTION = "atensi.retention"  # only with ATENSI_RETENTION_AUTOMATIC: anonymise closed cases past retention
+RETENTION_EVERY = timedelta(hours=24)
 SWEEP = timedelta(seconds=60)  # the due-work job runs at least this often, even if nothing is due
 AFTER_ERROR = timedelta(seconds=5)  # the database is down: do not hammer it
 
@@ -120,9 +125,24 @@ class TimerScheduler:
                                **job_options)
         self.scheduler.add_job(self._watch, IntervalTrigger(seconds=self.poll.total_seconds()), id=JOB_WATCH,
                                name="watch the earliest due time", **job_options)
+        if self.work.settings.retention_automatic:
+            self.scheduler.add_job(self.anonymise_due, IntervalTrigger(seconds=RETENTION_EVERY.total_seconds()),
+                                   id=JOB_RETENTION, name="anonymise closed cases past retention",
+                                   next_run_time=_utcnow() + SWEEP, **job_options)
         if not self.scheduler.running:
             self.scheduler.start()
         return self
+
+    def anonymise_due(self) -> int:
+        """The retention job: every closed case past ATENSI_RETENTION_YEARS, each in its own transaction."""
+        try:
+            done = Retention(self.work.session_factory, self.work.settings.retention_years).apply()
+        except Exception:
+            log.exception("retention failed; trying again in %s", RETENTION_EVERY)
+            return 0
+        if done:
+            log.info("retention: %s closed cases anonymised", len(done))
+        return len(done)
 
     def shutdown(self, wait: bool = True) -> None:
         # APScheduler 3 holds its job-store lock while it waits for running jobs, so a job that

@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from cli import cli
 from engine import clock as engine_clock
+from engine.config import Settings
 from engine.privacy import retention
 from engine.privacy.consent import Consents
 from engine.read.queries import Queries
 from engine.storage.models import AccessLogEntry, Case, HistoryEvent
 from tests.case_driver import registration
+from workers.scheduler import JOB_RETENTION, DueWork, TimerScheduler
 
 NIK = "3171011501900001"
 
@@ -97,3 +99,22 @@ def test_the_retention_command_lists_by_default_and_anonymises_with_apply(closed
     with session_factory() as session:
         assert session.get(Case, closed_case).pm_nik is None
     assert "0 case(s) would be anonymised (retention: 5 years" in runner.invoke(cli, ["retention"]).output
+
+
+def test_the_scheduler_anonymises_daily_only_when_told_to(closed_case, session_factory, database_url, clock):
+    off = TimerScheduler(DueWork(session_factory, Settings(database_url=database_url), senders={})).start()
+    try:
+        assert off.scheduler.get_job(JOB_RETENTION) is None
+    finally:
+        off.shutdown()
+    settings = Settings(database_url=database_url, retention_automatic=True, retention_years=5)
+    on = TimerScheduler(DueWork(session_factory, settings, senders={})).start()
+    try:
+        assert on.scheduler.get_job(JOB_RETENTION) is not None
+        assert on.anonymise_due() == 0  # closed today: not due yet
+        clock.shift(timedelta(days=365 * 5 + 2))
+        assert on.anonymise_due() == 1
+    finally:
+        on.shutdown()
+    with session_factory() as session:
+        assert session.get(Case, closed_case).anonymised_at is not None
