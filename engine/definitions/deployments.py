@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 from engine import clock
 from engine.cases import state as workflow_state
 from engine.definitions.dialects import referenced_decisions
-from engine.definitions.lint import local
+from engine.definitions.lint import BPMN_NS, local
 from engine.definitions.parsing import ParsedBundle, parse_bundle
 from engine.errors import NotFound, Problem
 from engine.people.access import Actor, require_role
@@ -134,20 +134,36 @@ def folder_bundles(folder: Path) -> list[dict[str, bytes]]:
 
 def named_folder_bundles(folder: Path) -> list[tuple[str, dict[str, bytes]]]:
     """(BPMN file name, bundle) for each BPMN file in a folder (`*.bpmn`, `*.bpmn20.xml`), each with the
-    DMN files whose decisions it calls, the folder's forms (forms/*.json) and its own scenarios
-    (scenarios/<name>.scenario.json)."""
+    BPMN files of the processes it calls, the DMN files whose decisions they call, the folder's forms
+    (forms/*.json) and its own scenarios (scenarios/<name>.scenario.json)."""
     dmns = {p.name: p.read_bytes() for p in sorted(folder.glob("*.dmn"))}
     defines = {name: _decision_ids(raw) for name, raw in dmns.items()}
     forms = {p.name: p.read_bytes() for p in sorted((folder / "forms").glob("*.json"))}
+    bpmns = {p.name: p.read_bytes() for p in sorted({*folder.glob("*.bpmn"), *folder.glob("*.bpmn20.xml")})}
+    roots = {name: _xml(raw) for name, raw in bpmns.items()}
     bundles = []
-    for path in sorted({*folder.glob("*.bpmn"), *folder.glob("*.bpmn20.xml")}):
-        raw = path.read_bytes()
-        calls = _called_decisions(raw)
-        stem = path.name.removesuffix(".bpmn20.xml").removesuffix(".bpmn")
+    for name in bpmns:
+        members = _with_called(name, roots)
+        calls = set().union(*(referenced_decisions(roots[m]) for m in members if roots[m] is not None))
+        stem = name.removesuffix(".bpmn20.xml").removesuffix(".bpmn")
         scenarios = {s.name: s.read_bytes() for s in sorted((folder / "scenarios").glob(f"{stem}.scenario*.json"))}
-        bundles.append((path.name, {path.name: raw, **{n: d for n, d in dmns.items() if defines[n] & calls},
-                                    **forms, **scenarios}))
+        bundles.append((name, {**{m: bpmns[m] for m in sorted(members)},
+                               **{n: d for n, d in dmns.items() if defines[n] & calls}, **forms, **scenarios}))
     return bundles
+
+
+def _with_called(name: str, roots: dict) -> set[str]:
+    """The file and, transitively, the files defining the processes its call activities call."""
+    defined_in = {p.get("id"): n for n, root in roots.items() if root is not None
+                  for p in root.iter(f"{{{BPMN_NS}}}process")}
+    members, pending = set(), [name]
+    while pending:
+        current = pending.pop()
+        members.add(current)
+        root = roots.get(current)
+        called = {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity")} if root is not None else ()
+        pending.extend(defined_in[c] for c in called if c in defined_in and defined_in[c] not in members)
+    return members
 
 
 def _xml(raw: bytes):
@@ -155,11 +171,6 @@ def _xml(raw: bytes):
         return etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError:
         return None  # the deploy reports it, with its line
-
-
-def _called_decisions(raw: bytes) -> set[str]:
-    root = _xml(raw)
-    return referenced_decisions(root) if root is not None else set()
 
 
 def _decision_ids(raw: bytes) -> set[str]:

@@ -15,7 +15,8 @@ from tests.interop import INTEROP
 def folder_of_other_tools(tmp_path):
     folder = tmp_path / "diagrams"
     folder.mkdir()
-    for name in ("flowable_cuti.bpmn20.xml", "drg_rujukan.bpmn", "drg_risiko.dmn"):
+    for name in ("flowable_cuti.bpmn20.xml", "drg_rujukan.bpmn", "drg_risiko.dmn", "induk_rujukan.bpmn",
+                 "anak_layanan.bpmn"):
         shutil.copy(DIALECTS / name, folder / name)
     for name in ("spiffarena__lanes.bpmn", "spiffarena__wonderful.dmn"):
         shutil.copy(INTEROP / name, folder / name)
@@ -24,9 +25,16 @@ def folder_of_other_tools(tmp_path):
 
 def test_a_bundle_gets_only_the_dmn_files_whose_decisions_it_calls(tmp_path):
     bundles = dict(named_folder_bundles(folder_of_other_tools(tmp_path)))
-    assert sorted(bundles) == ["drg_rujukan.bpmn", "flowable_cuti.bpmn20.xml", "spiffarena__lanes.bpmn"]
+    assert sorted(bundles) == ["anak_layanan.bpmn", "drg_rujukan.bpmn", "flowable_cuti.bpmn20.xml",
+                               "induk_rujukan.bpmn", "spiffarena__lanes.bpmn"]
     assert sorted(bundles["drg_rujukan.bpmn"]) == ["drg_risiko.dmn", "drg_rujukan.bpmn"]
     assert sorted(bundles["flowable_cuti.bpmn20.xml"]) == ["flowable_cuti.bpmn20.xml"]
+
+
+def test_a_bundle_gets_the_files_of_the_processes_it_calls(tmp_path):
+    bundles = dict(named_folder_bundles(folder_of_other_tools(tmp_path)))
+    assert sorted(bundles["induk_rujukan.bpmn"]) == ["anak_layanan.bpmn", "induk_rujukan.bpmn"]
+    assert sorted(bundles["anak_layanan.bpmn"]) == ["anak_layanan.bpmn"]
 
 
 def test_deploy_reports_each_refused_bundle_deploys_the_rest_and_exits_non_zero(tmp_path, monkeypatch):
@@ -37,4 +45,5 @@ def test_deploy_reports_each_refused_bundle_deploys_the_rest_and_exits_non_zero(
     assert "rujukanRisiko v1 deployed (drg_rujukan.bpmn)" in result.output
     assert "spiffarena__lanes.bpmn: refused" in result.output
     assert "process_initiator: lane 'Process Initiator' is not a known role" in result.output
-    assert "1 of 3 bundles refused: spiffarena__lanes.bpmn" in result.output
+    assert "indukRujukan v1 deployed (induk_rujukan.bpmn)" in result.output
+    assert "1 of 5 bundles refused: spiffarena__lanes.bpmn" in result.output

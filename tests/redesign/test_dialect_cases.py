@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from engine.definitions.deployments import named_folder_bundles
 from engine.storage.models import Case, HumanTask
 from tests.case_driver import registration
 from tests.engine.test_dialects import dialect_files
@@ -90,3 +91,12 @@ def test_lanes_mapped_to_roles_at_deploy_route_the_tasks_by_those_roles(runtime,
     assert [t[1] for t in open_tasks(session_factory, case_id)] == ["pekerja_sosial"]
     complete_only_task(runtime, staff, session_factory, case_id, {}, "peksos")
     assert [t[1] for t in open_tasks(session_factory, case_id)] == ["supervisor"]
+
+
+def test_a_process_calling_one_from_another_file_of_its_folder_runs_the_called_task(
+        runtime, staff, session_factory, clock, tmp_path):
+    for name in ("induk_rujukan.bpmn", "anak_layanan.bpmn"):
+        (tmp_path / name).write_bytes(dialect_files(name)[name])
+    runtime.deploy(dict(named_folder_bundles(tmp_path))["induk_rujukan.bpmn"], staff.actor("supervisor"))
+    case_id = runtime.start_case("indukRujukan", registration(), staff.actor("peksos"))
+    assert open_tasks(session_factory, case_id) == [("Berikan Layanan", "konselor_adiksi", None)]
