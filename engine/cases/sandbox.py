@@ -216,7 +216,7 @@ class SandboxScriptEngine(PythonScriptEngine):
 
 
 def _check_timer_value(task, expression: str, value) -> None:
-    definition = getattr(task.task_spec, "event_definition", None)
+    definition = getattr(getattr(task, "task_spec", None), "event_definition", None)  # a DMN cell has none
     if not isinstance(definition, TimerEventDefinition) or definition.expression != expression:
         return
     text = str(value).upper()
