@@ -157,6 +157,7 @@ class Pool:
         self._idle: list[Worker] = []
         self._count = 0
         self._closed = False
+        self._starting = 0  # workers being started in the background
         self._ready = threading.Condition()
 
     def run(self, payload: bytes) -> dict:
@@ -181,13 +182,16 @@ class Pool:
             worker.kill()
 
     def _acquire(self) -> Worker:
-        # The caller may hold a case's lock: wait for a busy pool no longer than a script may run.
+        # The caller may hold a case's lock: wait for busy workers no longer than a script may run.
+        # A worker that is starting (replacing a killed one) is not busy: it is waited for.
         deadline = time.monotonic() + self.limits.wall_seconds
         with self._ready:
             while not self._idle and self._count >= self.limits.workers:
-                if not self._ready.wait(max(0.0, deadline - time.monotonic())):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 and not self._starting:
                     raise SandboxFailure(f"found every sandbox worker busy for {self.limits.wall_seconds:g} s; "
                                          "retry the incident")
+                self._ready.wait(STARTUP_SECONDS if self._starting else remaining)
             if self._idle:
                 return self._idle.pop()
             self._count += 1
@@ -218,12 +222,18 @@ class Pool:
             return True
 
     def _add_idle(self) -> None:
+        with self._ready:
+            self._starting += 1
         try:
             worker = Worker(self.limits.memory_mib)
         except BaseException:
+            worker = None
+        with self._ready:
+            self._starting -= 1
+        if worker is None:
             self._forget_one()
-            return
-        self._release(worker)
+        else:
+            self._release(worker)
 
     def _forget_one(self) -> None:
         with self._ready:
