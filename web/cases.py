@@ -10,7 +10,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from atensi.services import services
-from engine.errors import Conflict
+from engine.errors import Conflict, ProcessFailure, StillFailing
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
 from engine.vocabulary import EDITORS, INTAKE, KRISIS
 
@@ -129,6 +129,9 @@ def report_crisis(case_id):
         return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="krisis"))
     try:
         services().runtime.send_message(case_id, KRISIS, {"uraian": text, "dilaporkan_oleh": actor.username}, actor)
+    except ProcessFailure as error:
+        flash(gettext("The process could not go on: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("web_cases.case_page", case_id=case_id))
     except Conflict:
         flash(gettext("This case cannot take a crisis report now (only during the intervention)."), "error")
         return redirect(url_for("web_cases.case_page", case_id=case_id))
@@ -147,6 +150,8 @@ def retry_incident(incident_id):
     try:
         engine.runtime.retry_incident(incident_id, actor)
         flash(gettext("The failed step was run again."), "success")
+    except (StillFailing, ProcessFailure) as error:
+        flash(gettext("Retry failed. %(reason)s", reason=str(error)), "error")
     except Conflict:
         flash(gettext("This incident is already resolved."), "info")
     return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="incidents"))

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from atensi.services import services
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, InvalidInput, ProcessFailure
 from engine.people.access import Actor, can_claim, can_complete, can_unclaim
 from engine.read.queries import Paging, TaskFilter
 
@@ -38,6 +38,9 @@ def complete(task_id):
         errors = schema_form.merge_errors(schema_form.errors_of(schema, data), error.fields, names)
         fields = schema_form.fields_of(schema, {**detail["data"], **data}, errors)
         return _render(actor, detail, fields, form_errors=errors.get("data", [])), 422
+    except ProcessFailure as error:
+        flash(gettext("The process could not go on: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("web_tasks.task", task_id=task_id))
     except Conflict:
         flash(gettext("This task was completed or taken by someone else in the meantime."), "error")
         return redirect(url_for("web_tasks.task", task_id=task_id))
