@@ -11,7 +11,7 @@ from lxml import etree
 from engine.definitions.dialects import extension_elements
 from engine.definitions.lint import BPMN_NS, SPIFF_NS, Document, Findings, lane_role
 from engine.errors import Problem
-from engine.people.access import ROLES
+from engine.vocabulary import ROLES
 
 ROLE = "role"
 

@@ -5,7 +5,7 @@
   'use strict';
 
   var t = function (key, vars) { return EditorI18n.t(key, vars); };
-  var ROLES = ['pekerja_sosial', 'konselor_adiksi', 'supervisor', 'admin'];
+  var ROLES = AtensiModeler.ROLES;  // conventions.js, checked against engine/vocabulary.py
 
   function findByType(list, type) {
     return (list || []).filter(function (item) { return item.$type === type; })[0];
