@@ -18,13 +18,14 @@ from engine.definitions.deployments import folder_bundles
 from engine.people import accounts
 from engine.people.access import SYSTEM_ACTOR
 from engine.storage.models import Unit, User
+from engine.vocabulary import ADMIN, KONSELOR_ADIKSI, PEKERJA_SOSIAL, SUPERVISOR
 
 DEMO_UNIT = ("BALAI-DEMO", "Balai Rehabilitasi Sosial (demo)", "balai")
 DEMO_USERS = {
-    "peksos": ("Pekerja Sosial Demo", ["pekerja_sosial"]),
-    "konselor": ("Konselor Adiksi Demo", ["konselor_adiksi"]),
-    "supervisor": ("Supervisor Demo", ["supervisor"]),
-    "admin": ("Admin Demo", ["admin"]),
+    "peksos": ("Pekerja Sosial Demo", [PEKERJA_SOSIAL]),
+    "konselor": ("Konselor Adiksi Demo", [KONSELOR_ADIKSI]),
+    "supervisor": ("Supervisor Demo", [SUPERVISOR]),
+    "admin": ("Admin Demo", [ADMIN]),
 }
 PASSWORD_FILE = "demo-password"  # in the instance folder, when the password was generated
 

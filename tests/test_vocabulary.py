@@ -2,6 +2,7 @@
 the shipped diagrams use its messages, and the editor's copy for the browser (conventions.js) matches."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from lxml import etree
 
 from engine import vocabulary
+from engine.cases.sync import PRIORITY_BY_RISK
 from web import i18n
 
 pytestmark = pytest.mark.unit
@@ -74,3 +76,37 @@ def test_the_shipped_diagrams_use_the_process_keys_and_message_names_of_the_voca
 def test_role_groups_hold_known_roles_only():
     for group in (vocabulary.EDITORS, vocabulary.LANE_ROLES, (vocabulary.ESCALATION_ROLE,)):
         assert set(group) <= set(vocabulary.ROLES)
+
+
+def test_every_risk_level_has_a_task_priority():
+    assert set(PRIORITY_BY_RISK) == set(vocabulary.RISK_LEVELS)
+
+
+WORDS = {*vocabulary.ROLES, *vocabulary.PROCESS_KEYS, *vocabulary.MESSAGES}
+PACKAGES = ("engine", "atensi", "api", "web", "workers", "cli")
+
+
+def spelled_words(source: str) -> list[tuple[int, str]]:
+    """Role names, process keys and message names written as string literals, except where they
+    are not the word but a name like it: dict keys (the demo users), OpenAPI examples (metadata=)
+    and page anchors (_anchor=)."""
+    tree = ast.parse(source)
+    ignored = {id(key) for node in ast.walk(tree) if isinstance(node, ast.Dict) for key in node.keys}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in ("metadata", "_anchor"):
+            ignored.update(id(inner) for inner in ast.walk(node.value))
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in WORDS and id(node) not in ignored]
+
+
+def test_the_words_check_sees_a_role_spelled_out_but_not_a_dict_key_or_an_example():
+    source = 'require_role(actor, "supervisor")\nUSERS = {"admin": 1}\nf(metadata={"example": "krisis"})\n'
+    assert spelled_words(source) == [(1, "supervisor")]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_role_names_process_keys_and_messages_are_spelled_only_in_the_vocabulary(package):
+    found = {str(path.relative_to(ROOT)): words for path in sorted((ROOT / package).rglob("*.py"))
+             if path.name != "vocabulary.py" and "frontend" not in path.parts
+             and (words := spelled_words(path.read_text(encoding="utf-8")))}
+    assert found == {}

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from atensi.services import services
 from engine.errors import Conflict, InvalidInput
 from engine.privacy.access_log import LogFilter
+from engine.vocabulary import ADMIN, EDITORS, SUPERVISOR
 
 from .i18n import CONSENT_SCOPES, PARTIES
 from .pages import current_actor, page_blueprint, require_roles
@@ -45,13 +46,13 @@ def withdraw_consent(case_id):
         return redirect(url_for("web_cases.case_page", case_id=case_id))
     flash(gettext("Consent withdrawn. Case #%(id)s is suspended: its tasks have left the inboxes.", id=case_id),
           "success")
-    if actor.has("supervisor", "admin"):
+    if actor.has(*EDITORS):
         return redirect(url_for("web_cases.case_page", case_id=case_id))
     return redirect(url_for("web_inbox.inbox"))
 
 
 @bp.post("/cases/<int:case_id>/closure")
-@require_roles("supervisor")
+@require_roles(SUPERVISOR)
 def close_case(case_id):
     try:
         services().privacy.consents.close_suspended(case_id, request.form.get("reason", ""), current_actor())
@@ -62,7 +63,7 @@ def close_case(case_id):
 
 
 @bp.get("/privacy/access-log")
-@require_roles("supervisor", "admin")
+@require_roles(*EDITORS)
 def access_log():
     chosen, wanted = _log_filter(request.args)
     rows = services().privacy.access_log.entries(current_actor(), wanted)
@@ -70,7 +71,7 @@ def access_log():
 
 
 @bp.get("/privacy/subject-access")
-@require_roles("admin")
+@require_roles(ADMIN)
 def subject_access():
     nik = (request.args.get("nik") or "").strip()
     report = services().privacy.subject_access.report(nik, current_actor()) if nik else None
@@ -78,7 +79,7 @@ def subject_access():
 
 
 @bp.get("/privacy/subject-access.json")
-@require_roles("admin")
+@require_roles(ADMIN)
 def subject_access_json():
     nik = (request.args.get("nik") or "").strip()
     report = services().privacy.subject_access.report(nik, current_actor())

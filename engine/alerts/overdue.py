@@ -30,10 +30,8 @@ from engine.alerts import outbox
 from engine.config import Settings
 from engine.storage.models import Alert, Case, HumanTask
 from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import ESCALATION_ROLE, ROLE_LABELS
 
-ROLE_LABELS = {"pekerja_sosial": "Pekerja Sosial", "konselor_adiksi": "Konselor Adiksi",
-               "supervisor": "Supervisor", "admin": "Admin"}
-ESCALATION_ROLE = "supervisor"
 RETRY_AFTER = timedelta(minutes=5)  # a task whose alerts could not be raised is tried again after this
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from engine.errors import Conflict, EngineError, NotFound
 from engine.people.access import Actor, require_role, require_unit
 from engine.storage.models import Case, HistoryEvent, HumanTask, ProcessVersion
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import CASE_SUSPENDED
+from engine.vocabulary import CASE_SUSPENDED, EDITORS
 
 MIGRATED, UNDONE = "case_migrated", "case_migration_undone"
 Progress = Callable[[int], None]  # called with the number of cases just handled
@@ -77,7 +77,7 @@ class CaseMigrations:
     def dry_run(self, process_key: str, actor: Actor, to_version: int | None = None,
                 from_version: int | None = None, case_ids: Iterable[int] | None = None) -> MigrationReport:
         """Which running cases could move to `to_version` (default: the newest), and why not."""
-        require_role(actor, "supervisor", "admin")
+        require_role(actor, *EDITORS)
         with UnitOfWork(self.session_factory, write=False) as uow:
             target = _target(uow.session, process_key, to_version, actor)
             ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
@@ -92,7 +92,7 @@ class CaseMigrations:
         """Move every movable case, one transaction per case; the others stay with their reasons.
         Each case is checked again under its row lock, so a case that moved on since a dry run is
         judged as it is now."""
-        require_role(actor, "supervisor", "admin")
+        require_role(actor, *EDITORS)
         with UnitOfWork(self.session_factory, write=False) as uow:
             target = _target(uow.session, process_key, to_version, actor)
             ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
@@ -113,7 +113,7 @@ class CaseMigrations:
 
     def undo(self, migration_id: str, actor: Actor, progress: Progress | None = None) -> MigrationReport:
         """Move every case of one migration back to the version it came from."""
-        require_role(actor, "supervisor", "admin")
+        require_role(actor, *EDITORS)
         with UnitOfWork(self.session_factory, write=False) as uow:
             events = _events_of(uow.session, migration_id)
             if not events:
@@ -129,7 +129,7 @@ class CaseMigrations:
 
     def undo_case(self, case_id: int, actor: Actor) -> CaseMove:
         """Move one case back to the version its last migration took it from."""
-        require_role(actor, "supervisor", "admin")
+        require_role(actor, *EDITORS)
         return self._undo_one(case_id, actor, None)
 
     # --- one case, one transaction -------------------------------------------------------------

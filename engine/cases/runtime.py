@@ -32,6 +32,7 @@ from engine.people.access import (
 from engine.privacy import consent, need_to_know
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
 from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import EDITORS, SUPERVISOR
 
 NO_LONGER_AVAILABLE = "task is no longer available"
 
@@ -120,7 +121,7 @@ class Runtime:
         task's role (or is a supervisor)."""
         with self.uow() as uow:
             row = _task_row(uow.session, task_id)
-            require_role(actor, "supervisor")
+            require_role(actor, SUPERVISOR)
             require_unit(actor, row.unit_id)
             _require_can_hold(uow.session, username, row)
             _set_assignee(uow, row, username, actor, expect_unclaimed=False)
@@ -182,7 +183,7 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
     if incident is None:
         raise NotFound(f"incident {incident_id} not found")
     case = uow.lock_case(incident.case_id)
-    require_role(actor, "supervisor", "admin")
+    require_role(actor, *EDITORS)
     require_unit(actor, case.unit_id)
     consent.require_processing_allowed(case)
     if incident.status != "open":
@@ -366,7 +367,7 @@ def _require_can_hold(session, username: str, task: HumanTask) -> None:
         raise InvalidInput("no such active user", {"username": [f"no active user {username!r}"]})
     if user.unit_id != task.unit_id:
         raise InvalidInput("the user works in another unit", {"username": ["must work in the task's unit"]})
-    if task.role and task.role not in user.roles and "supervisor" not in user.roles:
+    if task.role and task.role not in user.roles and SUPERVISOR not in user.roles:
         raise InvalidInput("the user lacks the task's role", {"username": [f"must hold the role {task.role}"]})
 
 

@@ -25,6 +25,7 @@ from engine.cases import state as workflow_state
 from engine.definitions.versions import CompiledVersion
 from engine.errors import plain_message
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, User
+from engine.vocabulary import SUPERVISOR
 
 DEFAULT_DUE = "P7D"
 PRIORITY_BY_RISK = {"tinggi": 1, "sedang": 2, "rendah": 3}
@@ -129,7 +130,7 @@ def _assignee_here(session: Session, row: HumanTask) -> str | None:
         return None
     user = session.scalars(select(User).where(User.username == row.assignee, User.active.is_(True),
                                               User.unit_id == row.unit_id)).first()
-    if user is None or (row.role and row.role not in user.roles and "supervisor" not in user.roles):
+    if user is None or (row.role and row.role not in user.roles and SUPERVISOR not in user.roles):
         return None
     return user.username
 

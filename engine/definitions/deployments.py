@@ -21,13 +21,14 @@ from engine.definitions.parsing import ParsedBundle, parse_bundle
 from engine.errors import NotFound, Problem
 from engine.people.access import Actor, require_role
 from engine.storage.models import Case, ProcessFile, ProcessVersion, User
+from engine.vocabulary import ADMIN, EDITORS
 
 
 def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = "",
            process_key: str | None = None, lane_roles: dict[str, str] | None = None) -> tuple[ProcessVersion, bool]:
     """Returns the version and whether it is new. Identical content gives the existing version.
     `lane_roles` maps lanes that are not roles to roles (written into the stored diagram)."""
-    require_role(actor, "supervisor", "admin")
+    require_role(actor, *EDITORS)
     bundle = parse_bundle(files, process_key, lane_roles)
     unit_id = scope_of(actor)
     current = newest(session, bundle.process_key, unit_id)
@@ -48,7 +49,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = 
 
 def scope_of(actor: Actor) -> int | None:
     """The unit a deploy by this actor is for: None (national) for an admin or the system."""
-    return None if actor.is_system or actor.has("admin") else actor.unit_id
+    return None if actor.is_system or actor.has(ADMIN) else actor.unit_id
 
 
 def newest(session: Session, process_key: str, unit_id: int | None) -> ProcessVersion | None:
@@ -70,7 +71,7 @@ def require_newest(session: Session, process_key: str, unit_id: int | None) -> P
 
 def visible_to(actor: Actor):
     """Which versions an actor may read and migrate to: national ones and their unit's (admin: all)."""
-    if actor.is_system or actor.has("admin"):
+    if actor.is_system or actor.has(ADMIN):
         return true()
     return or_(ProcessVersion.unit_id.is_(None), ProcessVersion.unit_id == actor.unit_id)
 

@@ -34,7 +34,7 @@ from engine.definitions.lint import (
     spiff_extension,
 )
 from engine.durations import is_duration, is_iso_literal
-from engine.people.access import ROLES
+from engine.vocabulary import PEKERJA_SOSIAL, ROLES
 
 MODELER_NS = "http://camunda.org/schema/modeler/1.0"
 CAMUNDA_FAMILY = (CAMUNDA_NS, ACTIVITI_NS, FLOWABLE_NS, ZEEBE_NS)
@@ -286,7 +286,7 @@ def _facts(el, kind: str, process: str, lane_and_role: tuple | None, resolve_fil
     }
 
 
-DEFAULT_ROLE = "pekerja_sosial"
+DEFAULT_ROLE = PEKERJA_SOSIAL
 
 
 def _role(el, props: dict, lane: str | None) -> str | None:

@@ -24,7 +24,7 @@ from engine.cases.sandbox import syntax_errors
 from engine.definitions import juel_feel
 from engine.durations import MAX_YEARS, is_duration, is_iso_literal, too_far, too_long
 from engine.errors import Problem
-from engine.people.access import ROLES
+from engine.vocabulary import ROLES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"

@@ -21,8 +21,8 @@ from engine.errors import DeployError, NotFound
 from engine.people.access import Actor, require_role
 from engine.storage.models import ProcessFile, ProcessVersion
 from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import EDITORS
 
-EDITORS = ("supervisor", "admin")
 BUNDLE_SUFFIXES = (*BPMN_SUFFIXES, ".dmn", ".json")
 ScenarioRunner = Callable[[dict, str | None], ScenarioRun]
 

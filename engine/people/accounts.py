@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.people.access import ROLES, Actor
+from engine.people.access import Actor
 from engine.storage.models import Unit, User, UserRole
+from engine.vocabulary import ROLES
 
 UNIT_KINDS = ("balai", "ipwl", "lks")
 

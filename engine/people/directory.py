@@ -7,10 +7,11 @@ from sqlalchemy.orm import sessionmaker
 
 from engine.errors import Forbidden, NotFound
 from engine.people import accounts
-from engine.people.access import ROLES, Actor, require_role
+from engine.people.access import Actor, require_role
 from engine.read.queries import detached_read
 from engine.storage.models import Unit, User
 from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import ADMIN, ROLES
 
 
 class Directory:
@@ -54,12 +55,12 @@ class Directory:
     def units(self, actor: Actor) -> list[Unit]:
         with self._uow(write=False) as uow:
             query = select(Unit).order_by(Unit.code)
-            if not actor.has("admin") and not actor.is_system:
+            if not actor.has(ADMIN) and not actor.is_system:
                 query = query.where(Unit.id == actor.unit_id)
             return list(uow.session.scalars(query))
 
     def create_unit(self, actor: Actor, code: str, name: str, kind: str) -> Unit:
-        require_role(actor, "admin")
+        require_role(actor, ADMIN)
         with self._uow() as uow:
             unit = accounts.create_unit(uow.session, code, name, kind)
             uow.commit()
@@ -70,7 +71,7 @@ class Directory:
 
     def users(self, actor: Actor, unit_id: int | None = None, role: str | None = None) -> list[User]:
         """An admin sees every unit's users; anyone else sees the users of their own unit."""
-        if not actor.has("admin") and not actor.is_system:
+        if not actor.has(ADMIN) and not actor.is_system:
             if unit_id is not None and unit_id != actor.unit_id:
                 raise Forbidden("you may only list the users of your own unit")
             unit_id = actor.unit_id
@@ -84,13 +85,13 @@ class Directory:
     def user(self, actor: Actor, username: str) -> User:
         with self._uow(write=False) as uow:
             user = accounts.get_user(uow.session, username)
-            if not actor.has("admin") and not actor.is_system and user.unit_id != actor.unit_id:
+            if not actor.has(ADMIN) and not actor.is_system and user.unit_id != actor.unit_id:
                 raise NotFound(f"user {username} not found")
             return user
 
     def create_user(self, actor: Actor, username: str, password: str, roles: list[str], unit_id: int,
                     full_name: str = "", email: str | None = None) -> User:
-        require_role(actor, "admin")
+        require_role(actor, ADMIN)
         with self._uow() as uow:
             user = accounts.create_user(uow.session, username, password, roles, unit_id, full_name, email,
                                       passwords=self.passwords)
@@ -98,10 +99,10 @@ class Directory:
             return _loaded(uow, user)
 
     def update_user(self, actor: Actor, username: str, **changes) -> User:
-        require_role(actor, "admin")
+        require_role(actor, ADMIN)
         if username == actor.username and (changes.get("active") is False
                                            or ("roles" in changes and changes["roles"] is not None
-                                               and "admin" not in changes["roles"])):
+                                               and ADMIN not in changes["roles"])):
             raise Forbidden("an admin may not lock themselves out")
         with self._uow() as uow:
             user = accounts.update_user(uow.session, username, passwords=self.passwords, **changes)

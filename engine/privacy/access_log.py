@@ -16,6 +16,7 @@ from engine import clock
 from engine.errors import InvalidInput
 from engine.people.access import Actor, require_role
 from engine.storage.models import AccessLogEntry, Case
+from engine.vocabulary import ADMIN, EDITORS
 
 TABLE = AccessLogEntry.__table__
 MAX_ROWS = 500
@@ -72,11 +73,11 @@ class LogFilter:
 
 def query(session: Session, viewer: Actor, wanted: LogFilter) -> list[AccessLogEntry]:
     """Newest first. A supervisor sees the rows of their unit; an admin sees every unit's."""
-    require_role(viewer, "supervisor", "admin")
+    require_role(viewer, *EDITORS)
     if not 1 <= wanted.limit <= MAX_ROWS or wanted.offset < 0:
         raise InvalidInput("bad paging", {"limit": [f"1 <= limit <= {MAX_ROWS}, offset >= 0"]})
     conditions = []
-    if not viewer.has("admin") and not viewer.is_system:
+    if not viewer.has(ADMIN) and not viewer.is_system:
         conditions.append(AccessLogEntry.unit_id == viewer.unit_id)
     if wanted.nik:
         conditions.append(AccessLogEntry.case_id.in_(select(Case.id).where(Case.pm_nik == wanted.nik)))

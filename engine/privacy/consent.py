@@ -27,6 +27,7 @@ from engine.vocabulary import (
     CASE_INCIDENT,
     CASE_SUSPENDED,
     LANE_ROLES,
+    SUPERVISOR,
     TASK_CANCELLED,
     TASK_OPEN,
     TASK_SUSPENDED,
@@ -115,7 +116,7 @@ class Consents:
         with UnitOfWork(self.session_factory) as uow:
             case = uow.lock_case(case_id)
             require_unit(actor, case.unit_id)
-            require_role(actor, "supervisor")
+            require_role(actor, SUPERVISOR)
             if case.status != SUSPENDED:
                 raise Conflict(f"case {case_id} is not suspended")
             suspended = (HumanTask.case_id == case.id) & (HumanTask.status == TASK_SUSPENDED)

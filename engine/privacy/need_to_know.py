@@ -14,6 +14,7 @@ from engine.errors import Forbidden, InvalidInput
 from engine.people.access import Actor
 from engine.privacy.consent import SUSPENDED
 from engine.storage.models import Case, HumanTask
+from engine.vocabulary import EDITORS, SUPERVISOR
 
 MASK = "••••••"
 NIK_SHOWN = 4
@@ -50,7 +51,7 @@ def masked(data, names: frozenset[str]):
 
 
 def may_see_sensitive(session: Session, actor: Actor, case_id: int, unit_id: int) -> bool:
-    if actor.is_system or (actor.has("supervisor") and actor.unit_id == unit_id):
+    if actor.is_system or (actor.has(SUPERVISOR) and actor.unit_id == unit_id):
         return True
     worked = select(HumanTask.id).where(HumanTask.case_id == case_id, or_(
         HumanTask.completed_by == actor.username, HumanTask.assignee == actor.username)).limit(1)
@@ -60,7 +61,7 @@ def may_see_sensitive(session: Session, actor: Actor, case_id: int, unit_id: int
 
 def require_can_read(actor: Actor, status: str) -> None:
     """A suspended case is read only by those who can close it or answer for it."""
-    if status == SUSPENDED and not actor.is_system and not actor.has("supervisor", "admin"):
+    if status == SUSPENDED and not actor.is_system and not actor.has(*EDITORS):
         raise Forbidden("this case is suspended: the PM's consent was withdrawn")
 
 

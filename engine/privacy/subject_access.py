@@ -16,6 +16,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.people.access import Actor, require_role
 from engine.privacy import access_log
 from engine.storage.models import Alert, Case, Consent, HistoryEvent, HumanTask, Incident, Unit
+from engine.vocabulary import ADMIN
 
 SKIPPED = {"state"}  # the workflow state is reported as its data, not as SpiffWorkflow's internals
 
@@ -30,7 +31,7 @@ class SubjectAccess:
         self.session_factory = session_factory
 
     def report(self, nik: str, actor: Actor) -> dict:
-        require_role(actor, "admin")
+        require_role(actor, ADMIN)
         if not nik or not nik.isdigit() or len(nik) != 16:
             raise InvalidInput("a NIK is 16 digits", {"nik": ["exactly 16 digits"]})
         with self.session_factory() as session:

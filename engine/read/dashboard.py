@@ -23,9 +23,9 @@ from engine.errors import NotFound
 from engine.people.access import Actor, require_role
 from engine.read.queries import bpmn_xml, detached_read
 from engine.storage.models import Case, HumanTask
+from engine.vocabulary import EDITORS, INTAKE
 
 LIVE_STATUSES = ("active", "incident")
-INTAKE = "atensi_intake"
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Dashboard:
 
     def summary(self, actor: Actor, days: int = 7) -> dict:
         """Counts per stage and risk level, overdue tasks per worker and deadlines in the next ``days``."""
-        require_role(actor, "supervisor", "admin")
+        require_role(actor, *EDITORS)
         now = clock.now()
         with detached_read(self.session_factory) as uow:
             session = uow.session
@@ -73,7 +73,7 @@ class Dashboard:
         """The newest version's BPMN and, per element id, how many live cases of the unit stand there:
         at an open task, or (with no open task) at a waiting intermediate event such as a timer; and the
         same as (element name, count) steps, most crowded first."""
-        require_role(actor, "supervisor", "admin")
+        require_role(actor, *EDITORS)
         with detached_read(self.session_factory) as uow:
             session = uow.session
             try:

@@ -36,7 +36,7 @@ from engine.storage.models import (
     ProcessVersion,
 )
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import CASE_SUSPENDED
+from engine.vocabulary import CASE_SUSPENDED, EDITORS
 
 MAX_PER_PAGE = 200
 # sort name -> (column, descending) pairs; ids break ties so paging is stable
@@ -249,7 +249,7 @@ class Queries:
             return Page(list(rows), total or 0, paging.page, paging.per_page)
 
     def incidents(self, actor: Actor, status: str | None = "open", paging: Paging | None = None) -> Page:
-        require_role(actor, "supervisor", "admin")
+        require_role(actor, *EDITORS)
         paging = paging or Paging()
         conditions = [Case.unit_id == actor.unit_id] if not actor.is_system else []
         if status:
@@ -266,7 +266,7 @@ class Queries:
             incident = uow.session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"incident {incident_id} not found")
-            require_role(actor, "supervisor", "admin")
+            require_role(actor, *EDITORS)
             _visible_case(uow.session, actor, incident.case_id)
             return incident
 

@@ -12,7 +12,7 @@ from engine.definitions.deployments import folder_bundles
 from engine.definitions.dialects import translate_due_date
 from engine.definitions.parsing import ParsedBundle, content_hash, parse_bundle
 from engine.errors import DeployError
-from engine.people.access import ROLES
+from engine.vocabulary import ROLES
 from tests.interop import DIAGRAMS, interop, interop_bytes
 
 pytestmark = pytest.mark.unit
