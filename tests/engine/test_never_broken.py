@@ -91,15 +91,17 @@ def test_an_exhausted_cycle_on_a_catch_event_is_no_longer_due_and_the_case_finis
     assert kinds.count("timer_fired") == 2 and "timer_error" not in kinds
 
 
-def test_an_exhausted_boundary_cycle_is_no_longer_due_and_its_task_stays_open(runtime, staff, clock):
+def test_an_exhausted_boundary_cycle_is_no_longer_due_and_started_each_reminder_once(runtime, staff, clock):
     case = start(runtime, staff, "cycle_boundary")
     for _ in range(4):
         clock.shift(timedelta(hours=1, minutes=1))
         timers.fire_due(runtime.session_factory)
-    assert case.case().next_timer_at is None and case.open_names() == ["Asesmen"]
+    assert case.case().next_timer_at is None  # R2: two reminders, no third when the cycle ends
+    assert case.open_names() == ["Asesmen", "Tindak lanjut pengingat", "Tindak lanjut pengingat"]
     kinds = history_kinds(runtime, case.case_id)
     assert kinds.count("timer_fired") == 2 and "timer_error" not in kinds
-    case.complete("Asesmen")
+    for name in ("Asesmen", "Tindak lanjut pengingat", "Tindak lanjut pengingat"):
+        case.complete(name)
     assert case.case().status == "completed"
 
 
