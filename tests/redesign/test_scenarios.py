@@ -28,11 +28,11 @@ def test_the_shipped_scenarios_of_each_atensi_process_pass(bundle):
     assert run.results and all(r.passed for r in run.results), [r.failure for r in run.results if not r.passed]
 
 
-def test_months_of_a_case_pass_in_well_under_a_second_of_real_time(intake_files):
+def test_months_of_a_case_pass_in_simulated_time(intake_files):
+    # how long that takes in real time is measured in bench/migration.py, not asserted here
     run = run_scenarios(intake_files)
     low_risk = run.results[0]
-    assert low_risk.simulated_days > 90
-    assert low_risk.elapsed_ms < 2000
+    assert low_risk.passed and low_risk.simulated_days > 90
 
 
 def test_a_failing_expectation_names_the_step_and_what_was_found(intake_files):
