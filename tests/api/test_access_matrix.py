@@ -14,6 +14,7 @@ from tests.api.world import World
 
 USERS = ("anon", "peksos", "konselor", "supervisor", "admin", "asing", "asing_sup")
 IDENTIFIKASI = {"persetujuan_layanan": True, "kondisi_awal": "Tenang"}
+CONSENT = {"party": "pm", "given_by": "Andi", "given_on": "2026-01-05", "scope": ["asesmen"]}
 
 #  method, path, body, expected statuses in the order of USERS
 #  (anon, peksos, konselor, supervisor, admin, asing = peksos of another unit, asing_sup = its supervisor)
@@ -46,6 +47,12 @@ MATRIX = [
     ("POST", "/alerts/{alert}/ack", None, (401, 200, 403, 403, 403, 403, 403)),
     ("GET", "/incidents", None, (401, 403, 403, 200, 200, 403, 200)),
     ("POST", "/incidents/{incident}/retry", None, (401, 403, 403, 200, 200, 403, 403)),
+    ("GET", "/cases/{case}/consents", None, (401, 200, 200, 200, 200, 403, 403)),
+    ("POST", "/cases/{case}/consents", CONSENT, (401, 201, 201, 201, 403, 403, 403)),
+    ("POST", "/cases/{case}/consent-withdrawal", {"reason": "PM menolak"}, (401, 200, 200, 200, 403, 403, 403)),
+    ("POST", "/cases/{case}/closure", {"reason": "x"}, (401, 403, 403, 409, 403, 403, 403)),  # not suspended
+    ("GET", "/access-log", None, (401, 403, 403, 200, 200, 403, 200)),
+    ("GET", "/subject-access?nik=3171011501900001", None, (401, 403, 403, 403, 200, 403, 403)),
     ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/metrics", None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/openapi.json", None, (200, 200, 200, 200, 200, 200, 200)),
