@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from atensi.services import services
+from engine.cases import registration
 from engine.read.queries import CaseFilter, Paging
-from engine.vocabulary import CASE_RESPONSE
 
 from .auth import current_actor, require_login
 from .errors import ROW_ID
@@ -30,7 +30,7 @@ blp.before_request(require_login)
 def create_case(body):
     """Register a PM and start the ATENSI intake (or the process named by `process`)."""
     actor, engine = current_actor(), services()
-    case_id = engine.runtime.start_case(body["process"], body["registration"], actor, body["unit_id"])
+    case_id = registration.register(engine.runtime, body["pm"], actor, body["unit_id"], body["process"], body["data"])
     return engine.queries.case(actor, case_id)
 
 
@@ -40,7 +40,8 @@ def create_case(body):
 def create_case_response(body):
     """Start a case response (respon kasus) for a new emergency referral."""
     actor, engine = current_actor(), services()
-    case_id = engine.runtime.start_case(CASE_RESPONSE, body["registration"], actor, body["unit_id"])
+    case_id = registration.refer_emergency(engine.runtime, body["pm"], body["uraian"], actor, body["unit_id"],
+                                           body["data"])
     return engine.queries.case(actor, case_id)
 
 

@@ -10,9 +10,10 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from atensi.services import services
+from engine.cases import registration
 from engine.errors import Conflict, ProcessFailure, StillFailing
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
-from engine.vocabulary import EDITORS, INTAKE, KRISIS
+from engine.vocabulary import EDITORS, KRISIS
 
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
@@ -91,7 +92,7 @@ def register():
     form = RegistrationForm()
     if not form.validate_on_submit():
         return render_template("case_new.html", form=form), 422 if request.method == "POST" else 200
-    case_id = services().runtime.start_case(INTAKE, form.registration(), current_actor())
+    case_id = registration.register(services().runtime, form.pm(), current_actor())
     flash(gettext("Case #%(id)s registered: %(name)s. The intake has started.", id=case_id, name=form.nama.data),
           "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id))

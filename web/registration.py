@@ -1,19 +1,19 @@
-"""The "Registrasi kasus baru" form: the PM as registered at identifikasi, checked like the API
-checks it (NIK of 16 digits, a birth date not in the future), with messages in the reader's language."""
+"""The "Registrasi kasus baru" form: the PM as registered at identifikasi, checked by the engine's
+rules (engine.cases.registration: NIK of 16 digits, a birth date neither in the future nor before
+1900), with messages in the reader's language."""
 from __future__ import annotations
-
-from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from engine.cases import registration
 
 from .i18n import REFERRALS, SEXES
 
-# The latest "today" anywhere in Indonesia (WIT, UTC+9): a birth today is never in the future.
-LATEST_INDONESIAN_OFFSET = timezone(timedelta(hours=9))
-EARLIEST_BIRTH = date(1900, 1, 1)
+BIRTH_MESSAGES = {registration.BORN_IN_THE_FUTURE: _l("The date of birth cannot be in the future."),
+                  registration.BORN_BEFORE_1900: _l("The date of birth cannot be before 1900.")}
 
 
 class IsoDateField(DateField):
@@ -30,10 +30,14 @@ class IsoDateField(DateField):
 def not_in_future(_form, field) -> None:
     if field.data is None:
         return
-    if field.data > datetime.now(LATEST_INDONESIAN_OFFSET).date():
-        raise ValidationError(str(_l("The date of birth cannot be in the future.")))
-    if field.data < EARLIEST_BIRTH:
-        raise ValidationError(str(_l("The date of birth cannot be before 1900.")))
+    problem = registration.birth_date_problem(field.data)
+    if problem:
+        raise ValidationError(str(BIRTH_MESSAGES[problem]))
+
+
+def is_nik(_form, field) -> None:
+    if field.data and not registration.is_nik(field.data):
+        raise ValidationError(str(_l("The NIK is exactly 16 digits.")))
 
 
 def _strip(value):
@@ -53,7 +57,7 @@ class RegistrationForm(FlaskForm):
                        validators=[DataRequired(_l("Fill in the name.")), _at_most(200)])
     nik = StringField(_l("NIK (national identity number)"), filters=[_strip], validators=[
         DataRequired(_l("Fill in the NIK.")),
-        Regexp(r"^\d{16}$", message=_l("The NIK is exactly 16 digits."))])
+        is_nik])
     tanggal_lahir = IsoDateField(_l("Date of birth"), validators=[
         DataRequired(_l("Fill in the date of birth.")), not_in_future])
     jenis_kelamin = SelectField(_l("Sex"), choices=[SelectChoice("", _l("— choose —")), *_choices(SEXES)],
@@ -67,11 +71,11 @@ class RegistrationForm(FlaskForm):
     kontak_keluarga = StringField(_l("Family contact"), filters=[_strip], validators=[Optional(), _at_most(200)],
                                   description=_l("Name and telephone number of a family member."))
 
-    def registration(self) -> dict:
-        """What the intake starts with: the PM; the engine derives anak/dewasa from the birth date."""
-        return {"pm": {
+    def pm(self) -> dict:
+        """The PM as the engine registers them (it derives anak/dewasa from the birth date)."""
+        return {
             "nama": self.nama.data, "nik": self.nik.data,
             "tanggal_lahir": self.tanggal_lahir.data.isoformat(), "jenis_kelamin": self.jenis_kelamin.data,
             "alamat": self.alamat.data or "", "sumber_rujukan": self.sumber_rujukan.data,
             "kontak_keluarga": self.kontak_keluarga.data or "",
-        }}
+        }

@@ -1,26 +1,25 @@
 """Registering a PM, the case lists and pages, history, diagram progress and messages."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from engine.cases import registration
 from engine.vocabulary import CASE_STATUSES, INTAKE, RISK_LEVELS
 
 from .alerts import AlertSchema, IncidentSchema
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
 from .tasks import TaskSchema, is_child
 
-NIK = validate.Regexp(r"^\d{16}$", error="NIK must be exactly 16 digits")
-# The latest "today" anywhere in Indonesia (WIT, UTC+9): a birth today is never in the future.
-LATEST_INDONESIAN_OFFSET = timezone(timedelta(hours=9))
+NIK = validate.Regexp(registration.NIK.pattern, error="NIK must be exactly 16 digits")
 
 
 def not_in_future(value: date) -> None:
-    if value > datetime.now(LATEST_INDONESIAN_OFFSET).date():
-        raise ValidationError("the date of birth cannot be in the future")
-    if value.year < 1900:
-        raise ValidationError("the date of birth is before 1900")
+    """The engine's birth-date rule (engine.cases.registration), in the API's words."""
+    problem = registration.birth_date_problem(value)
+    if problem:
+        raise ValidationError(registration.MESSAGES[problem])
 
 
 class PmSchema(Schema):
@@ -30,7 +29,7 @@ class PmSchema(Schema):
     nik = fields.Str(required=True, validate=NIK, metadata={"example": "3171011501900001"})
     tanggal_lahir = fields.Date(required=True, validate=not_in_future,
                                 metadata={"description": "from it the case derives anak (< 18) or dewasa"})
-    jenis_kelamin = fields.Str(required=True, validate=validate.OneOf(["L", "P"]))
+    jenis_kelamin = fields.Str(required=True, validate=validate.OneOf(registration.SEXES))
     alamat = fields.Str(load_default="", validate=validate.Length(max=500))
     sumber_rujukan = fields.Str(load_default="mandiri", validate=validate.Length(min=1, max=60),
                                 metadata={"example": "keluarga",
@@ -38,19 +37,13 @@ class PmSchema(Schema):
                                                          "layanan_kesehatan, mandiri, penjangkauan"})
     kontak_keluarga = fields.Str(load_default="", validate=validate.Length(max=200))
 
-    @post_load
-    def iso_dates(self, data, **_kwargs):
-        if isinstance(data.get("tanggal_lahir"), date):
-            data["tanggal_lahir"] = data["tanggal_lahir"].isoformat()
-        return data
-
 
 class EmergencyPmSchema(PmSchema):
     """An emergency referral may not know the NIK or the date of birth yet."""
 
     nik = fields.Str(load_default=None, allow_none=True, validate=NIK)
     tanggal_lahir = fields.Date(load_default=None, allow_none=True, validate=not_in_future)
-    jenis_kelamin = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(["L", "P"]))
+    jenis_kelamin = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(registration.SEXES))
 
 
 class CaseCreateSchema(Schema):
@@ -60,10 +53,6 @@ class CaseCreateSchema(Schema):
     pm = fields.Nested(PmSchema, required=True)
     data = FreeObject(load_default=dict, metadata={"description": "further registration data for the workflow"})
 
-    @post_load
-    def registration(self, body, **_kwargs):
-        return {"process": body["process"], "unit_id": body["unit_id"],
-                "registration": {**body["data"], "pm": body["pm"]}}
 
 
 class CaseResponseCreateSchema(Schema):
@@ -73,11 +62,6 @@ class CaseResponseCreateSchema(Schema):
                         metadata={"description": "what happened: the emergency being referred"})
     data = FreeObject(load_default=dict)
 
-    @post_load
-    def registration(self, body, **_kwargs):
-        pm = {k: v for k, v in body["pm"].items() if v is not None}
-        return {"unit_id": body["unit_id"],
-                "registration": {**body["data"], "pm": pm, "laporan_krisis": {"uraian": body["uraian"]}}}
 
 
 class CaseSchema(Schema):
