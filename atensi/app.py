@@ -10,6 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 
 import api
 import web
+from engine import instance_secret
 from engine.config import Settings
 
 from . import limits
@@ -48,9 +49,12 @@ def create_app(config: dict | None = None) -> Flask:
     overrides of the environment's settings, and any Flask or flask-smorest key.
 
     Nothing connects to a database or starts a thread here; the database is first touched by the
-    first request."""
+    first request. The built-in secret is refused (engine.instance_secret) unless ``TESTING`` or
+    ``ATENSI_ENV=development``."""
     config = dict(config or {})
     settings = config.pop("ATENSI_SETTINGS", None) or Settings.from_env(**settings_overrides(config))
+    # gunicorn 'atensi:create_app()' fails to boot rather than sign forgeable tokens
+    instance_secret.refuse_builtin(settings.secret_key, settings.development or bool(config.get("TESTING")))
     app = Flask("atensi")
     app.json = JSONProvider(app)
     app.config.update(default_config(settings))

@@ -6,12 +6,13 @@ import errno
 import os
 import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from atensi import server
-from engine import demo
+from engine import demo, instance_secret
 from engine.cases.runtime import Runtime
 from engine.config import BPMN_DIR, Settings
 from engine.definitions.deployments import list_versions, named_folder_bundles
@@ -193,6 +194,7 @@ def serve(settings: Settings, host: str, port: int, threads: int, no_scheduler: 
     from waitress import create_server
 
     check_port_is_free(host, port)  # before the scheduler starts, so a second copy does nothing
+    settings = with_own_secret(settings, host)
     app = prepare_server(settings, scheduler=not no_scheduler)
     try:
         waitress = create_server(app, host=host, port=port, threads=threads, ident="atensi")
@@ -200,6 +202,20 @@ def serve(settings: Settings, host: str, port: int, threads: int, no_scheduler: 
         raise click.ClickException(_cannot_listen(host, port, exc)) from exc
     click.echo(f"ATENSI on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
     waitress.run()
+
+
+def with_own_secret(settings: Settings, host: str | None) -> Settings:
+    """The first start without ATENSI_SECRET_KEY generates a secret and keeps it in the instance
+    folder; the built-in one is refused unless in development on loopback."""
+    if settings.secret_key == instance_secret.BUILTIN_SECRET and not os.environ.get("ATENSI_SECRET_KEY"):
+        path = instance_secret.keep_new_secret(settings.instance_dir)
+        click.echo(f"generated a secret key for tokens and cookies, kept in {path}")
+        settings = replace(settings, secret_key=instance_secret.kept_secret(settings.instance_dir))
+    try:
+        instance_secret.refuse_builtin(settings.secret_key, settings.development, host)
+    except instance_secret.BuiltinSecretRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    return settings
 
 
 def check_port_is_free(host: str, port: int) -> None:

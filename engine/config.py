@@ -7,6 +7,8 @@ from pathlib import Path
 
 import argon2
 
+from engine.instance_secret import BUILTIN_SECRET, kept_secret
+
 ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"
 
@@ -25,7 +27,8 @@ class Settings:
     database_url: str = field(default_factory=_default_database_url)
     instance_dir: Path = field(default_factory=_instance_dir)
     timezone: str = "Asia/Jakarta"
-    secret_key: str = "dev-only-change-me"
+    secret_key: str = BUILTIN_SECRET  # see engine.instance_secret: refused outside development
+    development: bool = False  # ATENSI_ENV=development: the built-in secret is allowed on loopback
     token_ttl_minutes: int = 12 * 60  # product default: an API token ends 12 h after login, never extended
     session_hours: float = 12.0  # product default: a web sign-in ends 12 h after it began, however active
     overdue_reminder_hours: float = 24.0
@@ -63,7 +66,8 @@ class Settings:
             "database_url": env.get("DATABASE_URL") or _default_database_url(),
             "instance_dir": _instance_dir(),
             "timezone": env.get("ATENSI_TIMEZONE", "Asia/Jakarta"),
-            "secret_key": env.get("ATENSI_SECRET_KEY", "dev-only-change-me"),
+            "secret_key": env.get("ATENSI_SECRET_KEY") or kept_secret(_instance_dir()) or BUILTIN_SECRET,
+            "development": env.get("ATENSI_ENV", "").lower() == "development",
             "token_ttl_minutes": int(env.get("ATENSI_TOKEN_TTL_MINUTES", 12 * 60)),
             "session_hours": float(env.get("ATENSI_SESSION_HOURS", 12)),
             "overdue_reminder_hours": float(env.get("ATENSI_REMINDER_HOURS", 24)),

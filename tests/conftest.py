@@ -29,11 +29,14 @@ PASSWORD = "rahasia-demo-123"
 # Argon2id still, at its smallest costs: the staff fixture hashes six passwords per test
 QUICK_HASHING = {"password_time_cost": 1, "password_memory_kib": 8, "password_parallelism": 1}
 QUICK_PASSWORDS = accounts.Passwords(Settings(**QUICK_HASHING))
+TEST_SECRET = "the-tests-own-secret-not-for-production"
 
 
 def settings_for(database_url: str, **overrides) -> Settings:
-    """The environment's settings on a test database, with quick password hashing."""
-    return Settings.from_env(database_url=database_url, **QUICK_HASHING, **overrides)
+    """The environment's settings on a test database, with quick password hashing and a secret of
+    the tests' own (the built-in one is refused outside development)."""
+    return Settings.from_env(**{"database_url": database_url, "secret_key": TEST_SECRET, **QUICK_HASHING,
+                                **overrides})
 
 
 def pytest_collection_modifyitems(items):

@@ -20,7 +20,7 @@ OPENAPI_3_PARAMETER_LOCATIONS = {"query", "path", "header", "cookie"}
 
 def _document() -> dict:
     """The document as served; building the app touches no database."""
-    app = create_app({"DATABASE_URL": "sqlite://"})
+    app = create_app({"DATABASE_URL": "sqlite://", "TESTING": True})
     try:
         return app.test_client().get("/api/v1/openapi.json").json
     finally:

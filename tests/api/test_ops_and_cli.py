@@ -24,7 +24,8 @@ def test_healthz_answers_ok_when_the_database_answers(api):
 
 
 def test_healthz_is_a_503_problem_when_the_database_does_not_answer():
-    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"})
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2",
+                      "TESTING": True})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     app.extensions["atensi"].db.dispose()
@@ -94,7 +95,8 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_a_fresh_atensi_serve_lets_a_demo_user_log_in_and_register_a_case(tmp_path):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "ATENSI_DEMO_PASSWORD": "demo-rahasia-1"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "ATENSI_DEMO_PASSWORD": "demo-rahasia-1",
+           "ATENSI_INSTANCE_DIR": str(tmp_path)}
     server = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "serve", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -116,3 +118,4 @@ def test_a_fresh_atensi_serve_lets_a_demo_user_log_in_and_register_a_case(tmp_pa
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert "demo users in unit BALAI-DEMO" in output and "demo-rahasia-1" not in output
+    assert "generated a secret key" in output and (tmp_path / "secret-key").stat().st_mode & 0o077 == 0

@@ -28,7 +28,8 @@ def with_app_name(url: str, name: str) -> str:
 
 
 def start_worker(database_url: str, name: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": with_app_name(database_url, name), "ATENSI_SCHEDULER_POLL_SECONDS": "0.5"}
+    env = {**os.environ, "DATABASE_URL": with_app_name(database_url, name), "ATENSI_SCHEDULER_POLL_SECONDS": "0.5",
+           "ATENSI_SECRET_KEY": "a-test-secret-of-this-run"}
     with log.open("w") as out:
         return subprocess.Popen([sys.executable, "-m", "workers", "--log-level", "INFO"], cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)

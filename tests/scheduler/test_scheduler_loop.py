@@ -105,7 +105,7 @@ def test_python_m_workers_once_fires_what_is_due_and_exits(staff, timer_process,
                                                            session_factory):
     case_id = start_timer_case(runtime, staff.unit_id, later(seconds=1))
     time.sleep(1.1)
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "ATENSI_SECRET_KEY": "a-test-secret-of-this-run"}
     done = subprocess.run([sys.executable, "-m", "workers", "--once"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
