@@ -74,3 +74,4 @@ def init_app(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.assets)
+    app.view_functions["api-docs.openapi_swagger_ui"] = ops.docs_page

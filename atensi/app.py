@@ -13,7 +13,7 @@ import web
 from engine import instance_secret
 from engine.config import Settings
 
-from . import limits
+from . import headers, limits
 from .services import KEY, Services
 
 
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
     app.extensions[KEY] = Services.build(settings)
     limits.limiter.init_app(app)
+    headers.init_app(app)  # CSP, nosniff, referrer, frame-ancestors on every response
     api.init_app(app)  # the JSON API under /api/v1, /healthz and /metrics
     web.init_app(app)  # the pages: cookie login, inbox, tasks, cases, dashboard, and the editor
     return app

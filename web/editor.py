@@ -16,19 +16,6 @@ bp = Blueprint("editor", __name__, url_prefix="/editor", template_folder="templa
                static_folder="static", static_url_path="/assets")
 
 LANGS = ("id", "en")
-# No CDN, no inline scripts: the policy makes any attempt to load from elsewhere fail loudly.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-       "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-
-
-@bp.after_request
-def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-
 def _page(mode: str, key: str = "", version: int | None = None):
     lang = request.args.get("lang", "")
     web_login = None

@@ -1,5 +1,6 @@
 """What every page blueprint shares: the signed-in user from the session cookie, CSRF protection of
-every POST, HTML error pages (the API answers problem+json; pages answer pages), and safe headers.
+every POST, HTML error pages (the API answers problem+json; pages answer pages). Security headers
+are the app's (atensi.headers).
 """
 from __future__ import annotations
 
@@ -25,18 +26,12 @@ USER_KEY = "user"
 VERSION_KEY = "sv"
 SINCE_KEY = "since"
 
-# No CDN and no inline scripts: the policy makes any attempt to load from elsewhere fail loudly.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-       "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-
-
 def page_blueprint(name: str, import_name: str, *, public: bool = False, **options) -> Blueprint:
     """A blueprint of pages: every POST needs the CSRF token, every page but ``public`` ones a login."""
     bp = Blueprint(name, import_name, **options)
     bp.before_request(_protect)
     if not public:
         bp.before_request(require_login)
-    bp.after_request(_headers)
     bp.context_processor(_page_context)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(EngineError, _engine_error)
@@ -109,16 +104,6 @@ def safe_next(target: str | None, default: str = "") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target.rstrip("?")
-
-
-def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
 
 
 def error_page(status: int, title: str, detail: str = ""):
