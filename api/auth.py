@@ -1,5 +1,4 @@
-"""The caller of the API as an engine Actor, from the bearer token (atensi.tokens), and the keys of
-the login limits (atensi.limits).
+"""The caller of the API as an engine Actor, from the bearer token (atensi.tokens).
 
 A token names its user and the user's session version. Roles, unit, the active flag and the
 session version are read from the database on every request, so a password change, a
@@ -29,13 +28,3 @@ def require_login() -> None:
 
 def current_actor() -> Actor:
     return g.actor
-
-
-def login_rate_key() -> str:
-    body = request.get_json(silent=True)
-    username = body.get("username") if isinstance(body, dict) else None
-    return f"login:{request.remote_addr or 'local'}:{str(username or '')[:80].lower()}"
-
-
-def address_rate_key() -> str:
-    return f"login-address:{request.remote_addr or 'local'}"

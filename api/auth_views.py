@@ -4,20 +4,20 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Unauthorized
 
-from atensi.limits import address_rate_limit, failed_login, limiter, login_rate_limit
+from atensi import limits
 from atensi.services import services
 from atensi.tokens import issue_token
 from engine.people.accounts import actor_for
 
-from .auth import address_rate_key, current_actor, login_rate_key, require_login
+from .auth import current_actor, require_login
 from .schemas.people import LoginSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Logging in")
 
 
 @blp.post("/login")
-@limiter.limit(login_rate_limit, key_func=login_rate_key, deduct_when=failed_login)
-@limiter.limit(address_rate_limit, key_func=address_rate_key, deduct_when=failed_login)
+@limits.per_user
+@limits.per_address
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.doc(security=[])

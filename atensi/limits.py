@@ -1,4 +1,6 @@
-"""The login rate limits, shared by the API's POST /auth/login and the pages' /login."""
+"""The login rate limits, shared by the API's POST /auth/login and the pages' /login: one count per
+address and normalised username (stripped, casefolded) and one per address, whichever door the
+attempts come through."""
 from __future__ import annotations
 
 import os
@@ -34,3 +36,29 @@ def address_rate_limit() -> str:
 
 def failed_login(response) -> bool:
     return response.status_code == 401
+
+
+def normalised_username(raw) -> str:
+    """" Admin" and "admin " are the same user to the limiter, as they are to a person."""
+    return str(raw or "").strip().casefold()[:80]
+
+
+def submitted_username() -> str:
+    body = request.get_json(silent=True) if request.is_json else None
+    raw = body.get("username") if isinstance(body, dict) else request.form.get("username")
+    return normalised_username(raw if isinstance(raw, str) else "")
+
+
+def user_key() -> str:
+    return f"{request.remote_addr or 'local'}:{submitted_username()}"
+
+
+def address_key() -> str:
+    return request.remote_addr or "local"
+
+
+# Decorators for both login views; a shared limit counts under its scope, not per view.
+per_user = limiter.shared_limit(login_rate_limit, scope="login-user", key_func=user_key, methods=["POST"],
+                                deduct_when=failed_login)
+per_address = limiter.shared_limit(address_rate_limit, scope="login-address", key_func=address_key,
+                                   methods=["POST"], deduct_when=failed_login)

@@ -1,5 +1,5 @@
 """Signing in and out with a session cookie, and choosing the language. Failed sign-ins are rate
-limited by the shared limiter (atensi.limits), per address and username, like POST /api/v1/auth/login."""
+limited by the same counts as POST /api/v1/auth/login (atensi.limits), per address and username."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from atensi.limits import failed_login, limiter, login_rate_limit
+from atensi import limits
 from atensi.services import services
 
 from .i18n import LANGUAGES
@@ -26,18 +26,14 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-def _login_key() -> str:
-    username = str(request.form.get("username", ""))[:80].lower()
-    return f"web-login:{request.remote_addr or 'local'}:{username}"
-
-
 @bp.get("/")
 def home():
     return redirect(url_for("web_inbox.inbox") if actor_of_session() else url_for("web.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, key_func=_login_key, methods=["POST"], deduct_when=failed_login)
+@limits.per_user
+@limits.per_address
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
