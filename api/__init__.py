@@ -60,7 +60,9 @@ CONFIG = {
                                 "`Authorization: Bearer <token>`. Errors are RFC 7807 problem details."},
         "security": [{"bearerAuth": []}],
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                                          "bearerFormat": "JWT"}}},
+                                                          "bearerFormat": "JWT"},
+                                          "metricsToken": {"type": "http", "scheme": "bearer",
+                                                           "description": "ATENSI_METRICS_TOKEN"}}},
     },
 }
 

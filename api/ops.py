@@ -1,10 +1,11 @@
 """Operations: GET /healthz (checks the database), GET /metrics (Prometheus), the docs page assets."""
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, current_app, render_template_string, send_from_directory, url_for
+from flask import Response, current_app, render_template_string, request, send_from_directory, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from atensi.services import services
+from engine.instance_secret import is_loopback
 
 from .errors import problem
 
@@ -61,11 +63,27 @@ def healthz():
 
 @blp.get("/metrics")
 @blp.response(200, {"type": "string"}, content_type="text/plain")
-@blp.doc(security=[])
+@blp.alt_response(401, description="ATENSI_METRICS_TOKEN is set and the bearer token is not it")
+@blp.alt_response(404, description="ATENSI_METRICS_TOKEN is not set and the caller is not on loopback")
+@blp.doc(security=[{"metricsToken": []}])
 def metrics():
-    """Prometheus text format."""
+    """Prometheus text format, for the bearer token ATENSI_METRICS_TOKEN (or, without one, for
+    callers on this machine only)."""
+    refusal = _metrics_refusal()
+    if refusal is not None:
+        return refusal
     registry = current_app.extensions["atensi.metrics"].registry
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def _metrics_refusal():
+    expected = services().settings.metrics_token
+    if expected is None:
+        return None if is_loopback(request.remote_addr or "") else problem(404, "not found")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        return problem(401, "GET /metrics needs the bearer token ATENSI_METRICS_TOKEN")
+    return None
 
 
 @assets.get(f"{DOCS_ASSETS}<path:filename>")

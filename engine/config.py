@@ -29,6 +29,7 @@ class Settings:
     timezone: str = "Asia/Jakarta"
     secret_key: str = BUILTIN_SECRET  # see engine.instance_secret: refused outside development
     development: bool = False  # ATENSI_ENV=development: the built-in secret is allowed on loopback
+    metrics_token: str | None = None  # GET /metrics needs it as a bearer token; unset: loopback callers only
     token_ttl_minutes: int = 12 * 60  # product default: an API token ends 12 h after login, never extended
     session_hours: float = 12.0  # product default: a web sign-in ends 12 h after it began, however active
     overdue_reminder_hours: float = 24.0
@@ -68,6 +69,7 @@ class Settings:
             "timezone": env.get("ATENSI_TIMEZONE", "Asia/Jakarta"),
             "secret_key": env.get("ATENSI_SECRET_KEY") or kept_secret(_instance_dir()) or BUILTIN_SECRET,
             "development": env.get("ATENSI_ENV", "").lower() == "development",
+            "metrics_token": env.get("ATENSI_METRICS_TOKEN") or None,
             "token_ttl_minutes": int(env.get("ATENSI_TOKEN_TTL_MINUTES", 12 * 60)),
             "session_hours": float(env.get("ATENSI_SESSION_HOURS", 12)),
             "overdue_reminder_hours": float(env.get("ATENSI_REMINDER_HOURS", 24)),
