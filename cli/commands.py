@@ -191,13 +191,11 @@ def remind_demo_password(settings: Settings) -> None:
 @click.option("--no-scheduler", is_flag=True, help="Run the scheduler elsewhere (atensi worker).")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, threads: int, no_scheduler: bool):
-    from waitress import create_server
-
     check_port_is_free(host, port)  # before the scheduler starts, so a second copy does nothing
     settings = with_own_secret(settings, host)
     app = prepare_server(settings, scheduler=not no_scheduler)
     try:
-        waitress = create_server(app, host=host, port=port, threads=threads, ident="atensi")
+        waitress = server.make_server(app, host, port, threads)
     except OSError as exc:
         raise click.ClickException(_cannot_listen(host, port, exc)) from exc
     click.echo(f"ATENSI on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
