@@ -70,10 +70,7 @@ STEPS = st.lists(st.one_of(
 DEEP_THEN_MONTHS = [("complete", 0, "form")] * 4 + [("advance", 24 * 32)] * 5
 COMPLETE_THEN_RETRY = [("complete", 0, "form"), ("retry",), ("complete", 0, "empty"), ("retry",)]
 # Failures this test finds that main does not fix yet (reported in issue 10): diagram -> why.
-NOT_YET_FIXED = {
-    "spiffarena__simple_form.bpmn": "completing the form task runs its postScript, which calls SpiffArena's "
-                                    "get_process_initiator_user(): the NameError escapes task.run() as a 500",
-}
+NOT_YET_FIXED: dict[str, str] = {}
 
 
 @dataclass
