@@ -258,6 +258,11 @@ def test_lanes_that_are_not_roles_are_mapped_in_a_form_after_import_and_the_diag
     assert "Petakan lajur ke peran" in form.inner_text()
     assert [s.get_attribute("aria-label") for s in form.query_selector_all("select")] == [
         "Process Initiator", "Finance Team"]
+    editor.page.click("#ed-deploy")  # a deploy before the mapping is refused and points back to the form
+    editor.page.fill("#ed-deploy-note", "belum dipetakan")
+    editor.page.click("#ed-deploy-confirm")
+    editor.page.wait_for_selector("#ed-deploy-dialog", state="hidden")
+    assert editor.page.is_visible("#ed-lanes")
     editor.page.select_option('#ed-lanes select[data-lane="process_initiator"]', "pekerja_sosial")
     editor.page.select_option('#ed-lanes select[data-lane="finance_team"]', "supervisor")
     editor.shot("13-lane-mapping")

@@ -312,6 +312,7 @@
         showLanes(problem.unmapped_lanes);
         showTab('problems');
         $('ed-deploy-error').textContent = t('deploy.invalid');
+        if (problem.unmapped_lanes && problem.unmapped_lanes.length) { $('ed-deploy-dialog').close(); }
       } else {
         $('ed-deploy-error').textContent = t('error', { msg: error.message });
       }
