@@ -1,11 +1,12 @@
 """create_app: one Flask app with the JSON API (api/), the pages and the editor (web/)."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from flask import Flask
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
 import api
@@ -23,6 +24,18 @@ class JSONProvider(DefaultJSONProvider):
     compact = True
     sort_keys = False
 
+    def loads(self, s, **kwargs):
+        """Bad JSON is a 400 (Flask turns a ValueError into one), never a 500: nesting too deep for
+        the parser, or a lone surrogate, which no database or response could encode."""
+        try:
+            value = super().loads(s, **kwargs)
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except RecursionError:
+            raise ValueError("the JSON is nested too deeply") from None
+        except UnicodeEncodeError:
+            raise ValueError("the JSON holds a lone surrogate (U+D800 to U+DFFF), which is not text") from None
+        return value
+
     @staticmethod
     def default(o):
         if isinstance(o, datetime | date):
@@ -32,6 +45,13 @@ class JSONProvider(DefaultJSONProvider):
         if isinstance(o, UUID | set):
             return str(o) if isinstance(o, UUID) else sorted(o)
         return DefaultJSONProvider.default(o)
+
+
+def _parse_json_first() -> None:
+    """A JSON body goes through JSONProvider.loads before any view or webargs parser reads it (and
+    is cached), so JSON too deep or with a lone surrogate is a 400 problem everywhere."""
+    if request.is_json and request.content_length:
+        request.get_json()
 
 
 def default_config(settings: Settings) -> dict:
@@ -62,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions[KEY] = Services.build(settings)
     limits.limiter.init_app(app)
     headers.init_app(app)  # CSP, nosniff, referrer, frame-ancestors on every response
+    app.before_request(_parse_json_first)
     api.init_app(app)  # the JSON API under /api/v1, /healthz and /metrics
     web.init_app(app)  # the pages: cookie login, inbox, tasks, cases, dashboard, and the editor
     return app

@@ -33,18 +33,24 @@ def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = 
     unit_id = scope_of(actor)
     current = newest(session, bundle.process_key, unit_id)
     if current is not None and current.content_hash == bundle.content_hash:
-        return current, False  # what this unit's new cases start on already
+        return _with_meta(current), False  # what this unit's new cases start on already
     existing = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_key == bundle.process_key, ProcessVersion.content_hash == bundle.content_hash,
         _in_scope(unit_id))).first()
     if existing is not None:
-        return existing, False
+        return _with_meta(existing), False
     bundle.warnings.extend(unknown_assignees(session, bundle))
     version = _new_version(session, bundle, actor, note)
     version.unit_id = unit_id
     session.add(version)
     session.flush()
     return version, True
+
+
+def _with_meta(version: ProcessVersion) -> ProcessVersion:
+    """Loads the deferred meta (its warnings), so callers can read it once the session is closed."""
+    _ = version.meta
+    return version
 
 
 def scope_of(actor: Actor) -> int | None:
