@@ -22,7 +22,7 @@ def test_json_nested_deeper_than_the_parser_goes_is_a_400(api, staff, path):
 
 
 def test_a_lone_surrogate_in_a_json_string_is_a_400_not_a_database_error(api, staff, deployed):
-    body = '{"unit_id": %d, "pm": {"nama": "\\ud800", %s}}' % (staff.unit_id, NIK_PM)
+    body = '{"unit_id": ' + str(staff.unit_id) + ', "pm": {"nama": "\\ud800", ' + NIK_PM + '}}'
     assert_problem(posted(api, "peksos", "/cases", body), 400)
 
 
@@ -34,7 +34,7 @@ def test_ids_beyond_64_bits_are_not_found(api, staff, path):
 
 
 def test_an_integer_beyond_64_bits_in_a_body_is_a_422_naming_the_field(api, staff, deployed):
-    body = '{"unit_id": 99999999999999999999999, "pm": {"nama": "Andi", %s}}' % NIK_PM
+    body = '{"unit_id": 99999999999999999999999, "pm": {"nama": "Andi", ' + NIK_PM + '}}'
     response = posted(api, "peksos", "/cases", body)
     assert_problem(response, 422)
     assert "unit_id" in response.json["fields"]
