@@ -11,7 +11,7 @@ from datetime import date
 from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine import clock
@@ -191,7 +191,9 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
     wf, version = _load(session, case)
     task = case_sync.task_by_id(wf, incident.task_id)
     incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
-    case.status = "active"
+    others_open = session.scalar(select(func.count()).select_from(Incident).where(
+        Incident.case_id == case.id, Incident.status == "open", Incident.id != incident.id))
+    case.status = "incident" if others_open else "active"  # the case is well again only when all are resolved
     history.record(session, case.id, actor.username, "incident_retried", incident.message,
                    incident.element_id, incident.task_id, data or {})
     if task is not None and task.state == TaskState.ERROR:
