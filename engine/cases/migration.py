@@ -22,7 +22,7 @@ from engine.cases.rebinding import Blocker, blockers, rebind
 from engine.cases.runtime import latest_version
 from engine.definitions import versions
 from engine.definitions.diff import find_version
-from engine.errors import Conflict, EngineError, NotFound
+from engine.errors import Conflict, EngineError, NotFound, plain_message
 from engine.people.access import Actor, require_role, require_unit
 from engine.storage.models import Case, HistoryEvent, HumanTask, ProcessVersion
 from engine.storage.unit_of_work import UnitOfWork
@@ -209,8 +209,12 @@ def _plan(session: Session, case: Case, target: versions.CompiledVersion) -> tup
     elif case.process_version_id == target.id:
         move.blockers.append(Blocker(None, f"the case is already on version {target.version}"))
     else:
-        wf = workflow_state.load(case.state, versions.compiled(session, case.process_version_id).specs)
-        move.blockers.extend(blockers(wf, target.specs))
+        try:
+            wf = workflow_state.load(case.state, versions.compiled(session, case.process_version_id).specs)
+        except Exception as exc:  # a state that no longer restores is this case's problem, not the whole run's
+            move.blockers.append(Blocker(None, f"the case's stored state cannot be read: {plain_message(str(exc))}"))
+        else:
+            move.blockers.extend(blockers(wf, target.specs))
     if move.blockers:
         move.status = "blocked"
     return move, wf

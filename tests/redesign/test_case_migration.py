@@ -249,3 +249,20 @@ def test_a_case_waiting_for_a_message_the_target_removed_stays_with_the_reason(
     assert move.status == "blocked"
     assert [b.element_id for b in move.blockers] == ["Boundary_krisis"]
     assert move.blockers[0].message.startswith("waiting message")
+
+
+def test_a_case_whose_stored_state_no_longer_restores_is_blocked_and_the_others_still_move(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    deploy(intake_files, "v1")
+    healthy, broken = start_intake(), start_intake()
+    with broken.runtime.session_factory() as session:
+        session.get(Case, broken.case_id).state = {"not": "a workflow"}
+        session.commit()
+    deploy(with_verification_step(intake_files), "v2: verifikasi dokumen")
+    report = migrations.dry_run("atensi_intake", staff.actor("supervisor"))
+    statuses = {c.case_id: (c.status, [b.message for b in c.blockers]) for c in report.cases}
+    assert statuses[healthy.case_id] == ("movable", [])
+    assert statuses[broken.case_id][0] == "blocked"
+    assert "stored state cannot be read" in statuses[broken.case_id][1][0]
+    result = migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    assert result.count("migrated") == 1 and _version(healthy) == 2 and _version(broken) == 1
