@@ -7,6 +7,7 @@ from atensi.services import services
 from engine.cases.migration import CaseMigrations
 
 from .auth import current_actor, require_login
+from .errors import ROW_ID
 from .schemas.redesign import CaseMoveSchema, MigrationReportSchema, MigrationRequestSchema
 
 blp = Blueprint("migrations", __name__, url_prefix="/api/v1/migrations",
@@ -42,7 +43,7 @@ def undo(migration_id):
     return migrations().undo(migration_id, current_actor()).to_dict()
 
 
-@blp.post("/cases/<int:case_id>/undo")
+@blp.post(f"/cases/<{ROW_ID}:case_id>/undo")
 @blp.response(200, CaseMoveSchema)
 def undo_case(case_id):
     """Move one case back to the version its last migration took it from."""

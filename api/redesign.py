@@ -8,7 +8,7 @@ from engine.definitions.redesign import Redesign, ScenariosFailed
 
 from .auth import current_actor, require_login
 from .definitions import FORM_AND_FILES, MultipartBlueprint
-from .errors import problem
+from .errors import ROW_ID, problem
 from .schemas.redesign import (
     DiffArgs,
     DiffSchema,
@@ -68,14 +68,14 @@ def unpack_upload(form):
     return redesign().unpack(files, current_actor())
 
 
-@blp.get("/<string:key>/versions/<int:version>/files")
+@blp.get(f"/<string:key>/versions/<{ROW_ID}:version>/files")
 @blp.response(200, FileInfoSchema(many=True))
 def version_files(key, version):
     """The files of one version: BPMN, DMN, forms and scenarios."""
     return redesign().files(key, version, current_actor())
 
 
-@blp.get("/<string:key>/versions/<int:version>/files/<path:name>")
+@blp.get(f"/<string:key>/versions/<{ROW_ID}:version>/files/<path:name>")
 @blp.response(200, {"type": "string"}, content_type="application/octet-stream")
 def version_file(key, version, name):
     """One file of a version, e.g. a task's JSON Schema form."""

@@ -27,9 +27,12 @@ def test_a_lone_surrogate_in_a_json_string_is_a_400_not_a_database_error(api, st
 
 
 @pytest.mark.parametrize("path", ["/cases/9223372036854775808", "/cases/99999999999999999999999/history",
-                                  "/alerts/9223372036854775808/ack", "/incidents/18446744073709551616/retry"])
+                                  "/alerts/9223372036854775808/ack", "/incidents/18446744073709551616/retry",
+                                  "/process-definitions/atensi_intake/versions/1977993454403299216891838464/files",
+                                  "/process-definitions/x/versions/9223372036854775808/files/a.json",
+                                  "/migrations/cases/9223372036854775808/undo"])
 def test_ids_beyond_64_bits_are_not_found(api, staff, path):
-    method = "POST" if path.endswith(("ack", "retry")) else "GET"
+    method = "POST" if path.endswith(("ack", "retry", "undo")) else "GET"
     assert_problem(api.as_("supervisor")._call(method, path), 404)
 
 
