@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -112,12 +113,18 @@ def case_page(case_id):
 
 
 def fold_reminders(alerts: list) -> tuple[list, int]:
-    """The newest alert of each kind per task, newest first, and how many older ones were left out:
-    a task a month late has thirty reminders, which buried the rest of the case page."""
+    """The newest alert of each kind per task (or per case), newest first, and how many older ones were
+    left out: a task a month late has thirty reminders, which buried the rest of the page.
+    Takes alert rows or mappings (the inbox has rows, the case detail mappings)."""
+    def field(alert, name):
+        return alert[name] if isinstance(alert, Mapping) else getattr(alert, name)
+
     newest = {}
-    for alert in alerts:  # oldest first, so a later one replaces an earlier one
-        newest[(alert["task_id"], alert["kind"])] = alert
-    shown = sorted(newest.values(), key=lambda alert: alert["id"], reverse=True)
+    for alert in alerts:
+        key = (field(alert, "case_id"), field(alert, "task_id"), field(alert, "kind"))
+        if key not in newest or field(newest[key], "id") < field(alert, "id"):
+            newest[key] = alert
+    shown = sorted(newest.values(), key=lambda alert: field(alert, "id"), reverse=True)
     return shown, len(alerts) - len(shown)
 
 

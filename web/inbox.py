@@ -9,6 +9,7 @@ from atensi.services import services
 from engine.errors import Conflict
 from engine.read.queries import MAX_PER_PAGE, Paging, TaskFilter
 
+from .cases import fold_reminders
 from .i18n import STAGES
 from .pages import current_actor, page_blueprint, safe_next
 
@@ -34,8 +35,9 @@ def inbox():
     mine = [t for t in page.items if t["assignee"] == actor.username]
     queue = [t for t in page.items if t["assignee"] is None]
     alerts = engine.queries.alerts(actor, acked=False, paging=Paging(1, ALERTS_SHOWN))
-    return render_template("inbox.html", mine=mine, queue=queue, alerts=alerts, chosen=chosen,
-                           stages=STAGES, total=page.total)
+    shown, folded = fold_reminders(alerts.items)
+    return render_template("inbox.html", mine=mine, queue=queue, alerts=alerts, shown_alerts=shown,
+                           folded_reminders=folded, chosen=chosen, stages=STAGES, total=page.total)
 
 
 @bp.post("/tasks/<string(maxlength=36):task_id>/claim")

@@ -1,7 +1,8 @@
 """What a user does to an alert: acknowledge it. The scheduler raises alerts; this only reads and acks."""
 from __future__ import annotations
 
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
 from engine.cases import history
@@ -22,6 +23,24 @@ def is_recipient(actor: Actor, alert: Alert) -> bool:
     return alert.recipient_role is not None and actor.has(alert.recipient_role)
 
 
+def _acknowledge_earlier(session: Session, alert: Alert) -> list[int]:
+    """Acknowledging a task's newest reminder means the earlier alerts of that task to the same
+    recipient have been seen too: a task a month late would otherwise leave thirty to click away."""
+    if alert.task_id is None:
+        return []
+    earlier = select(Alert.id).where(
+        Alert.task_id == alert.task_id, Alert.id < alert.id, Alert.acked_at.is_(None),
+        Alert.unit_id == alert.unit_id,
+        Alert.recipient.is_(None) if alert.recipient is None else Alert.recipient == alert.recipient,
+        Alert.recipient_role.is_(None) if alert.recipient_role is None
+        else Alert.recipient_role == alert.recipient_role)
+    ids = list(session.scalars(earlier))
+    if ids:
+        session.execute(update(Alert).where(Alert.id.in_(ids)).values(acked_at=alert.acked_at,
+                                                                      acked_by=alert.acked_by))
+    return ids
+
+
 class AlertActions:
     def __init__(self, session_factory: sessionmaker):
         self.session_factory = session_factory
@@ -36,8 +55,10 @@ class AlertActions:
             if alert.acked_at is not None:
                 raise Conflict(f"alert {alert_id} was already acknowledged by {alert.acked_by}")
             alert.acked_at, alert.acked_by = clock.now(), actor.username
+            earlier = _acknowledge_earlier(uow.session, alert)
             if alert.case_id is not None:
                 history.record(uow.session, alert.case_id, actor.username, "alert_acknowledged", alert.message,
-                               task_id=alert.task_id, data={"alert_id": alert.id, "kind": alert.kind})
+                               task_id=alert.task_id,
+                               data={"alert_id": alert.id, "kind": alert.kind, "earlier_alert_ids": earlier})
             uow.commit()
             return alert

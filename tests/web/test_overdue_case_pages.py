@@ -2,6 +2,7 @@
 workers open most, so every page is rendered for them, for every role."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from engine.config import Settings
@@ -33,3 +34,24 @@ def test_an_alerted_overdue_case_renders_on_every_page_for_every_role(client, st
         assert "Identifikasi &amp; orientasi" in page and "Buka tugas: https" not in page
         assert 'id="case-alerts"' in page and "Tugas terlambat" in page
         pages.post("/logout", token_from="/inbox")
+
+
+def test_the_inbox_shows_a_late_tasks_newest_alert_and_one_acknowledgement_clears_the_earlier_ones(
+        client, staff, deployed, pages, runtime, database_url, clock):
+    case = CaseDriver(runtime, staff, runtime.start_case("atensi_intake", registration(), staff.actor("peksos")))
+    task = case.task("Identifikasi & orientasi")
+    work = DueWork(runtime.session_factory, Settings(database_url=database_url, base_url="https://x.example"),
+                   senders={})
+    for days in range(6):  # the overdue alert, then a daily reminder to the role's queue
+        clock.move_to(task.due_at + timedelta(hours=1 + 24 * days))
+        work.run_pass()
+    pages.login("peksos")
+    page = client.get("/inbox").get_data(as_text=True)
+    assert page.count('data-alert-id="') == 2  # the overdue alert and the newest reminder
+    assert 'id="folded-reminders"' in page
+    newest = max(int(i) for i in re.findall(r'data-alert-id="(\d+)"', page))
+    pages.post(f"/alerts/{newest}/ack", token_from="/inbox")
+    page = client.get("/inbox").get_data(as_text=True)
+    assert 'data-alert-id="' not in page and 'id="folded-reminders"' not in page
+    pages.login("supervisor")  # the escalation to the supervisors is theirs to acknowledge
+    assert 'data-alert-id="' in client.get("/inbox").get_data(as_text=True)
