@@ -179,16 +179,15 @@ def test_a_runaway_script_holds_the_database_no_longer_than_its_limit(runtime, s
 
 
 def test_a_request_waits_for_a_busy_sandbox_no_longer_than_a_script_may_run():
-    sandbox_pool.configure(sandbox_pool.Limits(wall_seconds=1.0, cpu_seconds=5, memory_mib=256, workers=1))
+    pool = sandbox_pool.configure(sandbox_pool.Limits(wall_seconds=1.0, cpu_seconds=5, memory_mib=256, workers=1))
     try:
-        busy = threading.Thread(target=lambda: pytest.raises(
-            sandbox_pool.SandboxFailure, sandbox_pool.run, "eval", "sum(range(10**12))", {}, {}, ""))
-        busy.start()
-        time.sleep(0.5)  # the one worker is taken
+        held = pool._acquire()  # the one worker is taken (deterministically, not by racing a runaway script)
+        started = time.monotonic()
         with pytest.raises(sandbox_pool.SandboxFailure, match="busy"):
             sandbox_pool.run("eval", "1 + 1", {}, {}, "")
-        busy.join()
-        assert sandbox_pool.run("eval", "sum(range(10))", {}, {}, "")["value"] == 45  # a fresh worker
+        assert 1.0 <= time.monotonic() - started < 10
+        pool._release(held)
+        assert sandbox_pool.run("eval", "sum(range(10))", {}, {}, "")["value"] == 45
     finally:
         sandbox_pool.configure()
 
