@@ -103,13 +103,12 @@ class Consents:
                 raise Conflict(f"case {case_id} is already suspended")
             if case.status == CASE_COMPLETED:
                 raise Conflict(f"case {case_id} is closed")
-            withdrawn = active(_consents(uow.session, case.id))
-            for consent in withdrawn:
-                consent.withdrawn_at, consent.withdrawn_by = clock.now(), actor.username
-                consent.withdrawal_reason = reason.strip()
-            _suspend(uow.session, case, actor, reason.strip())
+            withdrawn = _withdraw_and_suspend(uow.session, case, actor, reason.strip())
+            for child in _running_children(uow, case.id):  # the PM's case responses stop with it
+                withdrawn += _withdraw_and_suspend(uow.session, child, actor,
+                                                   f"consent withdrawn on case #{case.id}: {reason.strip()}")
             uow.commit()
-            return len(withdrawn)
+            return withdrawn
 
     def close_suspended(self, case_id: int, reason: str, actor: Actor) -> None:
         """A supervisor closes a case whose consent was withdrawn: its tasks are cancelled."""
@@ -147,6 +146,26 @@ def _check(party: str, given_by: str, given_on: str, scope: list[str]) -> None:
 
 def _consents(session: Session, case_id: int) -> list[Consent]:
     return list(session.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.id)))
+
+
+def _withdraw_and_suspend(session: Session, case: Case, actor: Actor, reason: str) -> int:
+    withdrawn = active(_consents(session, case.id))
+    for consent in withdrawn:
+        consent.withdrawn_at, consent.withdrawn_by = clock.now(), actor.username
+        consent.withdrawal_reason = reason[:MAX_TEXT]
+    _suspend(session, case, actor, reason[:MAX_TEXT])
+    return len(withdrawn)
+
+
+def _running_children(uow: UnitOfWork, case_id: int) -> list[Case]:
+    """Every running case below this one (a case response, and any it started), locked parent first."""
+    found, parents = [], [case_id]
+    while parents:
+        ids = uow.session.scalars(select(Case.id).where(
+            Case.parent_case_id.in_(parents), Case.status.in_((CASE_ACTIVE, CASE_INCIDENT)))).all()
+        found.extend(uow.lock_case(child_id) for child_id in ids)
+        parents = list(ids)
+    return found
 
 
 def _suspend(session: Session, case: Case, actor: Actor, reason: str) -> None:

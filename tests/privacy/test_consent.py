@@ -158,3 +158,18 @@ def test_the_alerts_of_a_suspended_case_leave_the_inbox_and_no_new_ones_come(con
     assert queries.alerts(staff.actor("peksos")).total == 0
     clock.shift(timedelta(days=40))
     assert raise_due_alerts(session_factory, settings) == []
+
+
+def test_withdrawing_consent_also_suspends_the_pms_running_case_response(consents, driver, staff, runtime,
+                                                                          session_factory):
+    give_pm_consent(consents, staff, driver.case_id)
+    runtime.send_message(driver.case_id, "krisis", {"uraian": "PM overdosis"}, staff.actor("peksos"))
+    with session_factory() as session:
+        child_id = session.scalars(select(Case.id).where(Case.parent_case_id == driver.case_id)).one()
+    child = CaseDriver(runtime, staff, child_id)
+    assert child.open_tasks() != []
+
+    consents.withdraw(driver.case_id, "PM menarik persetujuan", staff.actor("peksos"))
+
+    assert child.case().status == "suspended" and child.open_tasks() == []
+    assert child_id not in inbox_case_ids(session_factory, staff, "peksos")
