@@ -38,9 +38,14 @@ CASE_STATUSES = (CASE_ACTIVE, CASE_COMPLETED, CASE_INCIDENT, CASE_SUSPENDED)
 TASK_OPEN, TASK_COMPLETED, TASK_CANCELLED = "open", "completed", "cancelled"
 TASK_SUSPENDED = "suspended"  # the case is suspended: out of every inbox until it resumes
 TASK_STATUSES = (TASK_OPEN, TASK_COMPLETED, TASK_CANCELLED, TASK_SUSPENDED)
+INCIDENT_OPEN, INCIDENT_RESOLVED = "open", "resolved"
+INCIDENT_STATUSES = (INCIDENT_OPEN, INCIDENT_RESOLVED)
+DELIVERY_PENDING, DELIVERY_SENT, DELIVERY_FAILED = "pending", "sent", "failed"  # an alert's e-mail in the outbox
+DELIVERY_STATUSES = (DELIVERY_PENDING, DELIVERY_SENT, DELIVERY_FAILED)
 
 # Risk levels, lowest first (set by the asesmen's DMN table; they order task priority).
-RISK_LEVELS = ("rendah", "sedang", "tinggi")
+RISK_LOW, RISK_MEDIUM, RISK_HIGH = "rendah", "sedang", "tinggi"
+RISK_LEVELS = (RISK_LOW, RISK_MEDIUM, RISK_HIGH)
 
 # Message names the processes wait for.
 KRISIS = "krisis"  # a crisis reported on a running intake case

@@ -110,3 +110,22 @@ def test_role_names_process_keys_and_messages_are_spelled_only_in_the_vocabulary
              if path.name != "vocabulary.py" and "frontend" not in path.parts
              and (words := spelled_words(path.read_text(encoding="utf-8")))}
     assert found == {}
+
+
+def recorded_kinds(source: str) -> set[str]:
+    """The history kinds written out in ``history.record(session, case_id, actor, "kind", ...)`` calls."""
+    return {call.args[3].value for call in ast.walk(ast.parse(source))
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "record"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == "history"
+            and len(call.args) > 3 and isinstance(call.args[3], ast.Constant)}
+
+
+def test_the_history_check_reads_the_kind_of_a_record_call():
+    assert recorded_kinds('history.record(s, 1, "ana", "case_suspended", "why")\nlog.record(1, 2, 3, "x")\n') == {
+        "case_suspended"}
+
+
+def test_every_history_kind_the_engine_records_has_a_page_label():
+    kinds = set().union(*(recorded_kinds(path.read_text(encoding="utf-8")) for path in (ROOT / "engine").rglob("*.py")))
+    assert "case_suspended" in kinds
+    assert kinds - set(i18n.HISTORY) == set()

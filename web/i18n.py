@@ -15,22 +15,39 @@ from flask_babel import Babel, format_datetime, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from engine import clock, vocabulary
-from engine.vocabulary import ADMIN, CASE_RESPONSE, INTAKE, KONSELOR_ADIKSI, KRISIS, PEKERJA_SOSIAL, SUPERVISOR
+from engine.vocabulary import (
+    ADMIN,
+    CASE_ACTIVE,
+    CASE_COMPLETED,
+    CASE_INCIDENT,
+    CASE_RESPONSE,
+    CASE_SUSPENDED,
+    INTAKE,
+    KONSELOR_ADIKSI,
+    KRISIS,
+    PEKERJA_SOSIAL,
+    RISK_HIGH,
+    RISK_LOW,
+    RISK_MEDIUM,
+    SUPERVISOR,
+)
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
+# stage labels in the vocabulary's stage order, per process
 STAGES = {
-    "identifikasi": _l("Identification"), "asesmen": _l("Assessment"),
-    "rencana_intervensi": _l("Intervention plan"), "intervensi": _l("Intervention"),
-    "reintegrasi": _l("Reintegration"), "terminasi": _l("Termination"), "aftercare": _l("Aftercare"),
-    "kedaruratan": _l("Emergency triage"), "intervensi_krisis": _l("Crisis intervention"),
-    "pendampingan": _l("Case accompaniment"), "rehabilitasi_sosial": _l("Social rehabilitation"),
-    "penguatan": _l("Strengthening PM and family"),
+    **dict(zip(vocabulary.STAGES[INTAKE], (
+        _l("Identification"), _l("Assessment"), _l("Intervention plan"), _l("Intervention"),
+        _l("Reintegration"), _l("Termination"), _l("Aftercare")), strict=True)),
+    **dict(zip(vocabulary.STAGES[CASE_RESPONSE], (
+        _l("Emergency triage"), _l("Crisis intervention"), _l("Case accompaniment"),
+        _l("Social rehabilitation"), _l("Strengthening PM and family")), strict=True)),
 }
-RISKS = {"rendah": _l("Low"), "sedang": _l("Medium"), "tinggi": _l("High")}
-STATUSES = {"active": _l("Active"), "completed": _l("Closed"), "incident": _l("Incident"), "suspended": _l("Suspended")}
+RISKS = {RISK_LOW: _l("Low"), RISK_MEDIUM: _l("Medium"), RISK_HIGH: _l("High")}
+STATUSES = {CASE_ACTIVE: _l("Active"), CASE_COMPLETED: _l("Closed"), CASE_INCIDENT: _l("Incident"),
+            CASE_SUSPENDED: _l("Suspended")}
 AGES = {"anak": _l("Child"), "dewasa": _l("Adult")}
 ROLES = {PEKERJA_SOSIAL: _l("Social worker"), KONSELOR_ADIKSI: _l("Addiction counsellor"),
          SUPERVISOR: _l("Supervisor"), ADMIN: _l("Administrator")}
@@ -50,6 +67,7 @@ HISTORY = {
     "message_received": _l("Message received"), "message_unrouted": _l("Message not delivered"),
     "case_spawned": _l("Case response started"), "case_completed": _l("Case closed"),
     "incident": _l("Incident"), "incident_retried": _l("Incident retried"),
+    "incident_retry_failed": _l("Incident retry failed again"),
     "alert_acknowledged": _l("Alert acknowledged"), "case_migrated": _l("Moved to another process version"),
     "case_migration_undone": _l("Process version move undone"),
     "consent_given": _l("Consent recorded"), "case_suspended": _l("Consent withdrawn: case suspended"),

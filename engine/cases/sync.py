@@ -25,10 +25,10 @@ from engine.cases import state as workflow_state
 from engine.definitions.versions import CompiledVersion
 from engine.errors import plain_message
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, User
-from engine.vocabulary import SUPERVISOR
+from engine.vocabulary import RISK_HIGH, RISK_LOW, RISK_MEDIUM, SUPERVISOR
 
 DEFAULT_DUE = "P7D"
-PRIORITY_BY_RISK = {"tinggi": 1, "sedang": 2, "rendah": 3}
+PRIORITY_BY_RISK = {RISK_HIGH: 1, RISK_MEDIUM: 2, RISK_LOW: 3}
 
 
 def run_engine(session: Session, case: Case, wf: BpmnWorkflow, actor: str) -> None:
