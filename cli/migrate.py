@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from engine.cases.migration import CaseMigrations, MigrationReport
+from engine.cases.migration import MOVE_STATUSES, CaseMigrations, MigrationReport
 from engine.config import Settings
 from engine.errors import EngineError
 from engine.people.access import SYSTEM_ACTOR
@@ -61,7 +61,7 @@ def _print(report: MigrationReport) -> None:
         tasks = ", ".join(case.open_tasks) or "-"
         click.echo(f"  case {case.case_id:<6} v{case.from_version} -> v{case.to_version}  {case.status:<8} "
                    f"open: {tasks}" + (f"  [{reasons}]" if reasons else ""))
-    counts = {s: report.count(s) for s in ("movable", "blocked", "migrated", "failed", "undone")}
+    counts = {s: report.count(s) for s in MOVE_STATUSES}
     click.echo("  " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) if any(counts.values())
                else "  no running case to move")
     if report.dry_run and counts["movable"]:

@@ -129,3 +129,72 @@ def test_every_history_kind_the_engine_records_has_a_page_label():
     kinds = set().union(*(recorded_kinds(path.read_text(encoding="utf-8")) for path in (ROOT / "engine").rglob("*.py")))
     assert "case_suspended" in kinds
     assert kinds - set(i18n.HISTORY) == set()
+
+
+STATUS_WORDS = {*vocabulary.CASE_STATUSES, *vocabulary.TASK_STATUSES, *vocabulary.INCIDENT_STATUSES,
+                *vocabulary.DELIVERY_STATUSES}
+
+
+def _is_status(node: ast.AST) -> bool:
+    """``x.status``, ``x["status"]``, ``status`` or ``x.get("status")``."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "status"
+    if isinstance(node, ast.Name):
+        return node.id == "status" or node.id.endswith("STATUSES")
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.slice, ast.Constant) and node.slice.value == "status"
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            and bool(node.args) and isinstance(node.args[0], ast.Constant) and node.args[0].value == "status")
+
+
+def _status_values(node: ast.AST) -> list[ast.AST]:
+    """The expressions that stand for a status in ``node``: compared with one, assigned to one, passed as
+    ``status=`` or its default, or the value under a ``"status"`` key."""
+    if isinstance(node, ast.Compare) and any(_is_status(side) for side in (node.left, *node.comparators)):
+        return [node.left, *node.comparators]
+    if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        pairs = [pair for target in targets for pair in _assigned(target, node.value)]
+        return [value for target, value in pairs if _is_status(target)]
+    if isinstance(node, ast.keyword) and node.arg == "status":
+        return [node.value]
+    if isinstance(node, ast.arguments):
+        named = [*node.posonlyargs, *node.args][-len(node.defaults):] if node.defaults else []
+        return [default for arg, default in zip(named, node.defaults, strict=True) if arg.arg == "status"]
+    if isinstance(node, ast.Dict):
+        return [value for key, value in zip(node.keys, node.values, strict=True)
+                if isinstance(key, ast.Constant) and key.value == "status"]
+    return []
+
+
+def _assigned(target: ast.AST, value: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+        return list(zip(target.elts, value.elts, strict=True))
+    return [(target, value)]
+
+
+def spelled_statuses(source: str) -> list[tuple[int, str]]:
+    """Case, task, incident and delivery statuses written as string literals where a status is meant."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        for value in _status_values(node):
+            found.update((inner.lineno, inner.value) for inner in ast.walk(value)
+                         if isinstance(inner, ast.Constant) and inner.value in STATUS_WORDS)
+    return sorted(found)
+
+
+def test_the_status_check_sees_statuses_compared_assigned_passed_and_defaulted_but_not_other_words():
+    source = ('if case.status != "incident": pass\nrow.status, row.at = "cancelled", None\nf(status="sent")\n'
+              'LIVE_STATUSES = ("active", "incident")\ndef g(status="open"): pass\n'
+              'SCHEMA = {"status": {"enum": ["completed"]}}\nhistory.record(s, 1, "ana", "incident")\n'
+              'counts = {"failed": 0}\nif changes.get("active") is False: pass\n'
+              'x = "suspended" if row.status == other else None\n')
+    assert spelled_statuses(source) == [(1, "incident"), (2, "cancelled"), (3, "sent"), (4, "active"), (4, "incident"),
+                                        (5, "open"), (6, "completed")]
+
+
+def test_statuses_are_spelled_only_in_the_vocabulary_and_the_migrations():
+    found = {str(path.relative_to(ROOT)): words for path in sorted((ROOT / "engine").rglob("*.py"))
+             if path.name != "vocabulary.py" and "migrations" not in path.parts
+             and (words := spelled_statuses(path.read_text(encoding="utf-8")))}
+    assert found == {}

@@ -28,6 +28,7 @@ from engine.config import Settings
 from engine.errors import Conflict, NotFound
 from engine.storage.models import Alert, Delivery, User, UserRole
 from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import DELIVERY_FAILED, DELIVERY_PENDING, DELIVERY_SENT, DELIVERY_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def enqueue(session: Session, alert: Alert, settings: Settings) -> list[Delivery
     if settings.webhook_url:
         rows.append(Delivery(alert_id=alert.id, channel="webhook", target=settings.webhook_url))
     for row in rows:
-        row.status, row.attempts, row.next_attempt_at = "pending", 0, alert.created_at or clock.now()
+        row.status, row.attempts, row.next_attempt_at = DELIVERY_PENDING, 0, alert.created_at or clock.now()
     session.add_all(rows)
     return rows
 
@@ -100,7 +101,8 @@ def recipient_emails(session: Session, alert: Alert) -> list[str]:
 def claim(session_factory: sessionmaker, now: datetime, limit: int = 20) -> list[Job]:
     """Lease up to `limit` due pending deliveries in one statement, and read their alerts."""
     with UnitOfWork(session_factory) as uow:
-        due = (select(Delivery.id).where(Delivery.status == "pending", Delivery.next_attempt_at <= bindparam("now"))
+        due = (select(Delivery.id)
+               .where(Delivery.status == DELIVERY_PENDING, Delivery.next_attempt_at <= bindparam("now"))
                .order_by(Delivery.next_attempt_at).limit(limit)
                .with_for_update(skip_locked=True))  # rendered as nothing on SQLite
         leased = uow.session.execute(
@@ -131,14 +133,14 @@ def backoff(attempt: int, settings: Settings) -> timedelta:
 
 def record_sent(session_factory: sessionmaker, job: Job) -> bool:
     """Mark sent, unless the lease was lost (another worker re-claimed it). True when recorded."""
-    return _record(session_factory, job, status="sent", sent_at=clock.now(), last_error=None)
+    return _record(session_factory, job, status=DELIVERY_SENT, sent_at=clock.now(), last_error=None)
 
 
 def record_failure(session_factory: sessionmaker, job: Job, error: Exception, settings: Settings) -> bool:
     permanent = isinstance(error, DeliveryError) and error.permanent
     text = f"{type(error).__name__}: {error}"[:2000]
     if permanent:
-        return _record(session_factory, job, status="failed", last_error=text)
+        return _record(session_factory, job, status=DELIVERY_FAILED, last_error=text)
     return _record(session_factory, job, last_error=text,
                    next_attempt_at=clock.now() + backoff(job.attempt, settings))
 
@@ -146,7 +148,7 @@ def record_failure(session_factory: sessionmaker, job: Job, error: Exception, se
 def _record(session_factory: sessionmaker, job: Job, **values) -> bool:
     with UnitOfWork(session_factory) as uow:
         result = uow.session.execute(update(Delivery).where(
-            Delivery.id == job.delivery_id, Delivery.attempts == job.attempt, Delivery.status == "pending",
+            Delivery.id == job.delivery_id, Delivery.attempts == job.attempt, Delivery.status == DELIVERY_PENDING,
         ).values(**values))
         uow.commit()
         return result.rowcount == 1
@@ -204,7 +206,7 @@ def deliveries_for_alert(session: Session, alert_id: int) -> list[Delivery]:
 def delivery_counts(session: Session) -> dict[str, int]:
     """How many deliveries are pending, sent and failed: for a health or metrics endpoint."""
     rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-    return {"pending": 0, "sent": 0, "failed": 0, **{status: n for status, n in rows}}
+    return {**dict.fromkeys(DELIVERY_STATUSES, 0), **{status: n for status, n in rows}}
 
 
 def retry(session: Session, delivery_id: int) -> Delivery:
@@ -212,7 +214,7 @@ def retry(session: Session, delivery_id: int) -> Delivery:
     row = session.get(Delivery, delivery_id)
     if row is None:
         raise NotFound(f"delivery {delivery_id} not found")
-    if row.status != "failed":
+    if row.status != DELIVERY_FAILED:
         raise Conflict(f"delivery {delivery_id} is {row.status}, not failed")
-    row.status, row.next_attempt_at = "pending", clock.now()
+    row.status, row.next_attempt_at = DELIVERY_PENDING, clock.now()
     return row

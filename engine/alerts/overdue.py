@@ -30,7 +30,7 @@ from engine.alerts import outbox
 from engine.config import Settings
 from engine.storage.models import Alert, Case, HumanTask
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import ESCALATION_ROLE, ROLE_LABELS
+from engine.vocabulary import ESCALATION_ROLE, ROLE_LABELS, TASK_OPEN
 
 RETRY_AFTER = timedelta(minutes=5)  # a task whose alerts could not be raised is tried again after this
 log = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ def alert_task(session: Session, task_id: str, now: datetime, policy: AlertPolic
                settings: Settings) -> list[Alert]:
     """Insert the task's due alerts (and their deliveries) and set its next look. Caller holds the lock."""
     task = session.get(HumanTask, task_id, populate_existing=True)
-    if task.status != "open" or task.due_at is None:
+    if task.status != TASK_OPEN or task.due_at is None:
         task.next_alert_at = None
         return []
     sent = set(session.scalars(select(Alert.dedup_key).where(Alert.case_id == task.case_id,

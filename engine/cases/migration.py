@@ -26,9 +26,13 @@ from engine.errors import Conflict, EngineError, NotFound, plain_message
 from engine.people.access import Actor, require_role, require_unit
 from engine.storage.models import Case, HistoryEvent, HumanTask, ProcessVersion
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import CASE_SUSPENDED, EDITORS
+from engine.vocabulary import CASE_COMPLETED, CASE_INCIDENT, CASE_SUSPENDED, EDITORS, TASK_OPEN
 
 MIGRATED, UNDONE = "case_migrated", "case_migration_undone"
+# what became of each case in a move (dry run or real)
+MOVE_MOVABLE, MOVE_BLOCKED, MOVE_MIGRATED = "movable", "blocked", "migrated"
+MOVE_FAILED, MOVE_UNDONE = "failed", "undone"
+MOVE_STATUSES = (MOVE_MOVABLE, MOVE_BLOCKED, MOVE_MIGRATED, MOVE_FAILED, MOVE_UNDONE)
 Progress = Callable[[int], None]  # called with the number of cases just handled
 
 
@@ -64,7 +68,7 @@ class MigrationReport:
         return sum(1 for c in self.cases if c.status == status)
 
     def to_dict(self) -> dict:
-        counts = {s: self.count(s) for s in ("movable", "blocked", "migrated", "failed", "undone")}
+        counts = {s: self.count(s) for s in MOVE_STATUSES}
         return {"migration_id": self.migration_id, "process_key": self.process_key,
                 "to_version": self.to_version, "dry_run": self.dry_run, "counts": counts,
                 "cases": [c.to_dict() for c in self.cases]}
@@ -149,11 +153,11 @@ class CaseMigrations:
                 _apply(session, case, wf, source, target, actor)
             except Exception as exc:  # noqa: BLE001 - the case stays as it was; the reason is reported
                 reason = str(exc) if isinstance(exc, EngineError) else case_sync.incident_message(exc)
-                move.status, move.blockers = "failed", [Blocker(None, reason)]
+                move.status, move.blockers = MOVE_FAILED, [Blocker(None, reason)]
                 return move
             _record(session, case, source, target, actor, migration_id, undo_of)
             uow.commit()
-            move.status = "undone" if undo_of is not None else "migrated"
+            move.status = MOVE_UNDONE if undo_of is not None else MOVE_MIGRATED
             return move
 
     def _undo_one(self, case_id: int, actor: Actor, migration_id: str | None) -> CaseMove:
@@ -166,7 +170,7 @@ class CaseMigrations:
             problem = _undo_problem(case, last, migration_id)
             if problem:
                 back_to = last.data.get("from_version", 0) if last is not None else 0
-                move = _summary(uow.session, case, back_to, "blocked")
+                move = _summary(uow.session, case, back_to, MOVE_BLOCKED)
                 move.blockers = [Blocker(None, problem)]
                 return move
             back_to_id, undone_id, undo_of = last.data["from_version_id"], last.data["migration_id"], last.id
@@ -186,7 +190,7 @@ def _target(session: Session, process_key: str, to_version: int | None, actor: A
 def _candidates(session: Session, process_key: str, target_id: int, from_version: int | None,
                 case_ids: Iterable[int] | None, actor: Actor) -> list[int]:
     query = (select(Case.id).join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
-             .where(Case.process_key == process_key, Case.status != "completed",
+             .where(Case.process_key == process_key, Case.status != CASE_COMPLETED,
                     Case.process_version_id != target_id).order_by(Case.id))
     if from_version is not None:
         query = query.where(ProcessVersion.version == from_version)
@@ -199,10 +203,10 @@ def _candidates(session: Session, process_key: str, target_id: int, from_version
 
 def _plan(session: Session, case: Case, target: versions.CompiledVersion) -> tuple[CaseMove, object]:
     """Whether the case can move to `target`, and its workflow (restored on its own version) if so."""
-    move, wf = _summary(session, case, target.version, "movable"), None
-    if case.status == "incident":
+    move, wf = _summary(session, case, target.version, MOVE_MOVABLE), None
+    if case.status == CASE_INCIDENT:
         move.blockers.append(Blocker(None, "the case has an open incident: resolve it first"))
-    elif case.status == "completed":
+    elif case.status == CASE_COMPLETED:
         move.blockers.append(Blocker(None, "the case is completed"))
     elif case.status == CASE_SUSPENDED:
         move.blockers.append(Blocker(None, "the case is suspended: the PM's consent was withdrawn"))
@@ -216,13 +220,13 @@ def _plan(session: Session, case: Case, target: versions.CompiledVersion) -> tup
         else:
             move.blockers.extend(blockers(wf, target.specs))
     if move.blockers:
-        move.status = "blocked"
+        move.status = MOVE_BLOCKED
     return move, wf
 
 
 def _summary(session: Session, case: Case, to_version: int, status: str) -> CaseMove:
     names = session.scalars(select(HumanTask.name).where(
-        HumanTask.case_id == case.id, HumanTask.status == "open").order_by(HumanTask.created_at))
+        HumanTask.case_id == case.id, HumanTask.status == TASK_OPEN).order_by(HumanTask.created_at))
     from_version = session.scalar(
         select(ProcessVersion.version).where(ProcessVersion.id == case.process_version_id))
     return CaseMove(case.id, case.pm_name, from_version, to_version, list(names), status)
@@ -244,7 +248,7 @@ def _apply(session: Session, case: Case, wf, source, target, actor: Actor) -> No
 
 def _refresh_open_tasks(session: Session, case: Case, source, target) -> None:
     """Open tasks take the target's name, role, form, stage and due time for their element."""
-    rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open"))
+    rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == TASK_OPEN))
     for row in rows:
         old, new = source.element(row.element_id), target.element(row.element_id)
         row.name = new.get("name") or row.name

@@ -32,7 +32,16 @@ from engine.people.access import (
 from engine.privacy import consent, need_to_know
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import EDITORS, SUPERVISOR
+from engine.vocabulary import (
+    CASE_ACTIVE,
+    CASE_INCIDENT,
+    EDITORS,
+    INCIDENT_OPEN,
+    INCIDENT_RESOLVED,
+    SUPERVISOR,
+    TASK_COMPLETED,
+    TASK_OPEN,
+)
 
 NO_LONGER_AVAILABLE = "task is no longer available"
 
@@ -94,7 +103,7 @@ class Runtime:
             task.data.update(deepcopy(data))
             _run_completed(session, case, task, actor)
             row.status, row.completed_at, row.completed_by, row.next_alert_at = (
-                "completed", clock.now(), actor.username, None)
+                TASK_COMPLETED, clock.now(), actor.username, None)
             case.completed_elements = sorted({*case.completed_elements, row.element_id})
             history.record(session, case.id, actor.username, "task_completed", row.name, row.element_id,
                            row.id, data)
@@ -186,14 +195,14 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
     require_role(actor, *EDITORS)
     require_unit(actor, case.unit_id)
     consent.require_processing_allowed(case)
-    if incident.status != "open":
+    if incident.status != INCIDENT_OPEN:
         raise Conflict("incident is already resolved")
     wf, version = _load(session, case)
     task = case_sync.task_by_id(wf, incident.task_id)
-    incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
+    incident.status, incident.resolved_at, incident.resolved_by = INCIDENT_RESOLVED, clock.now(), actor.username
     others_open = session.scalar(select(func.count()).select_from(Incident).where(
-        Incident.case_id == case.id, Incident.status == "open", Incident.id != incident.id))
-    case.status = "incident" if others_open else "active"  # the case is well again only when all are resolved
+        Incident.case_id == case.id, Incident.status == INCIDENT_OPEN, Incident.id != incident.id))
+    case.status = CASE_INCIDENT if others_open else CASE_ACTIVE  # the case is well again only when all are resolved
     history.record(session, case.id, actor.username, "incident_retried", incident.message,
                    incident.element_id, incident.task_id, data or {})
     if task is not None and task.state == TaskState.ERROR:
@@ -302,7 +311,7 @@ def _advance(session, case: Case, wf, version, actor: Actor) -> str | None:
     case_sync.run_engine(session, case, wf, actor.username)
     for event in wf.get_events():
         _route_thrown(session, case, event, actor)
-    stuck = case_sync.stuck_reason(wf) if case.status != "incident" else None
+    stuck = case_sync.stuck_reason(wf) if case.status != CASE_INCIDENT else None
     if stuck:
         case_sync.open_incident(session, case, stuck[0], stuck[1], actor.username)
     case_sync.save(session, case, wf, version, actor.username)
@@ -351,7 +360,7 @@ def _load(session, case: Case):
 
 def _set_assignee(uow: UnitOfWork, row: HumanTask, username: str | None, actor: Actor,
                   expect_unclaimed: bool) -> None:
-    query = update(HumanTask).where(HumanTask.id == row.id, HumanTask.status == "open")
+    query = update(HumanTask).where(HumanTask.id == row.id, HumanTask.status == TASK_OPEN)
     if expect_unclaimed:
         query = query.where(HumanTask.assignee.is_(None))
     if uow.session.execute(query.values(assignee=username)).rowcount == 0:

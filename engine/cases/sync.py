@@ -25,7 +25,17 @@ from engine.cases import state as workflow_state
 from engine.definitions.versions import CompiledVersion
 from engine.errors import plain_message
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, User
-from engine.vocabulary import RISK_HIGH, RISK_LOW, RISK_MEDIUM, SUPERVISOR
+from engine.vocabulary import (
+    CASE_ACTIVE,
+    CASE_COMPLETED,
+    CASE_INCIDENT,
+    RISK_HIGH,
+    RISK_LOW,
+    RISK_MEDIUM,
+    SUPERVISOR,
+    TASK_CANCELLED,
+    TASK_OPEN,
+)
 
 DEFAULT_DUE = "P7D"
 PRIORITY_BY_RISK = {RISK_HIGH: 1, RISK_MEDIUM: 2, RISK_LOW: 3}
@@ -65,11 +75,11 @@ def save(session: Session, case: Case, wf: BpmnWorkflow, version: CompiledVersio
         history.record(session, case.id, actor, "stage_changed", f"tahap: {new_stage}", data={"stage": new_stage})
         case.stage = new_stage
     _sync_waits(session, case, wf)
-    if wf.completed and case.status != "completed":
-        case.status, case.completed_at = "completed", clock.now()
+    if wf.completed and case.status != CASE_COMPLETED:
+        case.status, case.completed_at = CASE_COMPLETED, clock.now()
         history.record(session, case.id, actor, "case_completed", "kasus selesai")
-    elif not wf.completed and case.status != "incident":
-        case.status = "active"
+    elif not wf.completed and case.status != CASE_INCIDENT:
+        case.status = CASE_ACTIVE
     case.state = workflow_state.dump(wf)
     case.serializer_version = workflow_state.SERIALIZER_VERSION
     case.updated_at = clock.now()
@@ -82,10 +92,10 @@ def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: C
                       actor: str) -> None:
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
     rows = open_task_rows(session, case)
-    open_rows = {task_id: row for task_id, row in rows.items() if row.status == "open"}
+    open_rows = {task_id: row for task_id, row in rows.items() if row.status == TASK_OPEN}
     for task_id, row in open_rows.items():
         if task_id not in ready:  # a timer or an interrupting event took it away
-            row.status, row.next_alert_at = "cancelled", None
+            row.status, row.next_alert_at = TASK_CANCELLED, None
             history.record(session, case.id, actor, "task_cancelled", row.name, row.element_id, row.id)
     priority = PRIORITY_BY_RISK.get(case.risk_level or "", 2)
     for task_id, task in ready.items():
@@ -117,7 +127,7 @@ def _new_task_row(case: Case, wf: BpmnWorkflow, version: CompiledVersion, task, 
         id=str(task.id), case_id=case.id, unit_id=case.unit_id, process_key=case.process_key,
         element_id=task.task_spec.bpmn_id, name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
         stage=meta.get("stage") or _subprocess_stage(version, task), role=meta.get("role"),
-        assignee=meta.get("assignee"), status="open", priority=priority, form=meta.get("form"),
+        assignee=meta.get("assignee"), status=TASK_OPEN, priority=priority, form=meta.get("form"),
         due_at=due_at, next_alert_at=due_at, created_at=now,
     )
 
@@ -240,7 +250,7 @@ def open_incident(session: Session, case: Case, task, message: str, actor: str, 
         line=line, error_line=error_line, message=message, created_at=clock.now(),
     )
     session.add(incident)
-    case.status = "incident"
+    case.status = CASE_INCIDENT
     history.record(session, case.id, actor, "incident", incident.message, element_id,
                    incident.task_id or None, {"line": incident.line, "error_line": incident.error_line})
     return incident

@@ -23,6 +23,7 @@ from engine.cases.runtime import fire_timers_in
 from engine.people.access import SYSTEM_ACTOR
 from engine.storage.models import Case, Delivery, HumanTask
 from engine.storage.unit_of_work import UnitOfWork
+from engine.vocabulary import DELIVERY_PENDING
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def due_times(session: Session) -> DueTimes:
     number of cases, which is what lets the scheduler check it twice a second."""
     timers = select(func.min(Case.next_timer_at)).scalar_subquery()
     alerts = select(func.min(HumanTask.next_alert_at)).scalar_subquery()
-    retries = select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending").scalar_subquery()
+    retries = select(func.min(Delivery.next_attempt_at)).where(Delivery.status == DELIVERY_PENDING).scalar_subquery()
     values = session.execute(select(timers, alerts, retries)).one()
     return DueTimes(*(None if v is None else clock.as_utc(v) for v in values))
 

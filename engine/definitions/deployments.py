@@ -21,7 +21,7 @@ from engine.definitions.parsing import ParsedBundle, parse_bundle
 from engine.errors import NotFound, Problem
 from engine.people.access import Actor, require_role
 from engine.storage.models import Case, ProcessFile, ProcessVersion, User
-from engine.vocabulary import ADMIN, EDITORS
+from engine.vocabulary import ADMIN, CASE_COMPLETED, EDITORS
 
 
 def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = "",
@@ -187,7 +187,7 @@ def _decision_ids(raw: bytes) -> set[str]:
 
 def list_versions(session: Session, actor: Actor | None = None) -> list[tuple[ProcessVersion, int]]:
     """Every version (the ones the actor may see) with the number of cases running on it."""
-    running = (select(Case.process_version_id, func.count().label("n")).where(Case.status != "completed")
+    running = (select(Case.process_version_id, func.count().label("n")).where(Case.status != CASE_COMPLETED)
                .group_by(Case.process_version_id).subquery())
     rows = session.execute(
         select(ProcessVersion, func.coalesce(running.c.n, 0))

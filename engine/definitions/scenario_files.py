@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 
 from engine.durations import is_duration
 from engine.errors import Problem
+from engine.vocabulary import CASE_ACTIVE, CASE_COMPLETED, CASE_INCIDENT
 
 SUFFIXES = (".scenario.json", ".scenarios.json")
 DEFAULT_START = "2026-01-05T09:00:00+07:00"  # a Monday morning in Jakarta
@@ -28,7 +29,7 @@ _EXPECT = {
     "properties": {
         "stage": {"type": ["string", "null"]},
         "open_tasks": {"type": "array", "items": {"type": "string"}},
-        "status": {"enum": ["active", "completed", "incident"]},
+        "status": {"enum": [CASE_ACTIVE, CASE_COMPLETED, CASE_INCIDENT]},
         "reached": {"type": "array", "items": {"type": "string"}},
         "not_reached": {"type": "array", "items": {"type": "string"}},
         "data": {"type": "object"},

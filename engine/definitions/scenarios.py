@@ -36,6 +36,7 @@ from engine.errors import DeployError, EngineError, InvalidInput, Problem
 from engine.people.access import SYSTEM_ACTOR
 from engine.storage.db import JSON_OPTIONS
 from engine.storage.models import Alert, Base, Case, HistoryEvent, HumanTask, Incident, Unit
+from engine.vocabulary import CASE_INCIDENT, INCIDENT_OPEN, TASK_OPEN
 
 MAX_EVENTS_PER_WAIT = 5000
 _EPSILON = timedelta(seconds=1)  # SpiffWorkflow fires a timer strictly after its due time
@@ -151,7 +152,7 @@ def _step(sandbox: Runtime, case_id: int, step: dict, traveller) -> None:
     elif "wait" in step:
         _wait(sandbox, durations.add_duration(clock.now(), step["wait"]), traveller)
     expect = step.get("expect") or {}
-    if expect.get("status") != "incident":
+    if expect.get("status") != CASE_INCIDENT:
         _no_incident(sandbox, case_id)
     if expect:
         _check(sandbox, case_id, expect)
@@ -159,7 +160,7 @@ def _step(sandbox: Runtime, case_id: int, step: dict, traveller) -> None:
 
 def _no_incident(sandbox: Runtime, case_id: int) -> None:
     with sandbox.session_factory() as session:
-        incident = session.scalars(select(Incident).where(Incident.case_id == case_id, Incident.status == "open")
+        incident = session.scalars(select(Incident).where(Incident.case_id == case_id, Incident.status == INCIDENT_OPEN)
                                    .order_by(Incident.id.desc())).first()
         if incident is not None:
             raise StepFailed(f"the case stopped with an incident at {incident.element_id}: {incident.message}")
@@ -176,7 +177,7 @@ def _freeze(sandbox: Runtime) -> None:
 def _complete(sandbox: Runtime, case_id: int, name: str, data: dict) -> None:
     with sandbox.session_factory() as session:
         rows = list(session.scalars(select(HumanTask).where(
-            HumanTask.case_id == case_id, HumanTask.status == "open").order_by(HumanTask.created_at)))
+            HumanTask.case_id == case_id, HumanTask.status == TASK_OPEN).order_by(HumanTask.created_at)))
         task = next((t for t in rows if t.name == name), None)
         if task is None:
             raise StepFailed(f"task {name!r} is not open; open tasks: {_names(rows)}")
@@ -224,7 +225,7 @@ def _check(sandbox: Runtime, case_id: int, expect: dict) -> None:
     with sandbox.session_factory() as session:
         case = session.get(Case, case_id)
         open_rows = list(session.scalars(select(HumanTask).where(
-            HumanTask.case_id == case_id, HumanTask.status == "open")))
+            HumanTask.case_id == case_id, HumanTask.status == TASK_OPEN)))
         problems = _check_case(case, open_rows, expect)
         problems += _check_history(session, case, expect)
         problems += _check_alerts(session, case_id, expect)

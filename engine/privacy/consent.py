@@ -26,6 +26,7 @@ from engine.vocabulary import (
     CASE_COMPLETED,
     CASE_INCIDENT,
     CASE_SUSPENDED,
+    INCIDENT_OPEN,
     LANE_ROLES,
     SUPERVISOR,
     TASK_CANCELLED,
@@ -180,7 +181,7 @@ def _resume(session: Session, case: Case, actor: Actor) -> None:
                     .values(status=TASK_OPEN, next_alert_at=HumanTask.due_at))
     compiled = versions.compiled(session, case.process_version_id)
     case.next_timer_at = case_sync.next_timer_due(workflow_state.load(case.state, compiled.specs))
-    incidents = session.scalar(select(Incident.id).where(Incident.case_id == case.id, Incident.status == "open")
+    incidents = session.scalar(select(Incident.id).where(Incident.case_id == case.id, Incident.status == INCIDENT_OPEN)
                                .limit(1))
     case.status, case.updated_at = (CASE_INCIDENT if incidents else CASE_ACTIVE), clock.now()
     history.record(session, case.id, actor.username, "case_resumed", "")

@@ -23,9 +23,9 @@ from engine.errors import NotFound
 from engine.people.access import Actor, require_role
 from engine.read.queries import bpmn_xml, detached_read
 from engine.storage.models import Case, HumanTask
-from engine.vocabulary import EDITORS, INTAKE
+from engine.vocabulary import CASE_ACTIVE, CASE_INCIDENT, EDITORS, INTAKE, TASK_OPEN
 
-LIVE_STATUSES = ("active", "incident")
+LIVE_STATUSES = (CASE_ACTIVE, CASE_INCIDENT)
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def _task_deadlines(session: Session, actor: Actor, start: datetime, end: dateti
     rows = session.execute(
         select(HumanTask, Case.pm_name, Case.kategori_usia, Case.risk_level, Case.stage)
         .join(Case, Case.id == HumanTask.case_id)
-        .where(HumanTask.status == "open", HumanTask.due_at >= start, HumanTask.due_at < end,
+        .where(HumanTask.status == TASK_OPEN, HumanTask.due_at >= start, HumanTask.due_at < end,
                *_in_unit(actor, HumanTask.unit_id)))
     return [Deadline(task.case_id, name, usia, risk, stage, task.due_at, "task", task.id, task.name, task.assignee)
             for task, name, usia, risk, stage in rows]
@@ -134,7 +134,7 @@ def _timer_deadlines(session: Session, actor: Actor, start: datetime, end: datet
 def _counts_at_open_tasks(session: Session, actor: Actor, process_key: str) -> dict[str, int]:
     rows = session.execute(
         select(HumanTask.element_id, func.count(func.distinct(HumanTask.case_id)))
-        .where(HumanTask.status == "open", HumanTask.process_key == process_key,
+        .where(HumanTask.status == TASK_OPEN, HumanTask.process_key == process_key,
                *_in_unit(actor, HumanTask.unit_id))
         .group_by(HumanTask.element_id))
     return {element_id: count for element_id, count in rows}
@@ -143,7 +143,7 @@ def _counts_at_open_tasks(session: Session, actor: Actor, process_key: str) -> d
 def _waiting_elements_of_idle_cases(session: Session, actor: Actor, process_key: str) -> list[str]:
     """One element per waiting event of each live case that has no open task (e.g. waiting out the
     programme period). Only these cases' states are loaded; boundary events are not places to stand."""
-    has_task = select(HumanTask.id).where(and_(HumanTask.case_id == Case.id, HumanTask.status == "open")).exists()
+    has_task = select(HumanTask.id).where(and_(HumanTask.case_id == Case.id, HumanTask.status == TASK_OPEN)).exists()
     idle = session.scalars(select(Case).where(
         Case.process_key == process_key, Case.status.in_(LIVE_STATUSES), ~has_task,
         *_in_unit(actor, Case.unit_id)))

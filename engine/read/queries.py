@@ -36,7 +36,7 @@ from engine.storage.models import (
     ProcessVersion,
 )
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import CASE_SUSPENDED, EDITORS
+from engine.vocabulary import CASE_SUSPENDED, EDITORS, INCIDENT_OPEN, TASK_OPEN
 
 MAX_PER_PAGE = 200
 # sort name -> (column, descending) pairs; ids break ties so paging is stable
@@ -93,7 +93,7 @@ class TaskFilter:
     assignee: str | None = None  # "me" or a username
     role: str | None = None
     unassigned: bool | None = None
-    status: str = "open"
+    status: str = TASK_OPEN
     case_id: int | None = None
     process: str | None = None
     stage: str | None = None
@@ -225,7 +225,7 @@ class Queries:
             wf = workflow_state.load(case.state, compiled.specs)
             active, waiting = _live_elements(wf)
             open_tasks = session.scalars(select(HumanTask.element_id).where(
-                HumanTask.case_id == case_id, HumanTask.status == "open"))
+                HumanTask.case_id == case_id, HumanTask.status == TASK_OPEN))
             active |= set(open_tasks)
             return {
                 "case_id": case.id, "process_key": case.process_key, "version": compiled.version,
@@ -248,7 +248,7 @@ class Queries:
                                        .offset(paging.offset).limit(paging.per_page)).all()
             return Page(list(rows), total or 0, paging.page, paging.per_page)
 
-    def incidents(self, actor: Actor, status: str | None = "open", paging: Paging | None = None) -> Page:
+    def incidents(self, actor: Actor, status: str | None = INCIDENT_OPEN, paging: Paging | None = None) -> Page:
         require_role(actor, *EDITORS)
         paging = paging or Paging()
         conditions = [Case.unit_id == actor.unit_id] if not actor.is_system else []
@@ -304,7 +304,7 @@ _CASE_ID = bindparam("case_id")
 CASE_DETAIL = {
     "case": select(*CASE_LISTED, ProcessVersion.version)
     .join(ProcessVersion, ProcessVersion.id == Case.process_version_id).where(Case.id == _CASE_ID),
-    "open_tasks": select(TASKS).where(HumanTask.case_id == _CASE_ID, HumanTask.status == "open")
+    "open_tasks": select(TASKS).where(HumanTask.case_id == _CASE_ID, HumanTask.status == TASK_OPEN)
     .order_by(*TASK_SORTS["due"]),
     "incidents": select(Incident.__table__).where(Incident.case_id == _CASE_ID).order_by(Incident.id),
     "alerts": select(Alert.__table__).where(Alert.case_id == _CASE_ID, Alert.acked_at.is_(None)).order_by(Alert.id),
@@ -436,7 +436,7 @@ def _columns(row) -> dict:
 
 
 def _task_data(session: Session, task: dict, version_id: int) -> dict:
-    if task["status"] != "open":
+    if task["status"] != TASK_OPEN:
         done = session.scalars(select(HistoryEvent.data).where(
             HistoryEvent.case_id == task["case_id"], HistoryEvent.task_id == task["id"],
             HistoryEvent.kind == "task_completed").order_by(HistoryEvent.id.desc()).limit(1)).first()

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from engine import clock
+from engine.vocabulary import CASE_ACTIVE, DELIVERY_PENDING, INCIDENT_OPEN, TASK_OPEN
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -137,7 +138,7 @@ class Case(Base):
     profile: Mapped[dict] = mapped_column(default=dict)
     risk_level: Mapped[str | None] = mapped_column(String(20))
     stage: Mapped[str | None] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | completed | incident | suspended
+    status: Mapped[str] = mapped_column(String(20), default=CASE_ACTIVE)  # active | completed | incident | suspended
     # Workflow state without the spec (the spec is stored once, on the version).
     state: Mapped[dict] = mapped_column(JSON)  # plain JSON keeps key order, which the restore relies on
     serializer_version: Mapped[str] = mapped_column(String(20))
@@ -152,7 +153,7 @@ class Case(Base):
     unit: Mapped[Unit] = relationship()
     # Read with the case's lock in one statement (UnitOfWork.lock_case); written as HumanTask rows.
     open_tasks: Mapped[list[HumanTask]] = relationship(
-        primaryjoin="and_(HumanTask.case_id == Case.id, HumanTask.status == 'open')", viewonly=True)
+        primaryjoin=f"and_(HumanTask.case_id == Case.id, HumanTask.status == '{TASK_OPEN}')", viewonly=True)
 
 
 class CaseMessageWait(Base):
@@ -179,7 +180,7 @@ class HumanTask(Base):
     stage: Mapped[str | None] = mapped_column(String(60))
     role: Mapped[str | None] = mapped_column(String(40))
     assignee: Mapped[str | None] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed | cancelled | suspended
+    status: Mapped[str] = mapped_column(String(20), default=TASK_OPEN)  # open | completed | cancelled | suspended
     priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 = most urgent
     form: Mapped[str | None] = mapped_column(String(200))
     due_at: Mapped[datetime | None] = mapped_column()
@@ -216,7 +217,7 @@ class Incident(Base):
     line: Mapped[int | None] = mapped_column(Integer)
     error_line: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | resolved
+    status: Mapped[str] = mapped_column(String(20), default=INCIDENT_OPEN)  # open | resolved
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     resolved_at: Mapped[datetime | None] = mapped_column()
     resolved_by: Mapped[str | None] = mapped_column(String(80))
@@ -296,7 +297,7 @@ class Delivery(Base):
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))  # email | webhook
     target: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
+    status: Mapped[str] = mapped_column(String(20), default=DELIVERY_PENDING)  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_error: Mapped[str | None] = mapped_column(Text)
