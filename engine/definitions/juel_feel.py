@@ -18,7 +18,7 @@ _TOKEN = re.compile(r"""
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<name>[A-Za-z_]\w*)
-  | (?P<op>&&|\|\||==|!=|<=|>=|<|>|!|=|\(|\)|[-+*/%.,?:\[\]])
+  | (?P<op>\.\.|&&|\|\||==|!=|<=|>=|<|>|!|=|\(|\)|[-+*/%.,?:\[\]])
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
 _COMPARISONS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
@@ -205,3 +205,73 @@ def suggestion(text: str) -> str | None:
         return None
     plain = not any(isinstance(node, ast.Call | ast.Attribute | ast.Subscript) for node in ast.walk(tree))
     return candidate if plain else None
+
+
+# --- DMN: FEEL unary tests (input entries) and literal expressions (output entries) ---------------
+
+_UNARY_COMPARISONS = ("<", "<=", ">", ">=")
+
+
+def translate_output(text: str) -> str:
+    """The Python for a simple FEEL literal expression in a DMN output entry."""
+    parser = _Parser(tokenize(text, True), True)
+    python = parser.expression()
+    parser.expect_end()
+    return python.text
+
+
+def translate_unary_tests(text: str) -> str:
+    """The Python for FEEL unary tests in a DMN input entry, in SpiffWorkflow's form: `?` stands for
+    the input's value; one plain value is left bare, which Spiff compares with ==."""
+    parser = _Unary(tokenize(text, True))
+    negated = parser.accept("not")
+    if negated and not parser.accept("("):
+        raise Untranslatable("not must be followed by ( and the tests it negates")
+    tests = [parser.positive()]
+    while parser.accept(","):
+        tests.append(parser.positive())
+    if negated and not parser.accept(")"):
+        raise Untranslatable("a parenthesis is not closed")
+    parser.expect_end()
+    return _join_tests(tests, negated)
+
+
+def _join_tests(tests: list[tuple[str, str]], negated: bool) -> str:
+    if all(kind == "value" for kind, _ in tests):
+        values = [python for _, python in tests]
+        if len(values) == 1 and not negated:
+            return values[0]
+        if len(values) == 1:
+            return _compare("?", "!=", values[0])
+        return f"? {'not in' if negated else 'in'} ({', '.join(values)})"
+    joined = " or ".join(python if kind != "value" else _compare("?", "==", python) for kind, python in tests)
+    return f"not ({joined})" if negated else joined
+
+
+class _Unary(_Parser):
+    """positive := ('<'|'<='|'>'|'>=') endpoint | ('['|']'|'(') endpoint '..' endpoint (']'|'['|')') | endpoint."""
+
+    def __init__(self, tokens: list[Token]):
+        super().__init__(tokens, True)
+
+    def positive(self) -> tuple[str, str]:
+        symbol = self.token.text if self.token.kind == "op" else ""
+        if symbol in _UNARY_COMPARISONS:
+            self.take()
+            return "test", f"? {symbol} {self.endpoint()}"
+        if symbol in ("[", "]", "("):
+            self.take()
+            low = self.endpoint()
+            if not self.accept(".."):
+                raise Untranslatable("a range is written [low..high]")
+            high = self.endpoint()
+            close = self.take().text
+            if close not in ("]", "[", ")"):
+                raise Untranslatable("a range ends with ] or ) or [")
+            return "test", f"{low} {'<=' if symbol == '[' else '<'} ? {'<=' if close == ']' else '<'} {high}"
+        return "value", self.endpoint()
+
+    def endpoint(self) -> str:
+        if self.token.kind == "op" and self.token.text not in ("-",):
+            raise Untranslatable(f"{self.token.text!r} stands where a value was expected")
+        return self._operand().text

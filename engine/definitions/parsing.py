@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.definitions import archives, lane_mapping
+from engine.definitions import archives, dmn_feel, lane_mapping
 from engine.definitions import dialects as vendor_dialects
 from engine.definitions.lint import (
     BPMN_NS,
@@ -89,6 +89,8 @@ def _parse(files: dict[str, bytes], process_key: str | None, findings: Findings,
     forms = _read_forms(uploads, findings)
     docs = _read_xml(uploads, "bpmn", findings)
     dmns = _read_xml(uploads, "dmn", findings)
+    for dmn in dmns:
+        dmn_feel.apply(dmn, findings)
     malformed = len(docs) + len(dmns) < sum(_kind(n) in ("bpmn", "dmn") for n in uploads)
     resolve = _resolver(n for n in uploads if _kind(n) == "form")  # a broken form is reported once, not twice
     decisions, bad_dmns = _decisions(dmns, findings)
@@ -99,7 +101,7 @@ def _parse(files: dict[str, bytes], process_key: str | None, findings: Findings,
     facts = _all_facts(docs, scope, resolve, findings)
     ctx = LintContext(resolve, frozenset(decisions), frozenset(_process_ids(docs)), facts)
     _lint(scope, ctx, findings)
-    stored = _stored_files(uploads, docs)
+    stored = _stored_files(uploads, docs + dmns)
     if malformed or key is None:
         return None
     built = _build(docs, [d for d in dmns if d.name not in bad_dmns], stored, key, findings)

@@ -100,3 +100,20 @@ def test_a_process_calling_one_from_another_file_of_its_folder_runs_the_called_t
     runtime.deploy(dict(named_folder_bundles(tmp_path))["induk_rujukan.bpmn"], staff.actor("supervisor"))
     case_id = runtime.start_case("indukRujukan", registration(), staff.actor("peksos"))
     assert open_tasks(session_factory, case_id) == [("Berikan Layanan", "konselor_adiksi", None)]
+
+
+def test_a_camunda_feel_decision_table_classifies_amounts_in_each_of_its_ranges(
+        runtime, staff, session_factory, clock):
+    files = {**dialect_files("camunda_tagihan.bpmn"),
+             "camunda__invoiceBusinessDecisions.dmn": interop_bytes("camunda__invoiceBusinessDecisions.dmn")}
+    runtime.deploy(files, staff.actor("supervisor"))
+    ends = {}
+    for n, amount in enumerate((100, 250, 1000, 1000.5)):
+        case_id = runtime.start_case("klasifikasiTagihan", registration(nik=f"317401010190000{n + 1}"),
+                                     staff.actor("peksos"))
+        complete_only_task(runtime, staff, session_factory, case_id,
+                           {"amount": amount, "invoiceCategory": "Misc"}, "peksos")
+        with session_factory() as session:
+            case = session.get(Case, case_id)
+            ends[amount] = [e for e in ("harian", "anggaran", "luarBiasa") if e in case.completed_elements]
+    assert ends == {100: ["harian"], 250: ["anggaran"], 1000: ["anggaran"], 1000.5: ["luarBiasa"]}
