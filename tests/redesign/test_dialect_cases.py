@@ -102,18 +102,36 @@ def test_a_process_calling_one_from_another_file_of_its_folder_runs_the_called_t
     assert open_tasks(session_factory, case_id) == [("Berikan Layanan", "konselor_adiksi", None)]
 
 
-def test_a_camunda_feel_decision_table_classifies_amounts_in_each_of_its_ranges(
-        runtime, staff, session_factory, clock):
-    files = {**dialect_files("camunda_tagihan.bpmn"),
-             "camunda__invoiceBusinessDecisions.dmn": interop_bytes("camunda__invoiceBusinessDecisions.dmn")}
-    runtime.deploy(files, staff.actor("supervisor"))
-    ends = {}
-    for n, amount in enumerate((100, 250, 1000, 1000.5)):
-        case_id = runtime.start_case("klasifikasiTagihan", registration(nik=f"317401010190000{n + 1}"),
-                                     staff.actor("peksos"))
-        complete_only_task(runtime, staff, session_factory, case_id,
-                           {"amount": amount, "invoiceCategory": "Misc"}, "peksos")
+INVOICE_DMN = "camunda__invoiceBusinessDecisions.dmn"
+INVOICE_PROCESSES = {"camunda_tagihan.bpmn": "klasifikasiTagihan", "camunda_penyetuju.bpmn": "pilihPenyetuju"}
+INVOICE_ENDS = ("harian", "anggaran", "luarBiasa", "manajemen", "akuntansiPenjualan", "lain")
+
+
+def ends_reached(runtime, staff, session_factory, bpmn: str, inputs: list[dict]) -> list[list[str]]:
+    """Deploys the BPMN with the Camunda invoice DMN, runs one case per input; the end events each reached."""
+    runtime.deploy({**dialect_files(bpmn), INVOICE_DMN: interop_bytes(INVOICE_DMN)}, staff.actor("supervisor"))
+    reached = []
+    for n, data in enumerate(inputs):
+        person = registration(nik=f"317401010190001{n}")
+        case_id = runtime.start_case(INVOICE_PROCESSES[bpmn], person, staff.actor("peksos"))
+        complete_only_task(runtime, staff, session_factory, case_id, data, "peksos")
         with session_factory() as session:
             case = session.get(Case, case_id)
-            ends[amount] = [e for e in ("harian", "anggaran", "luarBiasa") if e in case.completed_elements]
-    assert ends == {100: ["harian"], 250: ["anggaran"], 1000: ["anggaran"], 1000.5: ["luarBiasa"]}
+            assert case.status == "completed"
+            reached.append([e for e in case.completed_elements if e in INVOICE_ENDS])
+    return reached
+
+
+def test_a_camunda_feel_decision_table_classifies_amounts_in_each_of_its_ranges(
+        runtime, staff, session_factory, clock):
+    inputs = [{"amount": a, "invoiceCategory": "Misc"} for a in (100, 250, 1000, 1000.5)]
+    inputs.append({"amount": 99999, "invoiceCategory": "Travel Expenses"})  # its amount cell is empty: any
+    reached = ends_reached(runtime, staff, session_factory, "camunda_tagihan.bpmn", inputs)
+    assert reached == [["harian"], ["anggaran"], ["anggaran"], ["luarBiasa"], ["harian"]]
+
+
+def test_a_camunda_feel_list_cell_matches_each_of_its_values_in_a_collect_table(
+        runtime, staff, session_factory, clock):
+    inputs = [{"invoiceClassification": c} for c in ("budget", "exceptional", "day-to-day expense")]
+    reached = ends_reached(runtime, staff, session_factory, "camunda_penyetuju.bpmn", inputs)
+    assert reached == [["manajemen"], ["manajemen"], ["akuntansiPenjualan"]]
