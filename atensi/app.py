@@ -8,6 +8,7 @@ from uuid import UUID
 
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest
 
 import api
 import web
@@ -51,7 +52,11 @@ def _parse_json_first() -> None:
     """A JSON body goes through JSONProvider.loads before any view or webargs parser reads it (and
     is cached), so JSON too deep or with a lone surrogate is a 400 problem everywhere."""
     if request.is_json and request.content_length:
-        request.get_json()
+        try:
+            request.get_json()
+        except BadRequest as error:  # Flask hides the parser's reason outside debug mode: say it
+            reason = error.__cause__.description if isinstance(error.__cause__, BadRequest) else error.description
+            raise BadRequest(f"the request body is not valid JSON: {reason}") from None
 
 
 def default_config(settings: Settings) -> dict:
