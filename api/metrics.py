@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from engine import clock
 from engine.storage.models import Case, HumanTask
+from engine.vocabulary import TASK_OPEN
 
 BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -31,7 +32,8 @@ class OpenWorkCollector:
         with self.session_factory() as session:
             late = session.scalar(select(func.count()).select_from(HumanTask).where(
                 clock.overdue_condition(HumanTask.status, HumanTask.due_at))) or 0
-            total = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.status == "open")) or 0
+            total = session.scalar(
+                select(func.count()).select_from(HumanTask).where(HumanTask.status == TASK_OPEN)) or 0
             by_status = session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
         tasks.add_metric(["true"], late)
         tasks.add_metric(["false"], total - late)

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from engine.cases.migration import MOVE_STATUSES, CaseMigrations, MigrationReport
+from engine.cases.migration import MOVE_FAILED, MOVE_STATUSES, CaseMigrations, MigrationReport
 from engine.config import Settings
 from engine.errors import EngineError
 from engine.people.access import SYSTEM_ACTOR
@@ -44,7 +44,7 @@ def migrate(settings: Settings, process_key, to_version, from_version, case_ids,
     finally:
         session_factory.kw["bind"].dispose()  # no pooled connection outlives the command
     _print(report)
-    if report.count("failed"):
+    if report.count(MOVE_FAILED):
         raise SystemExit(1)
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engine.vocabulary import INCIDENT_OPEN, INCIDENT_STATUSES
+
 from .common import FreeObject, PagingArgs, Timestamp, page_of
 
 
@@ -47,7 +49,7 @@ IncidentPageSchema = page_of(IncidentSchema, "IncidentPage")
 
 
 class IncidentsArgs(PagingArgs):
-    status = fields.Str(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
+    status = fields.Str(load_default=INCIDENT_OPEN, validate=validate.OneOf([*INCIDENT_STATUSES, "all"]))
 
 
 class RetrySchema(Schema):

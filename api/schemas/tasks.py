@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from engine.read.queries import TASK_SORTS
-from engine.vocabulary import ROLES, TASK_STATUSES
+from engine.vocabulary import ROLES, TASK_OPEN, TASK_STATUSES
 
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
 
@@ -52,7 +52,7 @@ class InboxArgs(PagingArgs):
     assignee = fields.Str(validate=validate.Length(min=1, max=80), metadata={"description": "me, or a username"})
     role = fields.Str(validate=validate.OneOf(ROLES))
     unassigned = fields.Bool()
-    status = fields.Str(load_default="open", validate=validate.OneOf(TASK_FILTER_STATUSES))
+    status = fields.Str(load_default=TASK_OPEN, validate=validate.OneOf(TASK_FILTER_STATUSES))
     case = fields.Int(validate=ROW_ID_RANGE)
     process = fields.Str(validate=validate.Length(min=1, max=120))
     stage = fields.Str(validate=validate.Length(min=1, max=60))
