@@ -11,7 +11,7 @@ from datetime import date
 from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine import clock
@@ -33,7 +33,6 @@ from engine.privacy import consent, need_to_know
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import (
-    CASE_ACTIVE,
     CASE_INCIDENT,
     EDITORS,
     INCIDENT_OPEN,
@@ -200,9 +199,8 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
     wf, version = _load(session, case)
     task = case_sync.task_by_id(wf, incident.task_id)
     incident.status, incident.resolved_at, incident.resolved_by = INCIDENT_RESOLVED, clock.now(), actor.username
-    others_open = session.scalar(select(func.count()).select_from(Incident).where(
-        Incident.case_id == case.id, Incident.status == INCIDENT_OPEN, Incident.id != incident.id))
-    case.status = CASE_INCIDENT if others_open else CASE_ACTIVE  # the case is well again only when all are resolved
+    session.flush()
+    case.status = case_sync.running_status(session, case)  # well again only when every incident is resolved
     history.record(session, case.id, actor.username, "incident_retried", incident.message,
                    incident.element_id, incident.task_id, data or {})
     if task is not None and task.state == TaskState.ERROR:

@@ -29,6 +29,7 @@ from engine.vocabulary import (
     CASE_ACTIVE,
     CASE_COMPLETED,
     CASE_INCIDENT,
+    INCIDENT_OPEN,
     RISK_HIGH,
     RISK_LOW,
     RISK_MEDIUM,
@@ -254,6 +255,13 @@ def open_incident(session: Session, case: Case, task, message: str, actor: str, 
     history.record(session, case.id, actor, "incident", incident.message, element_id,
                    incident.task_id or None, {"line": incident.line, "error_line": incident.error_line})
     return incident
+
+
+def running_status(session: Session, case: Case) -> str:
+    """A running case's status: 'incident' while any incident of it is open, else 'active'."""
+    open_one = session.scalar(select(Incident.id).where(Incident.case_id == case.id,
+                                                        Incident.status == INCIDENT_OPEN).limit(1))
+    return CASE_INCIDENT if open_one is not None else CASE_ACTIVE
 
 
 def incident_message(exc: Exception) -> str:

@@ -19,14 +19,13 @@ from engine.cases import sync as case_sync
 from engine.definitions import versions
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.people.access import Actor, require_role, require_unit
-from engine.storage.models import Case, CaseMessageWait, Consent, HumanTask, Incident
+from engine.storage.models import Case, CaseMessageWait, Consent, HumanTask
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import (
     CASE_ACTIVE,
     CASE_COMPLETED,
     CASE_INCIDENT,
     CASE_SUSPENDED,
-    INCIDENT_OPEN,
     LANE_ROLES,
     SUPERVISOR,
     TASK_CANCELLED,
@@ -181,7 +180,5 @@ def _resume(session: Session, case: Case, actor: Actor) -> None:
                     .values(status=TASK_OPEN, next_alert_at=HumanTask.due_at))
     compiled = versions.compiled(session, case.process_version_id)
     case.next_timer_at = case_sync.next_timer_due(workflow_state.load(case.state, compiled.specs))
-    incidents = session.scalar(select(Incident.id).where(Incident.case_id == case.id, Incident.status == INCIDENT_OPEN)
-                               .limit(1))
-    case.status, case.updated_at = (CASE_INCIDENT if incidents else CASE_ACTIVE), clock.now()
+    case.status, case.updated_at = case_sync.running_status(session, case), clock.now()
     history.record(session, case.id, actor.username, "case_resumed", "")
