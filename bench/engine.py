@@ -48,7 +48,7 @@ from tests.case_driver import registration, sample_data  # noqa: E402
 VISITS = 220
 FORMS = {p.name: json.loads(p.read_text()) for p in (BPMN_DIR / "forms").glob("*.json")}
 PATH = [  # the low-risk path up to aftercare, then the follow-up loop
-    ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"skor_assist": 2}),
+    ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 2}),
     ("Susun rencana intervensi", {}), ("Persetujuan rencana intervensi", {"rencana_disetujui": True}),
     ("Pelaksanaan intervensi", {"rencana_selesai": True}),
     ("Laporan terminasi", {"alasan_terminasi": "selesai"}), ("Persetujuan terminasi", {"terminasi_disetujui": True}),

@@ -31,7 +31,7 @@ from engine.storage.upgrade import upgrade  # noqa: E402
 from tests.redesign.bpmn_edit import insert_user_task_after  # noqa: E402
 
 STEPS = [("Identifikasi & orientasi", {"persetujuan_layanan": True, "kondisi_awal": "x"}),
-         ("Skrining ASSIST", {"skor_assist": 15, "zat_utama": "ganja"}),
+         ("Skrining ASSIST", {"skor_ganja": 15, "zat_utama": "ganja"}),
          ("Asesmen lanjut", {"setting": "rawat_jalan"})]
 
 

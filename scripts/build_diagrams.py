@@ -36,9 +36,12 @@ def build_intake() -> str:
              props=stage_only("identifikasi")))
     add(user_task("Task_identifikasi", "Identifikasi & orientasi", PS, 320, MAIN,
                   "identifikasi.json", "P3D", "identifikasi"))
-    add(user_task("Task_skrining", "Skrining ASSIST", KA, 470, KON, "skrining.json", "P3D", "asesmen"))
-    # 4 DMN -----------------------------------------------------------------------------
-    add(Node("Rule_tingkat_risiko", "businessRuleTask", "Tentukan tingkat risiko", 620, KON, lane=KA,
+    add(user_task("Task_skrining", "Skrining ASSIST", KA, 410, KON, "skrining.json", "P3D", "asesmen"))
+    # 4 DMN: the risk of each substance used (alcohol has its own bands), then the highest ------
+    add(Node("Rule_risiko_per_zat", "businessRuleTask", "Risiko per zat", 530, KON, lane=KA,
+             ext="<spiffworkflow:calledDecisionId>risiko_per_zat</spiffworkflow:calledDecisionId>",
+             props=stage_only("asesmen")))
+    add(Node("Rule_tingkat_risiko", "businessRuleTask", "Tentukan tingkat risiko", 650, KON, lane=KA,
              ext="<spiffworkflow:calledDecisionId>risk_level</spiffworkflow:calledDecisionId>",
              props=stage_only("asesmen")))
     # 5 gateway on risk -------------------------------------------------------------------
@@ -154,7 +157,8 @@ def build_intake() -> str:
     f = d.flow
     f("Flow_rujukan_ke_identifikasi", "Start_rujukan_diterima", "Task_identifikasi")
     f("Flow_identifikasi_ke_skrining", "Task_identifikasi", "Task_skrining")
-    f("Flow_skrining_ke_risiko", "Task_skrining", "Rule_tingkat_risiko")
+    f("Flow_skrining_ke_risiko_zat", "Task_skrining", "Rule_risiko_per_zat")
+    f("Flow_skrining_ke_risiko", "Rule_risiko_per_zat", "Rule_tingkat_risiko")
     f("Flow_risiko_ke_gateway", "Rule_tingkat_risiko", "Gateway_tingkat_risiko")
     f("Flow_risiko_rendah", "Gateway_tingkat_risiko", "Script_setting_keluarga", name="rendah",
       cond='risk_level == "rendah"')

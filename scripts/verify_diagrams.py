@@ -38,8 +38,10 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.cases.forms import with_defaults
 from engine.cases.sandbox import FUNCTIONS as SCRIPT_FUNCTIONS
 from engine.cases.sandbox import add_duration, now_iso
+from engine.definitions.parsing import single_decisions
 from engine.vocabulary import CASE_RESPONSE, INTAKE, LANE_ROLES, ROLE_LABELS, STAGES
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -89,7 +91,8 @@ def check_add_duration():
 def parse():
     parser = SpiffBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_files([str(p) for p in BPMN_FILES.values()])
-    parser.add_dmn_files([str(DMN_FILE)])
+    for tree in single_decisions(etree.parse(str(DMN_FILE)).getroot()):  # as deploy does: one decision each
+        parser.add_dmn_xml(tree, filename=DMN_FILE.name)
     specs = {pid: (parser.get_spec(pid), parser.get_subprocess_specs(pid)) for pid in BPMN_FILES}
     check(set(specs["atensi_intake"][1]) == {"Sub_intervensi"}, "intake should have one embedded sub-process")
     ok("both BPMN files pass the XSD VALIDATOR and parse with SpiffBpmnParser; risk_level.dmn added; "
@@ -176,8 +179,14 @@ def check_form_details():
     ident = load_form("identifikasi.json")
     check("persetujuan_layanan" in ident["required"], "consent required")
     check(ident["properties"]["persetujuan_wali"]["type"] == "boolean", "guardian consent")
-    sk = load_form("skrining.json")["properties"]["skor_assist"]
-    check((sk["type"], sk["minimum"], sk["maximum"]) == ("integer", 0, 39), "skor_assist 0..39")
+    skrining = load_form("skrining.json")
+    for substance, (low, medium) in ASSIST_BANDS.items():
+        sk = skrining["properties"][f"skor_{substance}"]
+        check((sk["type"], sk["minimum"], sk["default"]) == ("integer", 0, 0), f"skor_{substance} from 0")
+        check(f"0–{low} rendah, {low + 1}–{medium} sedang, {medium + 1} ke atas" in sk["description"],
+              f"skor_{substance}: the help text states its WHO ASSIST bands")
+    for local_name in ("sabu", "ekstasi", "ganja", "obat daftar G", "lem"):
+        check(local_name in json.dumps(skrining, ensure_ascii=False), f"skrining names {local_name}")
     ase = load_form("asesmen_lanjut.json")
     check(ase["properties"]["setting"]["enum"] == ["rawat_inap", "rawat_jalan", "berbasis_keluarga"], "setting")
     check("setting" in ase["required"], "setting required")
@@ -188,7 +197,8 @@ def check_form_details():
           "alasan_terminasi")
     rek = load_form("rehabilitasi_sosial.json")["properties"]["rekomendasi"]["enum"]
     check(rek == ["lanjut_atensi", "rujuk", "tidak_perlu"], "rekomendasi")
-    ok("form contents: consent, skor_assist 0..39, setting enum required, 7 ATENSI components (minItems 1), "
+    ok("form contents: consent, an ASSIST score per substance with its bands and local names, setting "
+       "enum required, 7 ATENSI components (minItems 1), "
        "alasan_terminasi and rekomendasi enums")
 
 
@@ -240,23 +250,50 @@ def _check_boundary_kinds(specs):
        "interrupting (on the Intervensi sub-process); 24-hour timer non-interrupting on Kedaruratan")
 
 
-def check_dmn(specs, engine_factory):
+SUBSTANCES = ("tembakau", "alkohol", "ganja", "kokain", "stimulan_amfetamin", "inhalansia", "sedatif", "halusinogen",
+              "opioid", "lainnya")
+# WHO ASSIST v3.1 bands (rendah up to, sedang up to; tinggi above): alcohol has its own.
+ASSIST_BANDS = {substance: (10, 26) if substance == "alkohol" else (3, 26) for substance in SUBSTANCES}
+
+
+def assist_risk(specs, engine_factory, **scores):
+    """The two decision tasks of the shipped diagram run on these scores (others 0, as the form fills)."""
     spec, subs = specs["atensi_intake"]
-    [rule_task] = [ts for ts in spec.task_specs.values() if ts.bpmn_id == "Rule_tingkat_risiko"]
-    check(rule_task.extensions.get("calledDecisionId") == "risk_level", "calledDecisionId")
+    tasks = {ts.bpmn_id: ts for ts in spec.task_specs.values()}
+    data = {**{f"skor_{s}": 0 for s in SUBSTANCES}, **{f"skor_{k}": v for k, v in scores.items()}}
 
     class FakeTask:                      # DMNEngine.result needs .data, .task_spec and .workflow.script_engine
-        def __init__(self, data, engine):
+        def __init__(self, rule_task):
             self.data = data
             self.task_spec = rule_task
-            self.workflow = type("W", (), {"script_engine": engine})()
+            self.workflow = type("W", (), {"script_engine": engine_factory()})()
 
-    expected = {0: "rendah", 3: "rendah", 4: "sedang", 15: "sedang", 26: "sedang", 27: "tinggi", 39: "tinggi"}
-    for score, level in expected.items():
-        got = rule_task.dmnEngine.result(FakeTask({"skor_assist": score}, engine_factory()))
-        check(got == {"risk_level": level}, f"DMN skor_assist={score} gave {got}")
-    ok("DMN risk_level: 0,3 -> rendah; 4,15,26 -> sedang; 27,39 -> tinggi (Python cells `<= 3`, "
-       "`4 <= ? <= 26`, `>= 27`)")
+    for bpmn_id in ("Rule_risiko_per_zat", "Rule_tingkat_risiko"):
+        data.update(tasks[bpmn_id].dmnEngine.result(FakeTask(tasks[bpmn_id])))
+    return data
+
+
+def check_dmn(specs, engine_factory):
+    spec, subs = specs["atensi_intake"]
+    called = {ts.bpmn_id: ts.extensions.get("calledDecisionId") for ts in spec.task_specs.values()
+              if ts.__class__.__name__ == "BusinessRuleTask"}
+    check(called == {"Rule_risiko_per_zat": "risiko_per_zat", "Rule_tingkat_risiko": "risk_level"}, f"{called}")
+    for substance, (low, medium) in ASSIST_BANDS.items():
+        for score, level in ((1, "rendah"), (low, "rendah"), (low + 1, "sedang"), (medium, "sedang"),
+                             (medium + 1, "tinggi"), (39, "tinggi")):
+            got = assist_risk(specs, engine_factory, **{substance: score})["risk_level"]
+            check(got == level, f"DMN {substance}={score} gave {got}, WHO ASSIST says {level}")
+    # the issue's cases (issue 14), and several substances: the highest wins
+    cases = [({"alkohol": 8}, "rendah"), ({"alkohol": 15}, "sedang"), ({"ganja": 4}, "sedang"),
+             ({"alkohol": 10, "tembakau": 3}, "rendah"), ({"alkohol": 20, "stimulan_amfetamin": 27}, "tinggi"),
+             ({"tembakau": 30, "ganja": 2, "alkohol": 5}, "tinggi"), ({"alkohol": 12, "sedatif": 3}, "sedang")]
+    for scores, level in cases:
+        data = assist_risk(specs, engine_factory, **scores)
+        check(data["risk_level"] == level, f"DMN {scores} gave {data['risk_level']}, expected {level}")
+        check(sorted(data["zat_dinilai"]) == sorted(scores), f"every substance used is judged: {data}")
+    ok("DMN risiko_per_zat (COLLECT, one row per substance used) then risk_level (the highest): WHO ASSIST bands "
+       "per substance, alcohol 0-10/11-26/27+, others 0-3/4-26/27+; alcohol 8 rendah, alcohol 15 sedang, "
+       "ganja 4 sedang, several substances -> the highest")
 
 
 # ================================================================ diagram interchange
@@ -407,6 +444,7 @@ class Run:
         task = self.task(name)
         props = task.task_spec.extensions["properties"]
         form = load_form(props["formJsonSchemaFilename"])
+        fields = with_defaults(form, fields)  # as the engine fills a blank field
         validator = jsonschema.Draft202012Validator(form, format_checker=jsonschema.FormatChecker())
         errors = [e.message for e in validator.iter_errors(fields)]
         check(not errors, f"{name}: submission does not satisfy {props['formJsonSchemaFilename']}: {errors}")
@@ -447,7 +485,7 @@ CASE = {"pm": PM, "kategori_usia": "dewasa", "unit": "balai_bogor"}
 def intake_until_plan(run, skor, setting=None, reject_first=False):
     run.complete("Identifikasi & orientasi", persetujuan_layanan=True, kondisi_awal="Sadar, kooperatif",
                  catatan_identifikasi="Dirujuk keluarga")
-    run.complete("Skrining ASSIST", skor_assist=skor, zat_utama="stimulan_amfetamin")
+    run.complete("Skrining ASSIST", skor_stimulan_amfetamin=skor, zat_utama="stimulan_amfetamin")
     if setting is None:
         check(run.ready_names() == ["Susun rencana intervensi"], f"low risk goes straight to the plan: "
               f"{run.ready_names()}")

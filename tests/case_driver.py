@@ -75,7 +75,7 @@ class CaseDriver:
         """Identifikasi, skrining and (above low risk) asesmen, then an approved plan: the case
         stands at Pelaksanaan intervensi. A low score (no asesmen) takes setting=None."""
         self.complete("Identifikasi & orientasi")
-        self.complete("Skrining ASSIST", skor_assist=score)
+        self.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=score)
         if setting:
             self.complete("Asesmen lanjut", setting=setting)
         self.complete("Susun rencana intervensi", komponen_atensi=["terapi"])

@@ -4,7 +4,8 @@ validation errors in the reader's language, one list per field.
 Widgets: text, textarea (``"x-widget": "textarea"``), integer, number, date (``"format": "date"``),
 select (an ``enum``), checkboxes (an array of an enum, e.g. the seven ATENSI components), checkbox
 (an optional boolean) and yes/no (a required boolean: a decision is never taken by default).
-``readOnly`` properties are shown, never posted.
+``readOnly`` properties are shown, never posted. ``x-enumTitles`` (value → label) names the options;
+a blank field with a ``default`` takes it (the engine fills it in the same way).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from typing import Any
 from flask_babel import gettext
 from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.datastructures import MultiDict
+
+from engine.cases import forms
 
 from .i18n import humanise
 
@@ -65,10 +68,11 @@ def fields_of(schema: dict | None, values: dict, errors: dict[str, list[str]] | 
     for name, prop in (schema.get("properties") or {}).items():
         widget = widget_for(prop, name in required)
         enum = prop.get("enum") or (prop.get("items") or {}).get("enum") or []
+        titles = prop.get("x-enumTitles") or (prop.get("items") or {}).get("x-enumTitles") or {}
         result.append(FormField(
             name=name, title=prop.get("title") or humanise(name), widget=widget,
             required=name in required and widget != "readonly", description=prop.get("description", ""),
-            options=[(str(v), humanise(v)) for v in enum], value=values.get(name),
+            options=[(str(v), titles.get(v) or humanise(v)) for v in enum], value=values.get(name),
             errors=errors.get(name, []), minimum=prop.get("minimum"), maximum=prop.get("maximum")))
     return result
 
@@ -117,6 +121,7 @@ def errors_of(schema: dict | None, data: dict) -> dict[str, list[str]]:
     """Every problem with ``data``, keyed by the form's field name, in the reader's language."""
     if not schema:
         return {}
+    data = forms.with_defaults(schema, data)  # as the engine checks it
     found: dict[str, list[str]] = {}
     for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(data):
         name = _field_of(error)

@@ -14,6 +14,16 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
 
 
+def with_defaults(schema: dict | None, data: dict) -> dict:
+    """``data`` with each top-level field it leaves out set to the form's ``default``: a blank ASSIST
+    score means the substance is not used (0), and a decision table reads every score it names."""
+    if not isinstance(data, dict):
+        return data
+    filled = {name: prop["default"] for name, prop in ((schema or {}).get("properties") or {}).items()
+              if isinstance(prop, dict) and "default" in prop and name not in data}
+    return {**filled, **data} if filled else data
+
+
 def validate(schema: dict | None, data: dict) -> None:
     if not isinstance(data, dict):
         raise InvalidInput("form data must be an object", {"data": ["must be an object"]})

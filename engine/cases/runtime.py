@@ -94,6 +94,7 @@ class Runtime:
                 raise Conflict(NO_LONGER_AVAILABLE)
             require_can_complete(actor, row)
             wf, version = _load(session, case)
+            data = forms.with_defaults(version.forms.get(row.form or ""), data)
             forms.validate(version.forms.get(row.form or ""), data)
             need_to_know.refuse_masked(data, version.forms)
             task = case_sync.task_by_id(wf, task_id)

@@ -270,7 +270,7 @@ def _warn_required_decisions(doc: Document, decision, findings: Findings) -> Non
                                      "its outputs are in the case's data")
 
 
-def _single_decisions(root) -> list:
+def single_decisions(root) -> list:
     """One DMN tree per decision table in the file: Spiff's DMN parser reads only a file's first decision."""
     tables = [el for el in root if local(el) == "decision" and any(local(c) == "decisionTable" for c in el)]
     if len(tables) <= 1:
@@ -397,7 +397,7 @@ def _load(parser, doc: Document, raw: bytes, problems: list[Problem], by_name) -
                 return False
             parser.add_bpmn_xml(root.getroottree(), filename=doc.name)
         else:
-            for tree in _single_decisions(root):
+            for tree in single_decisions(root):
                 parser.add_dmn_xml(tree, filename=doc.name)
     except Exception as exc:  # Spiff raises ValidationException, but also bare KeyError/TypeError
         problems.append(_from_exception(exc, doc.name, by_name))

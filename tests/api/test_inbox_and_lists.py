@@ -111,7 +111,7 @@ def test_the_inbox_sorts_by_priority_and_pages_with_a_total(api, staff, deployed
     cases = [register(api, staff, nik=f"31710115019000{i:02d}") for i in range(3)]
     for case, score in zip(cases, (2, 30, 12), strict=True):
         case.complete("Identifikasi & orientasi")
-        case.complete("Skrining ASSIST", skor_assist=score)
+        case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=score)
     page = api.as_("peksos").get("/tasks?sort=priority&per_page=2").json
     assert (page["total"], page["per_page"], len(page["items"])) == (3, 2, 2)
     assert [t["risk_level"] for t in page["items"]] == ["tinggi", "sedang"]
@@ -126,7 +126,7 @@ def test_cases_are_listed_by_text_risk_and_stage_within_the_unit_only(api, staff
     budi = register(api, staff, nama="Budi Santoso", nik="3171011501900011")
     register(api, staff, nama="Siti Aminah", nik="3171011501900022")
     budi.complete("Identifikasi & orientasi")
-    budi.complete("Skrining ASSIST", skor_assist=30)
+    budi.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
     peksos = api.as_("peksos")
     assert [c["pm_name"] for c in peksos.get("/cases?q=budi").json["items"]] == ["Budi Santoso"]
     assert [c["pm_name"] for c in peksos.get("/cases?q=317101150190002").json["items"]] == ["Siti Aminah"]

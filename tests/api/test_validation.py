@@ -74,10 +74,10 @@ def test_form_data_that_breaks_the_json_schema_gets_a_message_per_field(api, sta
     case = HttpCase(api, register(api, staff).json["id"])
     case.complete("Identifikasi & orientasi")
     task = case.task("Skrining ASSIST")
-    response = api.as_("konselor").post(f"/tasks/{task['id']}/complete", json={"data": {"skor_assist": 50}})
+    response = api.as_("konselor").post(f"/tasks/{task['id']}/complete", json={"data": {"skor_ganja": 50}})
     fields = problem_of(response, 422)["fields"]
-    assert set(fields) == {"skor_assist", "zat_utama"}
-    assert "39" in fields["skor_assist"][0]
+    assert set(fields) == {"skor_ganja", "zat_utama"}
+    assert "39" in fields["skor_ganja"][0]
 
 
 def test_form_data_that_is_not_an_object_is_refused(api, staff, deployed):

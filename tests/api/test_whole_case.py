@@ -22,7 +22,7 @@ def test_a_high_risk_case_runs_from_referral_to_closure_over_http(api, staff, de
     assert (created.json["stage"], created.json["kategori_usia"]) == ("identifikasi", "dewasa")
 
     case.complete("Identifikasi & orientasi", kondisi_awal="Cemas, kooperatif")
-    case.complete("Skrining ASSIST", skor_assist=31)
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=31)
     assert case.detail()["risk_level"] == "tinggi"
     case.complete("Asesmen lanjut", setting="rawat_inap")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi", "dukungan_keluarga"])
@@ -62,7 +62,7 @@ def test_a_crisis_reported_during_intervensi_opens_a_case_response_for_the_same_
     created = api.as_("peksos").post("/cases", json={"unit_id": staff.unit_id, "pm": pm(nama="Sari Dewi")})
     case = HttpCase(api, created.json["id"])
     case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=12)
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=12)
     case.complete("Asesmen lanjut", setting="rawat_jalan")
     case.complete("Susun rencana intervensi")
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)

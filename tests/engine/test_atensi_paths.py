@@ -14,7 +14,7 @@ def start(runtime, staff, **extra) -> CaseDriver:
 
 def through_assessment(case: CaseDriver, score: int, setting: str | None = None):
     case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=score)
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=score)
     if setting:
         case.complete("Asesmen lanjut", setting=setting)
 

@@ -19,19 +19,19 @@ def driver(runtime, staff, deployed, clock):
     driver = CaseDriver(runtime, staff, runtime.start_case("atensi_intake", registration(nik=NIK),
                                                            staff.actor("peksos")))
     driver.complete("Identifikasi & orientasi")
-    driver.complete("Skrining ASSIST", skor_assist=15, zat_utama="kokain")
+    driver.complete("Skrining ASSIST", zat_utama="kokain", skor_kokain=15)
     return driver
 
 
 def screening(history):
-    return next(e.data for e in history if e.kind == "task_completed" and "skor_assist" in e.data)
+    return next(e.data for e in history if e.kind == "task_completed" and "skor_kokain" in e.data)
 
 
 @pytest.mark.unit
 def test_the_atensi_forms_mark_drug_legal_and_psychiatric_fields_sensitive():
     forms = {path.name: json.loads(path.read_text()) for path in (BPMN_DIR / "forms").glob("*.json")}
     sensitive = need_to_know.sensitive_fields(forms)
-    assert {"skor_assist", "zat_utama", "hukum", "psikiatri", "penggunaan_napza"} <= sensitive
+    assert {"skor_kokain", "skor_alkohol", "zat_utama", "hukum", "psikiatri", "penggunaan_napza"} <= sensitive
     assert "setting" not in sensitive
 
 
@@ -43,7 +43,7 @@ def test_the_cases_own_worker_and_the_units_supervisor_see_sensitive_history(dri
 
 def test_a_worker_not_on_the_case_sees_sensitive_values_masked(driver, staff, session_factory):
     data = screening(Queries(session_factory).history(staff.actor("peksos2"), driver.case_id))
-    assert data["zat_utama"] == need_to_know.MASK and data["skor_assist"] == need_to_know.MASK
+    assert data["zat_utama"] == need_to_know.MASK and data["skor_kokain"] == need_to_know.MASK
 
 
 def test_task_data_is_masked_for_a_worker_not_on_the_case(driver, staff, session_factory):

@@ -175,7 +175,7 @@ def test_a_case_migrated_back_and_forth_at_every_step_runs_like_one_that_never_m
     moving, still = start_intake(nama="Pindah"), start_intake(nama="Tetap")
     supervisor = staff.actor("supervisor")
     steps = [
-        ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"skor_assist": 30}),
+        ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 30}),
         ("Asesmen lanjut", {"setting": "rawat_inap"}), ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
         ("Persetujuan rencana intervensi", {"rencana_disetujui": True}), (timedelta(days=40), None),
         ("Monitoring bulanan", {}), ("Pelaksanaan intervensi", {"rencana_selesai": True}),
@@ -206,7 +206,7 @@ def test_a_task_inserted_further_ahead_is_reached_by_a_case_migrated_before_it(
     deploy(intake_files, "v1")
     case = start_intake()
     case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=2)  # low risk: straight to the plan
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=2)  # low risk: straight to the plan
     edited = bpmn_edit.insert_user_task_after(intake_files[INTAKE], "Task_laporan_terminasi", "Task_cek_laporan",
                                               "Periksa laporan terminasi", "Lane_supervisor", stage="terminasi")
     deploy({**intake_files, INTAKE: edited}, "v2")

@@ -185,10 +185,10 @@ def test_the_form_editor_previews_the_schema_as_it_is_edited(editor, live, staff
     editor.select("Task_skrining")
     editor.tab("forms")
     assert editor.page.input_value("#ed-form-select") == "skrining.json"
-    assert editor.page.is_visible("#ed-form-preview #pv-skor_assist")
-    text = editor.page.input_value("#ed-form-json").replace('"Skor ASSIST (zat tertinggi)"', '"Skor total ASSIST"')
+    assert editor.page.is_visible("#ed-form-preview #pv-skor_ganja")
+    text = editor.page.input_value("#ed-form-json").replace('"Skor Ganja (kanabis)"', '"Skor ganja total"')
     editor.page.fill("#ed-form-json", text)
-    editor.page.wait_for_selector("#ed-form-preview label[for=pv-skor_assist]:has-text('Skor total ASSIST')")
+    editor.page.wait_for_selector("#ed-form-preview label[for=pv-skor_ganja]:has-text('Skor ganja total')")
     editor.page.fill("#ed-form-json", text + "}")
     editor.page.wait_for_selector("#ed-form-error:has-text('JSON tidak valid')")
     editor.page.fill("#ed-form-json", text)

@@ -87,14 +87,14 @@ def test_the_counsellor_claims_screening_sees_a_validation_error_and_completes_i
     assert "Skrining ASSIST" in page.locator("#my-tasks").inner_text()
     page.locator("#my-tasks").get_by_role("link", name="Skrining ASSIST").click()
 
-    page.fill("#f-skor_assist", "50")  # the form allows 0 to 39
+    page.fill("#f-skor_stimulan_amfetamin", "50")  # the form allows 0 to 39
     page.get_by_role("button", name="Selesaikan tugas").click()
-    assert "Isi 39 atau kurang." in field(page, "skor_assist").locator(".field-error").inner_text()
+    assert "Isi 39 atau kurang." in field(page, "skor_stimulan_amfetamin").locator(".field-error").inner_text()
     assert "Wajib diisi." in field(page, "zat_utama").locator(".field-error").inner_text()
-    assert page.locator("#f-skor_assist").get_attribute("aria-invalid") == "true"
+    assert page.locator("#f-skor_stimulan_amfetamin").get_attribute("aria-invalid") == "true"
     screenshot(page, "task-errors")
 
-    page.fill("#f-skor_assist", "15")
+    page.fill("#f-skor_stimulan_amfetamin", "15")
     page.select_option("#f-zat_utama", "stimulan_amfetamin")
     page.fill("#f-catatan_skrining", "Penggunaan sabu 2 tahun terakhir.")
     page.get_by_role("button", name="Selesaikan tugas").click()
@@ -107,7 +107,7 @@ def test_the_counsellor_claims_screening_sees_a_validation_error_and_completes_i
 def test_the_plan_is_submitted_and_the_supervisor_approves_it(browser_page, staff, deployed, runtime):
     case = start_case(runtime, staff)
     case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=30)
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
     case.complete("Asesmen lanjut", setting="rawat_inap")
     page = browser_page
     sign_in(page, "peksos")

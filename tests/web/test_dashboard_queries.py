@@ -24,7 +24,7 @@ def test_counts_cases_per_stage_and_risk_in_the_callers_unit_only(board, runtime
     start(runtime, staff)
     screened = start(runtime, staff)
     screened.complete("Identifikasi & orientasi")
-    screened.complete("Skrining ASSIST", skor_assist=30)
+    screened.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
     start(runtime, staff, actor="asing")  # another unit
     summary = board.summary(staff.actor("supervisor"))
     assert summary["by_stage"] == {"identifikasi": 1, "asesmen": 1}
@@ -45,7 +45,7 @@ def test_overdue_tasks_are_counted_per_worker_and_queue(board, runtime, staff, d
 def test_deadlines_in_the_next_days_list_due_tasks_and_timers(board, runtime, staff, deployed, clock):
     soon = start(runtime, staff, nama="Segera")
     in_programme = start(runtime, staff, nama="Intervensi")
-    for name, data in (("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"skor_assist": 2}),
+    for name, data in (("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 2}),
                        ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
                        ("Persetujuan rencana intervensi", {"rencana_disetujui": True})):
         in_programme.complete(name, **data)
@@ -61,7 +61,7 @@ def test_the_heat_map_counts_cases_at_open_tasks_and_at_waiting_timers(board, ru
     start(runtime, staff)
     start(runtime, staff)
     waiting = start(runtime, staff)
-    for name, data in (("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"skor_assist": 30}),
+    for name, data in (("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 30}),
                        ("Asesmen lanjut", {"setting": "rawat_inap"}),
                        ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
                        ("Persetujuan rencana intervensi", {"rencana_disetujui": True}),

@@ -39,7 +39,7 @@ def request_in(request):
 
 
 @pytest.mark.parametrize(("form", "field", "widget"), [
-    ("skrining", "skor_assist", "integer"), ("skrining", "zat_utama", "select"),
+    ("skrining", "skor_alkohol", "integer"), ("skrining", "zat_utama", "select"),
     ("skrining", "catatan_skrining", "textarea"), ("rencana_intervensi", "komponen_atensi", "checkboxes"),
     ("rencana_intervensi", "catatan_supervisor", "readonly"), ("persetujuan_rencana", "rencana_disetujui", "yesno"),
     ("monitoring_bulanan", "perlu_penyesuaian_rencana", "checkbox"),
@@ -68,8 +68,8 @@ def test_the_seven_atensi_components_are_offered_humanised():
 
 
 def test_posted_values_are_typed_and_blanks_left_out():
-    form = MultiDict([("skor_assist", "12"), ("zat_utama", ""), ("catatan_skrining", "  ada  ")])
-    assert schema_form.parse(FORMS["skrining"], form) == {"skor_assist": 12, "catatan_skrining": "ada"}
+    form = MultiDict([("skor_ganja", "12"), ("zat_utama", ""), ("catatan_skrining", "  ada  ")])
+    assert schema_form.parse(FORMS["skrining"], form) == {"skor_ganja": 12, "catatan_skrining": "ada"}
     plan = MultiDict([("komponen_atensi", "terapi"), ("komponen_atensi", "bantuan_sosial"),
                       ("catatan_supervisor", "forged")])
     assert schema_form.parse(FORMS["rencana_intervensi"], plan)["komponen_atensi"] == ["terapi", "bantuan_sosial"]
@@ -77,15 +77,17 @@ def test_posted_values_are_typed_and_blanks_left_out():
     assert schema_form.parse(FORMS["persetujuan_rencana"], MultiDict([("rencana_disetujui", "false")])) == {
         "rencana_disetujui": False}
     assert schema_form.parse(FORMS["monitoring_bulanan"], MultiDict())["perlu_penyesuaian_rencana"] is False
-    assert schema_form.parse(FORMS["skrining"], MultiDict([("skor_assist", "dua")]))["skor_assist"] == "dua"
+    assert schema_form.parse(FORMS["skrining"], MultiDict([("skor_ganja", "dua")]))["skor_ganja"] == "dua"
 
 
 def test_validation_errors_are_per_field_in_the_readers_language(request_in):
     request_in("id")
-    errors = schema_form.errors_of(FORMS["skrining"], {"skor_assist": 40})
-    assert errors == {"skor_assist": ["Isi 39 atau kurang."], "zat_utama": ["Wajib diisi."]}
-    assert schema_form.errors_of(FORMS["skrining"], {"skor_assist": "dua", "zat_utama": "x"}) == {
-        "skor_assist": ["Isi dengan bilangan bulat."], "zat_utama": ["Pilih salah satu pilihan."]}
+    errors = schema_form.errors_of(FORMS["skrining"], {"skor_ganja": 40})
+    assert errors == {"skor_ganja": ["Isi 39 atau kurang."], "zat_utama": ["Wajib diisi."]}
+    assert schema_form.errors_of(FORMS["skrining"], {"skor_ganja": "dua", "zat_utama": "x"}) == {
+        "skor_ganja": ["Isi dengan bilangan bulat."], "zat_utama": ["Pilih salah satu pilihan."]}
+    # the main substance's score is required: a blank one is 0 (not used)
+    assert schema_form.errors_of(FORMS["skrining"], {"zat_utama": "alkohol"}) == {"skor_alkohol": ["Isi 1 atau lebih."]}
     assert schema_form.errors_of(FORMS["rencana_intervensi"], {"komponen_atensi": [], "tujuan": "a",
                                                                "rencana_kegiatan": "b"}) == {
         "komponen_atensi": ["Pilih minimal 1."]}

@@ -164,7 +164,7 @@ def test_registering_a_case_checks_nik_and_birth_date(client, staff, deployed, p
 def test_completing_a_task_goes_to_my_next_task_on_the_case(client, staff, deployed, pages, runtime):
     case = start(runtime, staff)
     case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=12)
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=12)
     assesment = case.task("Asesmen lanjut").id
     pages.login("peksos")
     data = {"medis": "2", "pekerjaan": "3", "penggunaan_napza": "5", "hukum": "0", "keluarga_sosial": "4",
@@ -181,7 +181,7 @@ def test_completing_a_task_goes_to_my_next_task_on_the_case(client, staff, deplo
 def test_a_task_form_is_prefilled_from_the_case_data(client, staff, deployed, pages, runtime):
     case = start(runtime, staff)
     case.complete("Identifikasi & orientasi")
-    case.complete("Skrining ASSIST", skor_assist=12)
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=12)
     case.complete("Asesmen lanjut", setting="rawat_jalan")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi"], tujuan="Pulih", rencana_kegiatan="X")
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=False, catatan_supervisor="Tambah konseling")
