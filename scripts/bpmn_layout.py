@@ -367,9 +367,10 @@ def props(form=None, due_in=None, stage=None, due_date=None, role=None):
     return p
 
 
-def user_task(id, name, lane, cx, cy, form, due_in, stage, due_date=None, parent=None):
+def user_task(id, name, lane, cx, cy, form, due_in, stage, due_date=None, parent=None, extra=None):
+    """extra: more task properties, e.g. shows/banner (engine.cases.shown)."""
     return Node(id, "userTask", name, cx, cy, lane=lane, parent=parent,
-                props=props(form, due_in, stage, due_date))
+                props={**props(form, due_in, stage, due_date), **(extra or {})})
 
 
 def script_task(id, name, lane, cx, cy, script, stage=None, parent=None):

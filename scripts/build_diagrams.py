@@ -54,9 +54,12 @@ def build_intake() -> str:
     # 6-7 plan + approval loop ------------------------------------------------------------
     add(Node("Gateway_gabung_revisi_rencana", "exclusiveGateway", None, 1100, MAIN, lane=PS))
     add(user_task("Task_susun_rencana", "Susun rencana intervensi", PS, 1220, MAIN,
-                  "rencana_intervensi.json", "P7D", "rencana_intervensi"))
+                  "rencana_intervensi.json", "P7D", "rencana_intervensi",
+                  extra={"banner": "catatan_supervisor"}))
     add(user_task("Task_persetujuan_rencana", "Persetujuan rencana intervensi", SV, 1370, SUP,
-                  "persetujuan_rencana.json", "P3D", "rencana_intervensi"))
+                  "persetujuan_rencana.json", "P3D", "rencana_intervensi",
+                  extra={"shows": "komponen_atensi, tujuan, rencana_kegiatan, catatan_asesmen, "
+                                  "kesiapan_berubah, zat_utama"}))
     add(Node("Gateway_rencana_disetujui", "exclusiveGateway", "Rencana disetujui?", 1500, SUP, lane=SV,
              label="above"))
     # 8 programme period -------------------------------------------------------------------
@@ -124,9 +127,10 @@ def build_intake() -> str:
     # 11 Terminasi -------------------------------------------------------------------------------
     add(Node("Gateway_gabung_terminasi", "exclusiveGateway", None, 3140, MAIN, lane=PS))
     add(user_task("Task_laporan_terminasi", "Laporan terminasi", PS, 3260, MAIN, "laporan_terminasi.json",
-                  "P7D", "terminasi"))
+                  "P7D", "terminasi", extra={"banner": "catatan_supervisor_terminasi"}))
     add(user_task("Task_persetujuan_terminasi", "Persetujuan terminasi", SV, 3410, SUP,
-                  "persetujuan_terminasi.json", "P3D", "terminasi"))
+                  "persetujuan_terminasi.json", "P3D", "terminasi",
+                  extra={"shows": "alasan_terminasi, tanggal_terminasi, dirujuk_ke, laporan_terminasi"}))
     add(Node("Gateway_terminasi_disetujui", "exclusiveGateway", "Terminasi disetujui?", 3540, SUP, lane=SV,
              label="above"))
     add(Node("Gateway_alasan_terminasi", "exclusiveGateway", "Alasan terminasi?", 3640, MAIN, lane=PS,

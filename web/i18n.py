@@ -155,6 +155,17 @@ def value_text(value, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def shown_text(value) -> str:
+    """A value a task shows of its case, in full: Ya/Tidak, lists one per line, text as written."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list | tuple):
+        return "\n".join(shown_text(v) for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{humanise(k)}: {shown_text(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
 def alert_text(message: str | None, link: str | None) -> str:
     """The alert's message without the link the e-mail needed: the page has a button for it.
 
@@ -177,7 +188,7 @@ def init_app(app: Flask) -> None:
         "alert_kind": lambda v: label(ALERT_KINDS, v), "history_kind": lambda v: label(HISTORY, v),
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
         "local_date": local_date, "due_text": due_text,
-        "value_text": value_text,
+        "value_text": value_text, "shown_text": shown_text,
         "party": lambda v: label(PARTIES, v), "consent_scope": lambda v: label(CONSENT_SCOPES, v),
         "access_action": lambda v: label(ACCESS_ACTIONS, v), "access_object": lambda v: label(ACCESS_OBJECTS, v),
     }

@@ -49,6 +49,9 @@ def complete(task_id):
 
 
 def _render(actor: Actor, detail: dict, fields: list, form_errors: list | None = None):
+    banner = detail.get("banner")
+    if banner:  # the banner at the top replaces the form's read-only copy of the same note
+        fields = [f for f in fields if not (f.widget == "readonly" and f.name == banner["path"])]
     return render_template("task.html", task=detail, fields=fields, form_errors=form_errors or [],
                            can_complete=can_complete(actor, detail), can_claim=can_claim(actor, detail),
                            can_unclaim=can_unclaim(actor, detail))

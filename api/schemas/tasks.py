@@ -40,9 +40,20 @@ class TaskSchema(Schema):
     risk_level = fields.Str(allow_none=True)
 
 
+class ShownSchema(Schema):
+    path = fields.Str(metadata={"description": "data path, e.g. tujuan or asesmen.ringkasan"})
+    label = fields.Str(allow_none=True, metadata={"description": "the form's title of the field"})
+    value = fields.Raw(metadata={"description": "the stored value"})
+    text = fields.Raw(metadata={"description": "the value with enum values as their titles"})
+
+
 class TaskDetailSchema(TaskSchema):
     form_schema = FreeObject(allow_none=True, metadata={"description": "the task's JSON Schema form"})
     data = FreeObject(metadata={"description": "the task's current data (what it was completed with, once done)"})
+    shows = fields.List(fields.Nested(ShownSchema), metadata={
+        "description": "case data the task shows read-only beside its form (its `shows` property), in full"})
+    banner = fields.Nested(ShownSchema, allow_none=True, metadata={
+        "description": "the data its `banner` property names, shown at the top (e.g. a returned plan's note)"})
 
 
 TaskPageSchema = page_of(TaskSchema, "TaskPage")

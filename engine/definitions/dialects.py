@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from engine.cases import shown
 from engine.definitions import juel_feel
 from engine.definitions.lint import (
     ACTIVITI_NS,
@@ -245,7 +246,8 @@ def extension_elements(el):
 
 
 def element_facts(doc: Document, resolve_file: Callable[[str], str | None]) -> dict[str, dict]:
-    """element id -> name, type, process, lane, role, form, due_in, due_date, stage, assignee, decision."""
+    """element id -> name, type, process, lane, role, form, due_in, due_date, stage, assignee, decision,
+    shows and banner (engine.cases.shown)."""
     facts: dict[str, dict] = {}
     for process in doc.processes():
         _collect(doc, process, None, resolve_file, facts)
@@ -283,6 +285,8 @@ def _facts(el, kind: str, process: str, lane_and_role: tuple | None, resolve_fil
         "stage": props.get("stage"),
         "assignee": assignee.strip() if assignee and not is_expression(assignee) else None,
         "decision": (decision.text or "").strip() or None if decision is not None else None,
+        "shows": shown.parse_paths(props.get("shows")),
+        "banner": next(iter(shown.parse_paths(props.get("banner"))), None),
     }
 
 

@@ -150,6 +150,7 @@ class LintContext:
     decisions: frozenset[str]
     processes: frozenset[str]
     facts: dict[str, dict]
+    form_fields: frozenset[str] = frozenset()  # top-level fields the bundle's forms write
 
 
 # --- Python expressions -------------------------------------------------------------------------
@@ -334,6 +335,16 @@ def _user_task(doc: Document, el, ctx: LintContext, findings: Findings) -> None:
         findings.warn(doc, el, "user task has no form: set formJsonSchemaFilename to a JSON Schema file")
     if not facts.get("due_in") and not facts.get("due_date"):
         findings.warn(doc, el, "user task has no dueIn or dueDate: the engine's default due time applies")
+    _shown_paths(doc, el, ctx, facts, findings)
+
+
+def _shown_paths(doc: Document, el, ctx: LintContext, facts: dict, findings: Findings) -> None:
+    """A path in `shows` or `banner` that no form writes shows nothing: most often a typo."""
+    entries = [("shows", e) for e in facts.get("shows") or []]
+    entries += [("banner", facts["banner"])] if facts.get("banner") else []
+    for prop, entry in entries:
+        if entry["path"].split(".")[0] not in ctx.form_fields:
+            findings.warn(doc, el, f"{prop}: no form of the process writes {entry['path']}, so it shows nothing")
 
 
 def _manual_task(doc: Document, el, ctx: LintContext, findings: Findings) -> None:

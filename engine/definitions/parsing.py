@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine.cases import shown
 from engine.definitions import archives, dmn_feel, lane_mapping
 from engine.definitions import dialects as vendor_dialects
 from engine.definitions.lint import (
@@ -99,7 +100,8 @@ def _parse(files: dict[str, bytes], process_key: str | None, findings: Findings,
     lane_mapping.apply_mapping(docs, lane_roles, findings)
     key, scope = _select_process(docs, process_key, findings, bool(uploads))
     facts = _all_facts(docs, scope, resolve, findings)
-    ctx = LintContext(resolve, frozenset(decisions), frozenset(_process_ids(docs)), facts)
+    ctx = LintContext(resolve, frozenset(decisions), frozenset(_process_ids(docs)), facts,
+                      frozenset(shown.form_fields(forms)))
     _lint(scope, ctx, findings)
     stored = _stored_files(uploads, docs + dmns)
     if malformed or key is None:

@@ -17,7 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from engine import clock
-from engine.cases import history
+from engine.cases import history, shown
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
 from engine.cases.runtime import form_schema
@@ -167,8 +167,10 @@ class Queries:
             task, version_id = dict(row), row["process_version_id"]
             data = _need_to_know(session, actor, task["case_id"], task["unit_id"], version_id,
                                  _task_data(session, task, version_id))
+            version = versions.compiled(session, version_id)
+            shows, banner = shown.shown(version.element(task["element_id"]), data, version.forms)
             result = {**_task_view(task, {}), "form_schema": form_schema(session, version_id, task["form"]),
-                      "data": data}
+                      "data": data, "shows": shows, "banner": banner}
         access_log.note(self.session_factory, actor, "read", "task", task_id, task["case_id"], task["unit_id"])
         return result
 
