@@ -15,6 +15,7 @@ from flask_babel import Babel, format_datetime, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from engine import clock, vocabulary
+from engine.cases import shown
 from engine.vocabulary import (
     ADMIN,
     CASE_ACTIVE,
@@ -166,6 +167,15 @@ def shown_text(value) -> str:
     return "" if value is None else str(value)
 
 
+def recorded(fields: dict, key: str, value) -> tuple[str, str]:
+    """A recorded form value as (label, text): the form's title and enum titles ('Zat utama',
+    'Stimulan jenis amfetamin (sabu)'), else the humanised key; text in full."""
+    item = shown.describe(fields or {}, key, value)
+    readable = item["text"]
+    text = ", ".join(shown_text(v) for v in readable) if isinstance(readable, list | tuple) else shown_text(readable)
+    return item["label"] or humanise(key), text
+
+
 def alert_text(message: str | None, link: str | None) -> str:
     """The alert's message without the link the e-mail needed: the page has a button for it.
 
@@ -194,4 +204,4 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS, current_language=select_locale,
-                                 alert_text=alert_text)
+                                 alert_text=alert_text, recorded=recorded)

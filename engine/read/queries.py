@@ -203,6 +203,8 @@ class Queries:
                 "alerts": [dict(row) for row in run("alerts").mappings()],
                 "child_case_ids": list(run("child_case_ids").scalars()),
                 "waiting_for": list(run("waiting_for").scalars()),
+                # the forms' fields, so that recorded data reads with its labels and enum titles
+                "form_fields": shown.form_fields(versions.compiled(uow.session, case["process_version_id"]).forms),
             }
         access_log.note(self.session_factory, actor, "read", "case", case_id, case_id, case["unit_id"])
         return detail

@@ -274,7 +274,8 @@ def test_the_history_shows_what_a_completed_task_recorded(client, staff, deploye
     case.complete("Identifikasi & orientasi", persetujuan_layanan=True, kondisi_awal="Stabil, kooperatif")
     pages.login("peksos")
     page = text_of(client.get(f"/cases/{case.case_id}"))
-    assert "Persetujuan layanan: Ya" in page and "Kondisi awal: Stabil, kooperatif" in page
+    # the form's titles, not the keys (persetujuan_layanan, kondisi_awal)
+    assert "PM menyetujui layanan (informed consent): Ya" in page and "Kondisi awal PM: Stabil, kooperatif" in page
 
 
 def test_an_unexpected_error_on_a_page_is_an_html_page(app, client, staff, pages, monkeypatch):
