@@ -10,6 +10,7 @@ from atensi.services import KEY
 from . import (
     alerts,
     auth_views,
+    casefile,
     cases,
     definitions,
     errors,
@@ -25,7 +26,7 @@ from .schemas.common import ProblemSchema
 
 API_VERSION = "1.0.0"
 BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp,
-              redesign.blp, migrations.blp, privacy.blp)
+              redesign.blp, migrations.blp, privacy.blp, casefile.blp)
 
 
 class AtensiApi(Api):

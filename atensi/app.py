@@ -64,7 +64,8 @@ def default_config(settings: Settings) -> dict:
         "ATENSI_SETTINGS": settings,
         "SECRET_KEY": settings.secret_key,
         **limits.config(),
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # above the document limit, so that a document too large is refused beside its field
+        "MAX_CONTENT_LENGTH": max(20 * 1024 * 1024, settings.document_max_bytes + 1024 * 1024),
         "JSON_SORT_KEYS": False,
     }
 

@@ -3,10 +3,20 @@ error pages both answer with it. A script or expression of a diagram that refuse
 given is 422, like invalid input: the request was well formed, its content was not accepted."""
 from __future__ import annotations
 
-from engine.errors import Conflict, DeployError, EngineError, Forbidden, InvalidInput, NotFound, ScriptError
+from engine.errors import (
+    Conflict,
+    DeployError,
+    EngineError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ScriptError,
+    TooLarge,
+    UnsupportedType,
+)
 
-ENGINE_STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidInput, 422), (ScriptError, 422),
-                 (DeployError, 400), (EngineError, 400))
+ENGINE_STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (TooLarge, 413), (UnsupportedType, 415),
+                 (InvalidInput, 422), (ScriptError, 422), (DeployError, 400), (EngineError, 400))
 
 
 def status_of(error: EngineError) -> int:

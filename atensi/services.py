@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from engine.alerts.acknowledge import AlertActions
+from engine.casefile import CaseFile
 from engine.cases.runtime import Runtime
 from engine.config import Settings
 from engine.people.accounts import Passwords
@@ -45,6 +46,7 @@ class Services:
     directory: Directory
     alerts: AlertActions
     privacy: Privacy
+    casefile: CaseFile  # notes and documents
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -53,7 +55,8 @@ class Services:
         runtime = Runtime(session_factory)
         return cls(settings, db, session_factory, runtime, Queries(session_factory),
                    Directory(session_factory, Passwords(settings)),
-                   AlertActions(session_factory), Privacy.build(session_factory))
+                   AlertActions(session_factory), Privacy.build(session_factory),
+                   CaseFile.build(session_factory, settings))
 
 
 def services() -> Services:

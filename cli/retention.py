@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from engine.casefile.blobs import store_for
 from engine.config import Settings
 from engine.privacy.retention import Retention
 
@@ -18,7 +19,8 @@ from .database import session_factory as migrated_session_factory
 @click.pass_obj
 def retention(settings: Settings, years: float | None, apply: bool):
     factory = migrated_session_factory(settings)
-    keeper = Retention(factory, years if years is not None else settings.retention_years)
+    keeper = Retention(factory, years if years is not None else settings.retention_years,
+                       store_for(settings.documents_url, settings.s3_endpoint_url))
     try:
         due = keeper.apply() if apply else keeper.dry_run()
     finally:

@@ -22,6 +22,11 @@ def _default_database_url() -> str:
     return f"sqlite:///{_instance_dir() / 'atensi.db'}"
 
 
+def _default_documents_url() -> str:
+    """Where uploaded documents are kept: a folder, or s3://bucket/prefix (see engine.casefile.blobs)."""
+    return os.environ.get("ATENSI_DOCUMENTS_URL") or str(_instance_dir() / "documents")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
@@ -59,6 +64,11 @@ class Settings:
     sandbox_cpu_seconds: float = 1.0
     sandbox_memory_mib: int = 256  # above what a worker uses after start-up
     sandbox_workers: int = 2  # per server or scheduler process
+    # The case file: notes and documents (product defaults)
+    note_correction_minutes: float = 15.0  # a note's author may correct it this long; then it is immutable
+    documents_url: str = field(default_factory=_default_documents_url)
+    document_max_bytes: int = 10 * 1024 * 1024
+    s3_endpoint_url: str | None = field(default_factory=lambda: os.environ.get("ATENSI_S3_ENDPOINT_URL") or None)
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -96,6 +106,9 @@ class Settings:
             "sandbox_cpu_seconds": float(env.get("ATENSI_SANDBOX_CPU_SECONDS", 1)),
             "sandbox_memory_mib": int(env.get("ATENSI_SANDBOX_MEMORY_MIB", 256)),
             "sandbox_workers": int(env.get("ATENSI_SANDBOX_WORKERS", 2)),
+            "note_correction_minutes": float(env.get("ATENSI_NOTE_CORRECTION_MINUTES", 15)),
+            "documents_url": _default_documents_url(),
+            "document_max_bytes": int(float(env.get("ATENSI_DOCUMENT_MAX_MB", 10)) * 1024 * 1024),
         }
         values.update(overrides)
         return cls(**values)

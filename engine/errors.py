@@ -37,6 +37,14 @@ class InvalidInput(EngineError):
         self.fields = fields or {}
 
 
+class TooLarge(InvalidInput):
+    """An upload over the size limit (a 413), naming the field."""
+
+
+class UnsupportedType(InvalidInput):
+    """An upload whose content is of a type not accepted (a 415), naming the field."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a deployment, located as precisely as we can."""

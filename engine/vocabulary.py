@@ -51,3 +51,8 @@ RISK_LEVELS = (RISK_LOW, RISK_MEDIUM, RISK_HIGH)
 KRISIS = "krisis"  # a crisis reported on a running intake case
 START_CASE_RESPONSE = "mulai_respon_kasus"  # the intake starts a case response
 MESSAGES = (KRISIS, START_CASE_RESPONSE)
+
+# Documents of a case file (catatan kasus and dokumen): what a worker says an upload is.
+DOC_CONSENT, DOC_URINE_TEST, DOC_REFERRAL_LETTER = "formulir_persetujuan", "hasil_tes_urine", "surat_rujukan"
+DOC_HOME_VISIT_PHOTO, DOC_OTHER = "foto_kunjungan_rumah", "lainnya"
+DOCUMENT_KINDS = (DOC_CONSENT, DOC_URINE_TEST, DOC_REFERRAL_LETTER, DOC_HOME_VISIT_PHOTO, DOC_OTHER)

@@ -39,6 +39,14 @@ def settings_for(database_url: str, **overrides) -> Settings:
                                 **overrides})
 
 
+@pytest.fixture(autouse=True)
+def documents_folder(tmp_path, monkeypatch):
+    """Uploaded documents go to the test's own folder, never to the repository's instance/."""
+    folder = tmp_path / "documents"
+    monkeypatch.setenv("ATENSI_DOCUMENTS_URL", str(folder))
+    return folder
+
+
 def pytest_collection_modifyitems(items):
     """Tiers: a test that uses the test database is marked `database` (the PostgreSQL pass runs only
     those); a test marked `unit` must not use it."""

@@ -14,7 +14,7 @@ from atensi.services import services
 from engine.cases import registration
 from engine.errors import Conflict, ProcessFailure, StillFailing
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
-from engine.vocabulary import EDITORS, KRISIS
+from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KRISIS
 
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
@@ -101,15 +101,22 @@ def register():
 
 @bp.get("/cases/<int:case_id>")
 def case_page(case_id):
+    return render_case_page(case_id)
+
+
+def render_case_page(case_id: int, status: int = 200, **extra):
+    """The case page; ``extra`` carries what a refused form says beside its fields (web.casefile)."""
     actor, queries = current_actor(), services().queries
     detail = queries.case(actor, case_id)
     history = list(reversed(queries.history(actor, case_id)))
     diagram = queries.diagram(actor, case_id)
     alerts, folded = fold_reminders(detail["alerts"])
     consent = services().privacy.consents.status(case_id, actor)
+    casefile = services().casefile.for_page(case_id, actor)
     return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
                            folded_reminders=folded, can_report_crisis=KRISIS in detail["waiting_for"],
-                           consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES)
+                           consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES,
+                           casefile=casefile, document_kinds=DOCUMENT_KINDS, **extra), status
 
 
 def fold_reminders(alerts: list) -> tuple[list, int]:

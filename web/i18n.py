@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, session
-from flask_babel import Babel, format_datetime, get_timezone, gettext, ngettext
+from flask_babel import Babel, format_datetime, format_decimal, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from engine import clock, vocabulary
@@ -23,6 +23,11 @@ from engine.vocabulary import (
     CASE_INCIDENT,
     CASE_RESPONSE,
     CASE_SUSPENDED,
+    DOC_CONSENT,
+    DOC_HOME_VISIT_PHOTO,
+    DOC_OTHER,
+    DOC_REFERRAL_LETTER,
+    DOC_URINE_TEST,
     INTAKE,
     KONSELOR_ADIKSI,
     KRISIS,
@@ -74,6 +79,8 @@ HISTORY = {
     "consent_given": _l("Consent recorded"), "case_suspended": _l("Consent withdrawn: case suspended"),
     "case_resumed": _l("Consent given again: case resumed"),
     "case_closed_without_consent": _l("Case closed after consent was withdrawn"),
+    "note_added": _l("Case note"), "note_corrected": _l("Case note corrected"),
+    "document_added": _l("Document uploaded"),
 }
 MESSAGES = {KRISIS: _l("Crisis")}
 # personal data (UU PDP): consent parties and purposes, and the record of processing
@@ -84,7 +91,12 @@ CONSENT_SCOPES = {"asesmen": _l("Assessment"), "intervensi": _l("Intervention an
 ACCESS_ACTIONS = {"read": _l("Read"), "change": _l("Changed"), "export": _l("Exported"),
                   "anonymise": _l("Anonymised")}
 ACCESS_OBJECTS = {"case": _l("Case"), "task": _l("Task"), "history": _l("Case history"),
-                  "export": _l("Case list export"), "subject": _l("Subject access report")}
+                  "export": _l("Case list export"), "subject": _l("Subject access report"),
+                  "notes": _l("Case notes"), "documents": _l("Document list"), "document": _l("Document"),
+                  "casefile": _l("Case notes and documents")}
+DOCUMENT_KINDS = {DOC_CONSENT: _l("Consent form"), DOC_URINE_TEST: _l("Urine test result"),
+                  DOC_REFERRAL_LETTER: _l("Referral letter"), DOC_HOME_VISIT_PHOTO: _l("Home visit photo"),
+                  DOC_OTHER: _l("Other document")}
 
 
 def select_locale() -> str:
@@ -187,6 +199,13 @@ def alert_text(message: str | None, link: str | None) -> str:
     return text
 
 
+def file_size(size: int) -> str:
+    """'240 KB', '1,5 MB' in the page's language."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return format_decimal(round(size / (1024 * 1024), 1)) + " MB"
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -201,6 +220,7 @@ def init_app(app: Flask) -> None:
         "value_text": value_text, "shown_text": shown_text,
         "party": lambda v: label(PARTIES, v), "consent_scope": lambda v: label(CONSENT_SCOPES, v),
         "access_action": lambda v: label(ACCESS_ACTIONS, v), "access_object": lambda v: label(ACCESS_OBJECTS, v),
+        "document_kind": lambda v: label(DOCUMENT_KINDS, v), "file_size": file_size,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS, current_language=select_locale,

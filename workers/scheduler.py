@@ -31,6 +31,7 @@ from engine import clock
 from engine.alerts import channels as notifications
 from engine.alerts import outbox
 from engine.alerts import overdue as alerts
+from engine.casefile.blobs import store_for
 from engine.cases import sandbox_pool, timers
 from engine.config import Settings
 from engine.privacy.retention import Retention
@@ -136,7 +137,9 @@ class TimerScheduler:
     def anonymise_due(self) -> int:
         """The retention job: every closed case past ATENSI_RETENTION_YEARS, each in its own transaction."""
         try:
-            done = Retention(self.work.session_factory, self.work.settings.retention_years).apply()
+            settings = self.work.settings
+            blobs = store_for(settings.documents_url, settings.s3_endpoint_url)
+            done = Retention(self.work.session_factory, settings.retention_years, blobs).apply()
         except Exception:
             log.exception("retention failed; trying again in %s", RETENTION_EVERY)
             return 0

@@ -4,7 +4,9 @@ The product default is five years after the case closed (``ATENSI_RETENTION_YEAR
 what statistics need and holds nobody's identity: process, unit, stages, task names, dates and who
 worked it. The PM's name, NIK, birth date and profile, every value the forms and scripts gathered
 (in the history and in the workflow state), consent names, incident texts and the case's alerts
-go. A dry run lists the cases that would be anonymised; each anonymisation is in the access log.
+go, and so do the case's documents (their rows, and their blobs once that is committed); notes keep
+their author and time but not their text. A dry run lists the cases that would be anonymised; each
+anonymisation is in the access log.
 """
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine import clock
+from engine.casefile import documents
+from engine.casefile.blobs import BlobStore
 from engine.people.access import SYSTEM_ACTOR, Actor
 from engine.privacy import access_log
-from engine.storage.models import Alert, Case, Consent, HistoryEvent, Incident
+from engine.storage.models import Alert, Case, CaseNote, Consent, HistoryEvent, Incident
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import CASE_COMPLETED
 
@@ -66,8 +70,9 @@ def scrubbed(value):
 
 
 class Retention:
-    def __init__(self, session_factory: sessionmaker, years: float = DEFAULT_RETENTION_YEARS):
-        self.session_factory, self.years = session_factory, years
+    def __init__(self, session_factory: sessionmaker, years: float = DEFAULT_RETENTION_YEARS,
+                 blobs: BlobStore | None = None):
+        self.session_factory, self.years, self.blobs = session_factory, years, blobs
 
     def dry_run(self, now: datetime | None = None) -> list[Due]:
         with self.session_factory() as session:
@@ -80,13 +85,22 @@ class Retention:
             with UnitOfWork(self.session_factory) as uow:
                 case = uow.lock_case(due.case_id)
                 if case.anonymised_at is None:
-                    anonymise(uow.session, case, actor, self.years)
+                    keys = anonymise(uow.session, case, actor, self.years)
+                    if keys and self.blobs is None:  # refused before anything is committed
+                        raise RuntimeError("anonymising a case with documents needs the document store")
                     uow.commit()
+                    self._delete_blobs(keys)
                     done.append(due)
         return done
 
+    def _delete_blobs(self, keys: list[str]) -> None:
+        """After the commit: a blob whose deletion fails is an orphan Documents.orphans() lists."""
+        for key in keys:
+            self.blobs.delete(key)
 
-def anonymise(session, case: Case, actor: Actor, years: float) -> None:
+
+def anonymise(session, case: Case, actor: Actor, years: float) -> list[str]:
+    """Anonymise the case in the session; the keys of its document blobs, to delete after the commit."""
     case.pm_name, case.pm_nik, case.pm_birth_date, case.profile = ANONYMISED, None, None, {}
     case.state = scrubbed(case.state)
     case.anonymised_at = clock.now()
@@ -97,5 +111,8 @@ def anonymise(session, case: Case, actor: Actor, years: float) -> None:
                     .values(given_by=ANONYMISED, withdrawal_reason=None))
     session.execute(update(Incident).where(Incident.case_id == case.id).values(message="", error_line=None))
     session.execute(delete(Alert).where(Alert.case_id == case.id))
+    session.execute(update(CaseNote).where(CaseNote.case_id == case.id).values(text=ANONYMISED))
+    keys = documents.remove_rows(session, case.id)
     access_log.write(session, [access_log.entry(actor.username, "anonymise", "case", case.id, case.id,
                                                 case.unit_id, f"retention: {years:g} years after closing")])
+    return keys

@@ -15,7 +15,17 @@ from engine.definitions import versions
 from engine.errors import InvalidInput, NotFound
 from engine.people.access import Actor, require_role
 from engine.privacy import access_log
-from engine.storage.models import Alert, Case, Consent, HistoryEvent, HumanTask, Incident, Unit
+from engine.storage.models import (
+    Alert,
+    Case,
+    CaseDocument,
+    CaseNote,
+    Consent,
+    HistoryEvent,
+    HumanTask,
+    Incident,
+    Unit,
+)
 from engine.vocabulary import ADMIN
 
 SKIPPED = {"state"}  # the workflow state is reported as its data, not as SpiffWorkflow's internals
@@ -49,7 +59,7 @@ class SubjectAccess:
 
 def _case_report(session, case: Case) -> dict:
     by_case = {"history": HistoryEvent, "tasks": HumanTask, "consents": Consent, "incidents": Incident,
-               "alerts": Alert}
+               "alerts": Alert, "notes": CaseNote, "documents": CaseDocument}  # documents: metadata and hash
     report = {**_columns(case, SKIPPED), "unit": session.get(Unit, case.unit_id).name,
               "workflow_data": _workflow_data(session, case)}
     for name, model in by_case.items():

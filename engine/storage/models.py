@@ -265,6 +265,40 @@ class Consent(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
 
+# --- the case file: notes and documents --------------------------------------------------------
+
+
+class CaseNote(Base):
+    """A note on a case (catatan kasus). Its author may correct its text for a short while
+    (engine.config note_correction_minutes); after that it is immutable and a correction is a new
+    note that names it in ``corrects_id``."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(80))
+    written_at: Mapped[datetime] = mapped_column(default=clock.now)
+    text: Mapped[str] = mapped_column(Text)
+    corrected_at: Mapped[datetime | None] = mapped_column()  # last changed within the window
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("case_notes.id"))
+
+
+class CaseDocument(Base):
+    """An uploaded document's metadata; the content is a blob outside the database under storage_key."""
+
+    __tablename__ = "case_documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime] = mapped_column(default=clock.now)
+    kind: Mapped[str] = mapped_column(String(40))  # engine.vocabulary.DOCUMENT_KINDS
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(60))  # found from the content, never from the client
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(300), unique=True)
+
+
 # --- alerts ------------------------------------------------------------------------------------
 
 
