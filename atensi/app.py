@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest
 import api
 import web
 from engine import instance_secret
+from engine.cases import sandbox_pool
 from engine.config import Settings
 
 from . import headers, limits
@@ -74,8 +75,9 @@ def create_app(config: dict | None = None) -> Flask:
     """``config`` may hold ``ATENSI_SETTINGS`` (a Settings), or ``DATABASE_URL``/``SECRET_KEY``
     overrides of the environment's settings, and any Flask or flask-smorest key.
 
-    Nothing connects to a database or starts a thread here; the database is first touched by the
-    first request. The built-in secret is refused (engine.instance_secret) unless ``TESTING`` or
+    Nothing connects to a database here; the database is first touched by the first request. The
+    sandbox's worker processes start in the background (as gunicorn runs it, nothing else would).
+    The built-in secret is refused (engine.instance_secret) unless ``TESTING`` or
     ``ATENSI_ENV=development``."""
     config = dict(config or {})
     settings = config.pop("ATENSI_SETTINGS", None) or Settings.from_env(**settings_overrides(config))
@@ -86,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(default_config(settings))
     app.config.update(config)
     app.extensions[KEY] = Services.build(settings)
+    sandbox_pool.start(settings)
     limits.limiter.init_app(app)
     headers.init_app(app)  # CSP, nosniff, referrer, frame-ancestors on every response
     app.before_request(_parse_json_first)

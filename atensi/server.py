@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from engine.cases import sandbox_pool
 from engine.config import Settings
 
 from .app import create_app
@@ -13,8 +12,7 @@ from .services import services_of
 
 def app_with_scheduler(settings: Settings, scheduler: bool = True) -> Flask:
     """The app on ``settings``, with the scheduler started on daemon threads unless ``scheduler`` is false."""
-    app = create_app({"ATENSI_SETTINGS": settings})
-    sandbox_pool.start(settings)
+    app = create_app({"ATENSI_SETTINGS": settings})  # starts the sandbox's workers too
     if scheduler:
         from workers import embedded
 

@@ -1,10 +1,12 @@
 """A small pool of sandbox worker processes (engine.cases.sandbox_worker), used from any thread.
 
-Each request takes an idle worker (starting one while fewer than `sandbox_workers` run, else
-waiting for one), sends plain JSON data, and waits at most the wall-clock limit for the reply.
-A worker that breaks a limit is killed; a fresh one is started in the background, so the case's
-lock is never held for a worker's start-up after a breach. Workers belong to the process that
-started them: after a fork the child starts its own.
+Each request takes an idle worker, sends plain JSON data, and waits at most the wall-clock limit
+for the reply. A worker that breaks a limit is killed and a fresh one is started in the background.
+A worker's start-up (about a second, more on a busy machine) is never waited for while a case's
+lock is held: a writing unit of work calls `ready()` before it takes the lock, which waits for a
+starting worker there; under the lock a request waits for a worker at most the wall-clock limit,
+and otherwise fails (an incident to retry). Workers belong to the process that started them: after
+a fork the child starts its own.
 """
 from __future__ import annotations
 
@@ -172,6 +174,23 @@ class Pool:
         while self._reserve():
             self._add_idle()
 
+    def ready(self, timeout: float = STARTUP_SECONDS) -> None:
+        """Before a case's lock is taken: when no worker is idle, start one if there is room, and
+        wait (at most `timeout`) while one is starting. Busy workers are not waited for here."""
+        if self._reserve():
+            threading.Thread(target=self._add_idle, name="sandbox-worker-start", daemon=True).start()
+        deadline = time.monotonic() + timeout
+        with self._ready:
+            while not self._idle and self._starting and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._ready.wait(remaining)
+
+    def idle_count(self) -> int:
+        with self._ready:
+            return len(self._idle)
+
     def close(self) -> None:
         """Stop the idle workers now, and the busy ones when they finish."""
         with self._ready:
@@ -182,31 +201,26 @@ class Pool:
             worker.kill()
 
     def _acquire(self) -> Worker:
-        # The caller may hold a case's lock: wait for busy workers no longer than a script may run.
-        # A worker that is starting (replacing a killed one) is not busy: it is waited for.
+        # The caller may hold a case's lock: wait for a busy or starting worker no longer than a
+        # script may run, and never start one here (a start-up can take longer than that).
+        if self._reserve():
+            threading.Thread(target=self._add_idle, name="sandbox-worker-start", daemon=True).start()
         deadline = time.monotonic() + self.limits.wall_seconds
         with self._ready:
-            while not self._idle and self._count >= self.limits.workers:
+            while not self._idle:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 and not self._starting:
-                    raise SandboxFailure(f"found every sandbox worker busy for {self.limits.wall_seconds:g} s; "
-                                         "retry the incident")
-                self._ready.wait(STARTUP_SECONDS if self._starting else remaining)
-            if self._idle:
-                return self._idle.pop()
-            self._count += 1
-        try:
-            return Worker(self.limits.memory_mib)
-        except BaseException:
-            self._forget_one()
-            raise
+                if remaining <= 0:
+                    raise SandboxFailure(f"found no idle sandbox worker within {self.limits.wall_seconds:g} s "
+                                         "(all busy or starting); retry the incident")
+                self._ready.wait(remaining)
+            return self._idle.pop()
 
     def _release(self, worker: Worker) -> None:
         with self._ready:
             keep = not worker.broken and not self._closed
             if keep:
                 self._idle.append(worker)
-                self._ready.notify()
+                self._ready.notify_all()
         if keep:
             return
         worker.kill()
@@ -215,30 +229,34 @@ class Pool:
             threading.Thread(target=self._add_idle, name="sandbox-worker-start", daemon=True).start()
 
     def _reserve(self) -> bool:
+        """Count a worker about to start, if there is room; it counts as starting from now on."""
         with self._ready:
             if self._closed or self._count >= self.limits.workers:
                 return False
             self._count += 1
+            self._starting += 1
             return True
 
     def _add_idle(self) -> None:
-        with self._ready:
-            self._starting += 1
         try:
             worker = Worker(self.limits.memory_mib)
         except BaseException:
             worker = None
-        with self._ready:
+        with self._ready:  # no longer starting and idle in one step, so that no waiter sees neither
             self._starting -= 1
-        if worker is None:
-            self._forget_one()
-        else:
-            self._release(worker)
+            if worker is not None and not self._closed:
+                self._idle.append(worker)
+                self._ready.notify_all()
+                return
+            self._count -= 1
+            self._ready.notify_all()
+        if worker is not None:
+            worker.kill()
 
     def _forget_one(self) -> None:
         with self._ready:
             self._count -= 1
-            self._ready.notify()
+            self._ready.notify_all()
 
 
 _pool: Pool | None = None
@@ -257,11 +275,19 @@ def configure(limits: Limits | None = None) -> Pool:
 
 
 def start(settings: Settings) -> Pool:
-    """At server or worker start: these settings' limits, and the workers started in the background,
-    so that no request waits for a cold start while it holds a case's lock."""
-    current = configure(Limits.from_settings(settings))
+    """At app, server or worker start: these settings' limits (the pool is kept when they are the
+    same), and the workers started in the background, so that the first requests find them warm."""
+    limits = Limits.from_settings(settings)
+    with _pool_lock:
+        current = _pool if _pool_pid == os.getpid() and _pool.limits == limits else None
+    current = current or configure(limits)
     threading.Thread(target=current.warm, name="sandbox-warm", daemon=True).start()
     return current
+
+
+def ready() -> None:
+    """Called before a case's lock is taken (engine.storage.unit_of_work): see Pool.ready."""
+    pool().ready()
 
 
 def pool() -> Pool:

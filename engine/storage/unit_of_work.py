@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from engine.cases import sandbox_pool
 from engine.definitions import versions
 from engine.errors import NotFound
 from engine.storage.models import Case, HumanTask, ProcessVersion
@@ -16,6 +17,8 @@ class UnitOfWork:
         self.session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
+        if self._write:  # a sandbox worker's start-up is waited for here, never under a case's lock
+            sandbox_pool.ready()
         # On SQLite the write flag makes each transaction BEGIN IMMEDIATE (see engine.storage.db).
         options = {"atensi_write": True} if self._write else {}
         self.session = self._session_factory(execution_options=options)

@@ -181,6 +181,7 @@ def test_a_runaway_script_holds_the_database_no_longer_than_its_limit(runtime, s
 def test_a_request_waits_for_a_busy_sandbox_no_longer_than_a_script_may_run():
     pool = sandbox_pool.configure(sandbox_pool.Limits(wall_seconds=1.0, cpu_seconds=5, memory_mib=256, workers=1))
     try:
+        pool.ready()  # its worker starts here, as before a case's lock
         held = pool._acquire()  # the one worker is taken (deterministically, not by racing a runaway script)
         started = time.monotonic()
         with pytest.raises(sandbox_pool.SandboxFailure, match="busy"):
@@ -216,7 +217,21 @@ def test_a_script_leaving_more_data_than_a_case_should_hold_becomes_an_incident(
 def test_a_server_starts_its_sandbox_with_the_limits_of_its_settings(database_url):
     sandbox_pool.start(Settings(database_url=database_url, sandbox_wall_seconds=1.5, sandbox_workers=1))
     try:
+        sandbox_pool.ready()  # as a unit of work does before it takes a case's lock
         with pytest.raises(sandbox_pool.SandboxFailure, match=r"time limit \(1.5 s\)"):
             sandbox_pool.run("eval", "sum(range(10**12))", {}, {}, "")
+    finally:
+        sandbox_pool.configure()
+
+
+def test_under_a_case_lock_a_request_never_waits_for_a_worker_start_up():
+    """Without ready() first (the unit of work's step before the lock), a cold pool's request gives
+    up after the wall clock, instead of waiting for a start-up, and the worker is there for the retry."""
+    pool = sandbox_pool.configure(sandbox_pool.Limits(wall_seconds=0.01, cpu_seconds=5, memory_mib=256, workers=1))
+    try:
+        with pytest.raises(sandbox_pool.SandboxFailure, match="no idle sandbox worker"):
+            sandbox_pool.run("eval", "sum(range(10))", {}, {}, "")
+        pool.ready()
+        assert pool.idle_count() == 1
     finally:
         sandbox_pool.configure()
