@@ -1,6 +1,11 @@
 """Schemathesis reads the OpenAPI document and fuzzes every operation in-process (WSGI), logged in
-as a supervisor: no 5xx, and no response that breaks the documented schema, status or media type."""
+as a supervisor: no 5xx, and no response that breaks the documented schema, status or media type.
+
+The suite runs a few derandomized examples per operation. A longer, random run (docs/personal-data.md
+has its figures): ATENSI_FUZZ_EXAMPLES=200 pytest tests/api/test_openapi_fuzz.py --hypothesis-show-statistics"""
 from __future__ import annotations
+
+import os
 
 import pytest
 import schemathesis
@@ -16,6 +21,7 @@ from atensi import create_app
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
 OPENAPI_3_PARAMETER_LOCATIONS = {"query", "path", "header", "cookie"}
+LONG_RUN_EXAMPLES = int(os.environ.get("ATENSI_FUZZ_EXAMPLES", "0"))
 
 
 def _document() -> dict:
@@ -57,7 +63,8 @@ def seeded(api, staff, deployed):
 
 
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=LONG_RUN_EXAMPLES or 6, deadline=None, suppress_health_check=list(HealthCheck),
+          derandomize=not LONG_RUN_EXAMPLES)
 def test_no_operation_answers_with_a_5xx_or_outside_its_documented_schema(case, app, api, seeded):
     headers = {"Authorization": f"Bearer {api.token('supervisor')}"}
     case.call_and_validate(app=app, headers=headers, checks=CHECKS)
