@@ -86,3 +86,17 @@ def test_another_units_worker_neither_reads_nor_adds(case_id, client, pages, app
     pages.login("asing")
     assert client.get(f"/cases/{case_id}/documents/{document.id}").status_code == 403
     assert pages.post(f"/cases/{case_id}/notes", {"text": "x"}, token_from="/inbox").status_code == 403
+
+
+def test_the_subject_access_report_lists_the_notes_and_documents(case_id, client, pages, app, staff):
+    casefile = app.extensions["atensi"].casefile
+    casefile.notes.add(case_id, "Keluarga mendukung", staff.actor("peksos"))
+    document = casefile.documents.upload(case_id, "formulir_persetujuan", "setuju.pdf", samples.PDF,
+                                         staff.actor("peksos"))
+    pages.login("admin")
+    page = text_of(client.get("/privacy/subject-access?nik=3171011501900001"))
+    assert "peksos: Keluarga mendukung" in page
+    assert "setuju.pdf (Formulir persetujuan, 1 KB)" in page and document.sha256 in page
+    held = client.get("/privacy/subject-access.json?nik=3171011501900001").json["cases"][0]
+    assert [d["sha256"] for d in held["documents"]] == [document.sha256]
+    assert [n["text"] for n in held["notes"]] == ["Keluarga mendukung"]
