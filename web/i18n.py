@@ -88,7 +88,7 @@ PARTIES = {"pm": _l("PM"), "wali": _l("Parent or guardian")}
 CONSENT_SCOPES = {"asesmen": _l("Assessment"), "intervensi": _l("Intervention and rehabilitation"),
                   "rujukan": _l("Referral to partner services"),
                   "berbagi_data": _l("Sharing data with BNN and health services")}
-ACCESS_ACTIONS = {"read": _l("Read"), "change": _l("Changed"), "export": _l("Exported"),
+ACCESS_ACTIONS = {"read": _l("Read"), "change": _l("Changed"), "export": _l("Exported"), "upload": _l("Uploaded"),
                   "anonymise": _l("Anonymised")}
 ACCESS_OBJECTS = {"case": _l("Case"), "task": _l("Task"), "history": _l("Case history"),
                   "export": _l("Case list export"), "subject": _l("Subject access report"),

@@ -7,8 +7,8 @@ with its SHA-256; the row holds case, uploader, time, kind, name, size, hash and
 
 Nothing is lost half way: the blob is written first, inside the case's transaction, and removed
 again when the row is not committed; a blob left by a crash between the two is listed by
-``orphans`` (its key names the case). Every upload is a history event (a 'change' row of the
-access log) and every download a 'read' row.
+``orphans`` (its key names the case). Every upload is a history event and an 'upload' row of
+the access log (in the same transaction), and every download a 'read' row.
 """
 from __future__ import annotations
 
@@ -97,6 +97,8 @@ class Documents:
                 uow.session.flush()
                 history.record(uow.session, case.id, actor.username, "document_added", document.name,
                                data={"document_id": document.id, "kind": kind, "sha256": document.sha256})
+                access_log.write(uow.session, [access_log.entry(actor.username, "upload", "document", document.id,
+                                                                case.id, case.unit_id, document.name)])
                 uow.commit()
             except BaseException:
                 self.store.delete(key)  # no blob without its row

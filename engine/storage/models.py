@@ -240,7 +240,7 @@ class AccessLogEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=clock.now)
     actor: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(20))  # read | change | export | anonymise
+    action: Mapped[str] = mapped_column(String(20))  # read | change | export | anonymise | upload
     object_type: Mapped[str] = mapped_column(String(20))  # case | task | history | export | subject
     object_id: Mapped[str | None] = mapped_column(String(64))
     case_id: Mapped[int | None] = mapped_column(Integer)

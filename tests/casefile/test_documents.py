@@ -86,6 +86,7 @@ def test_a_download_is_for_those_who_may_see_the_case_and_is_in_the_access_log(
             select(AccessLogEntry).where(AccessLogEntry.case_id == case_id).order_by(AccessLogEntry.id))]
     assert ("supervisor", "read", "document", str(document.id), "rujukan.pdf") in log
     assert ("peksos", "change", "case", str(case_id), "document_added") in log
+    assert ("peksos", "upload", "document", str(document.id), "rujukan.pdf") in log
 
 
 def test_a_blob_that_cannot_be_written_leaves_no_row(casefile, case_id, staff, store, session_factory):
