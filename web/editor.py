@@ -17,12 +17,16 @@ bp = Blueprint("editor", __name__, url_prefix="/editor", template_folder="templa
 
 LANGS = ("id", "en")
 def _page(mode: str, key: str = "", version: int | None = None):
-    lang = request.args.get("lang", "")
-    web_login = None
+    # the language chosen here (?lang=), else the one chosen on the web pages (their session)
+    lang = request.args.get("lang", "") or session.get("lang", "")
+    web_login = app_nav = lang_url = None
     if "web.login" in current_app.view_functions:  # the web pages' sign-in, when they run
         web_login = url_for("web.login", next=request.full_path)
+        app_nav = {"inbox": url_for("web_inbox.inbox"), "dashboard": url_for("web_dashboard.dashboard")}
+        lang_url = url_for("web.language")
     return render_template("editor.html", mode=mode, key=key, version=version or "",
-                           lang=lang if lang in LANGS else "", web_login=web_login)
+                           lang=lang if lang in LANGS else "", web_login=web_login, app_nav=app_nav,
+                           lang_url=lang_url or "")
 
 
 @bp.get("")

@@ -301,3 +301,33 @@ def test_a_zipped_bundle_imports_with_its_dmn_validates_and_deploys_together(edi
     editor.page.wait_for_selector("body[data-ready=true]", timeout=30_000)
     files = live.api.as_("supervisor").get("/process-definitions/sample/versions/1/files").json
     assert sorted(f["name"] for f in files) == ["spiffarena__sample.bpmn", "spiffarena__wonderful.dmn"]
+
+
+def test_a_due_time_is_typed_and_shown_in_words_and_deployed_as_iso(editor, live, staff, deployed):
+    editor.open(f"/editor/{KEY}")
+    assert editor.page.is_visible(".ed-appnav a:has-text('Tugas Saya')")  # the app's navigation
+    editor.select("Task_skrining")
+    assert editor.page.input_value("#bio-properties-panel-atensi-dueIn") == "3 hari"  # P3D in the XML
+    editor.type_field("atensi-dueIn", "2 minggu")
+    editor.page.click("#ed-validate")
+    editor.page.wait_for_selector("#ed-problems-empty:has-text('Tidak ada masalah')")
+    editor.page.click("#ed-deploy")
+    editor.page.fill("#ed-deploy-note", "Skrining dua minggu")
+    editor.page.click("#ed-deploy-confirm")
+    editor.page.wait_for_selector("body[data-ready=true] #ed-version-badge:has-text('v2')", timeout=60_000)
+    xml = live.api.as_("supervisor").get(f"/process-definitions/{KEY}/versions/2/bpmn").get_data(as_text=True)
+    task = xml[xml.index('id="Task_skrining"'):]
+    assert '<spiffworkflow:property name="dueIn" value="P14D" />' in task[:task.index("</bpmn:userTask>")]
+    editor.select("Task_skrining")
+    assert editor.page.input_value("#bio-properties-panel-atensi-dueIn") == "2 minggu"
+    editor.shot("11-due-in-words")
+
+
+def test_a_social_worker_sees_the_process_read_only_with_a_plain_message(editor, live, staff, deployed):
+    editor.open(f"/editor/{KEY}", username="peksos")
+    assert editor.page.is_visible("#ed-readonly")
+    assert "Hanya supervisor dan admin" in editor.page.inner_text("#ed-readonly")
+    assert editor.page.is_disabled("#ed-deploy") and not editor.page.is_visible("#ed-canvas .djs-palette")
+    assert editor.page.is_visible(".ed-appnav a:has-text('Tugas Saya')")
+    assert not editor.page.is_visible("#ed-nav-dashboard")
+    editor.shot("12-read-only-for-a-social-worker")

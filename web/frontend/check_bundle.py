@@ -154,9 +154,14 @@ def check_spiffarena_form(page, out):
     undone = spiff_properties(ET.fromstring(export(page)), "Activity_SimpleForm")
     check("one undo reverts one field change", undone == props, undone)
 
-    type_into(page, "dueIn", "3 hari")
+    type_into(page, "dueIn", "2 minggu")
     page.wait_for_timeout(DEBOUNCE_MS)
-    check("bad dueIn shows an error", "ISO-8601" in page.inner_text('[data-entry-id="atensi-dueIn"]'))
+    worded = spiff_properties(ET.fromstring(export(page)), "Activity_SimpleForm")
+    check("dueIn typed in words is written as ISO-8601", worded.get("dueIn") == "P14D", worded)
+    check("dueIn is shown in words", page.input_value(field("dueIn")) == "2 minggu", page.input_value(field("dueIn")))
+    type_into(page, "dueIn", "3 harian")
+    page.wait_for_timeout(DEBOUNCE_MS)
+    check("bad dueIn shows an error", "Bukan durasi" in page.inner_text('[data-entry-id="atensi-dueIn"]'))
     return xml
 
 

@@ -12,6 +12,7 @@ import {
   getTimerExpression, getTimerType, setCalledDecisionId, setCondition, setSpiffProperty,
   setTimerExpression, setTimerType
 } from './spiff-extensions';
+import { isoToWords, wordsToIso } from './durations';
 
 const GROUP_ID = 'atensi';
 
@@ -139,23 +140,27 @@ function FormEntry(props) {
   });
 }
 
+// Typed and shown in words ("2 minggu"); written to the XML as ISO-8601 (P14D).
 function DueInEntry(props) {
   const { element, id } = props;
-  const { translate, debounce, injector } = useCommon();
+  const { translate, debounce, injector, config } = useCommon();
 
   return jsx(TextFieldEntry, {
     element, id, debounce,
     label: translate('Due in'),
-    description: translate('ISO-8601 duration from when the task opens, not quoted: P3D, PT24H.'),
-    getValue: function() { return getSpiffProperty(element, PROP.dueIn) || ''; },
-    setValue: function(value) { setSpiffProperty(injector, element, PROP.dueIn, (value || '').trim()); },
+    description: translate('How long after the task opens, e.g. 3 days, 2 weeks, 4 months, 24 hours.'),
+    getValue: function() { return isoToWords(getSpiffProperty(element, PROP.dueIn) || '', config.lang); },
+    setValue: function(value) {
+      const text = (value || '').trim();
+      setSpiffProperty(injector, element, PROP.dueIn, wordsToIso(text) || text);
+    },
     validate: function(value) {
       value = (value || '').trim();
       if (!value) {
         return getSpiffProperty(element, PROP.dueDate) ? null : translate('Set a due in (or a due date).');
       }
-      if (!isIsoDuration(value)) {
-        return translate('Not an ISO-8601 duration (e.g. P3D, PT24H). Do not quote it.');
+      if (!wordsToIso(value) || !isIsoDuration(wordsToIso(value))) {
+        return translate('Not a duration: write e.g. 3 days, 2 weeks, 4 months or 24 hours.');
       }
     }
   });
@@ -296,19 +301,33 @@ function TimerTypeEntry(props) {
   });
 }
 
+// A duration timer reads in words ("4 bulan" for "P4M"); typing words writes the quoted literal.
+const QUOTED_DURATION = /^"(P[0-9YMWDTH]+)"$/;
+
 function TimerExpressionEntry(props) {
   const { element, id } = props;
-  const { translate, debounce, injector } = useCommon();
+  const { translate, debounce, injector, config } = useCommon();
+  const isDuration = function() { return getTimerType(getTimerDefinition(element)) === 'timeDuration'; };
 
   return jsx(TextFieldEntry, {
     element, id, debounce,
     label: translate('Timer expression'),
-    description: translate('Python: quote literals, e.g. "P3M", "R3/P1M", "2025-01-31T09:00:00+07:00", or name a variable.'),
-    getValue: function() { return getTimerExpression(getTimerDefinition(element)) || ''; },
-    setValue: function(value) { setTimerExpression(injector, element, value); },
+    description: translate('A duration in words (4 months, 2 weeks), or Python: "R3/P1M", "2025-01-31T09:00:00+07:00", a variable.'),
+    getValue: function() {
+      const expression = getTimerExpression(getTimerDefinition(element)) || '';
+      const quoted = isDuration() && QUOTED_DURATION.exec(expression.trim());
+      return quoted && isIsoDuration(quoted[1]) ? isoToWords(quoted[1], config.lang) : expression;
+    },
+    setValue: function(value) {
+      const iso = isDuration() && !/^P/i.test((value || '').trim()) && wordsToIso(value);
+      setTimerExpression(injector, element, iso ? '"' + iso + '"' : value);
+    },
     validate: function(value) {
       if (!(value || '').trim()) {
         return translate('A timer needs an expression.');
+      }
+      if (isDuration() && !/^P/i.test(value.trim()) && wordsToIso(value)) {
+        return null;
       }
       if (isBareIsoLiteral(value)) {
         return translate('Quote the literal: "{value}".', { value: value.trim() });

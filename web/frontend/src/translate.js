@@ -20,8 +20,12 @@ const ID = {
   'JSON Schema file in bpmn/forms/ (formJsonSchemaFilename).': 'Berkas JSON Schema di bpmn/forms/ (formJsonSchemaFilename).',
   'Every user task needs a form.': 'Setiap tugas pengguna memerlukan formulir.',
   'Due in': 'Tenggat (durasi)',
-  'ISO-8601 duration from when the task opens, not quoted: P3D, PT24H.':
-    'Durasi ISO-8601 sejak tugas dibuka, tanpa tanda kutip: P3D, PT24H.',
+  'How long after the task opens, e.g. 3 days, 2 weeks, 4 months, 24 hours.':
+    'Berapa lama sejak tugas dibuka, mis. 3 hari, 2 minggu, 4 bulan, 24 jam.',
+  'Not a duration: write e.g. 3 days, 2 weeks, 4 months or 24 hours.':
+    'Bukan durasi: tulis mis. 3 hari, 2 minggu, 4 bulan atau 24 jam.',
+  'A duration in words (4 months, 2 weeks), or Python: "R3/P1M", "2025-01-31T09:00:00+07:00", a variable.':
+    'Durasi dalam kata (4 bulan, 2 minggu), atau Python: "R3/P1M", "2025-01-31T09:00:00+07:00", nama variabel.',
   'Set a due in (or a due date).': 'Isi tenggat durasi (atau tanggal tenggat).',
   'Not an ISO-8601 duration (e.g. P3D, PT24H). Do not quote it.':
     'Bukan durasi ISO-8601 (mis. P3D, PT24H). Jangan diberi tanda kutip.',

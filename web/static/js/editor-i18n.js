@@ -25,6 +25,10 @@
     'cancel': ['Batal', 'Cancel'],
     'readonly.text': ['Versi lama: hanya baca.', 'Older version: read-only.'],
     'readonly.short': ['hanya baca', 'read-only'],
+    'readonly.role': ['Hanya supervisor dan admin yang dapat mengubah dan men-deploy proses. Anda melihat diagram ini (hanya baca).',
+                      'Only supervisors and admins may change and deploy a process. You are viewing this diagram (read-only).'],
+    'nav.inbox': ['Tugas Saya', 'My tasks'],
+    'nav.dashboard': ['Dasbor', 'Dashboard'],
     'readonly.latest': ['Buka versi terbaru', 'Open the newest version'],
     'tab.problems': ['Masalah', 'Problems'],
     'tab.history': ['Riwayat versi', 'Version history'],
@@ -153,11 +157,17 @@
     document.title = 'ATENSI · ' + t('title');
   }
 
+  // The web pages' language follows too (their session), so the two never disagree.
   function choose(next) {
     try { localStorage.setItem('atensi.lang', next); } catch (e) { /* private mode */ }
     var url = new URL(location.href);
     url.searchParams.set('lang', next);
-    location.href = url.toString();
+    var langUrl = document.body.getAttribute('data-lang-url');
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var go = function () { location.href = url.toString(); };
+    if (!langUrl) { go(); return; }
+    var form = new URLSearchParams({ lang: next, csrf_token: meta ? meta.content : '', next: '/editor' });
+    fetch(langUrl, { method: 'POST', credentials: 'same-origin', body: form, redirect: 'manual' }).then(go, go);
   }
 
   window.EditorI18n = { lang: lang, t: t, apply: apply, choose: choose };

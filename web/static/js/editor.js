@@ -159,7 +159,7 @@
   function loadVersion() {
     var latest = state.definition.latest_version;
     state.version = state.requested || latest;
-    state.readOnly = state.version < latest;
+    state.readOnly = state.version < latest || !mayDeploy();
     say(t('loading'));
     return api('GET', versionPath('/files')).then(function (files) {
       var fetches = files.map(function (f) {
@@ -182,6 +182,10 @@
     }).then(function () {
       say(t('loaded', { v: state.version }), 'ok');
       $('ed-readonly').hidden = !state.readOnly;
+      if (!mayDeploy()) {  // said before they try, not as an English role error at deploy
+        $('ed-readonly-text').textContent = t('readonly.role');
+        $('ed-latest-link').hidden = true;
+      }
       $('ed-latest-link').href = base + '/' + state.key;
       ['ed-validate', 'ed-deploy', 'ed-scenarios', 'ed-import', 'ed-form-apply', 'ed-form-new']
         .forEach(function (id) { $(id).disabled = state.readOnly; });
@@ -456,15 +460,22 @@
     });
   }
 
+  function mayDeploy() {
+    var roles = (EditorAuth.user() || {}).roles || [];
+    return roles.indexOf('supervisor') !== -1 || roles.indexOf('admin') !== -1;
+  }
+
   function start() {
     EditorI18n.apply();
     EditorAuth.start();
     EditorAuth.ready.then(function () {
+      if (!mayDeploy() && $('ed-nav-dashboard')) { $('ed-nav-dashboard').hidden = true; }  // supervisors' page
       if (state.mode === 'index') { return api('GET', '/process-definitions').then(renderIndex); }
       $('ed-main').hidden = false;
       wire();
       showTab('problems');
       var flash = sessionStorage.getItem('atensi.editor.flash');
+      if (state.mode === 'new' && !mayDeploy()) { throw new Error(t('readonly.role')); }
       var loaded = state.mode === 'new' ? startNew() : loadDefinition().then(function () {
         if (!state.definition) { throw new Error(state.key + ': ' + t('index.none')); }
         return loadVersion();
