@@ -377,11 +377,13 @@ def _case_conditions(actor: Actor, wanted: CaseFilter) -> list:
     if wanted.overdue is not None:
         late = exists().where(HumanTask.case_id == Case.id, clock.overdue_condition(HumanTask.status, HumanTask.due_at))
         conditions.append(late if wanted.overdue else ~late)
-    if wanted.text:
+    if wanted.text and wanted.text.strip():
         text = wanted.text.strip()
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Case.pm_name.ilike(pattern, escape="\\"),
-                              Case.pm_nik.startswith(text, autoescape=True)))
+        if text.isdigit():  # a NIK or its first digits (ix_cases_pm_nik); names have no digits
+            conditions.append(Case.pm_nik.startswith(text, autoescape=True))
+        else:  # a name anywhere in pm_name (ix_cases_pm_name_trgm on PostgreSQL)
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(Case.pm_name.ilike(pattern, escape="\\"))
     return conditions
 
 

@@ -125,14 +125,21 @@ class ProcessFile(Base):
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_unit_status_stage", "unit_id", "status", "stage"),)
+    __table_args__ = (
+        Index("ix_cases_unit_status_stage", "unit_id", "status", "stage"),
+        # Search (migration 0007): a NIK prefix through a pattern index, a name anywhere in pm_name through
+        # trigrams; the trigram index exists on PostgreSQL only.
+        Index("ix_cases_pm_nik", "pm_nik", postgresql_ops={"pm_nik": "varchar_pattern_ops"}),
+        Index("ix_cases_pm_name_trgm", "pm_name", postgresql_using="gin", postgresql_ops={"pm_name": "gin_trgm_ops"},
+              info={"dialects": ("postgresql",)}),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(120))
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     pm_name: Mapped[str] = mapped_column(String(200), default="")
-    pm_nik: Mapped[str | None] = mapped_column(String(16), index=True)
+    pm_nik: Mapped[str | None] = mapped_column(String(16))
     pm_birth_date: Mapped[str | None] = mapped_column(String(10))
     kategori_usia: Mapped[str | None] = mapped_column(String(10))  # anak | dewasa
     profile: Mapped[dict] = mapped_column(default=dict)
