@@ -127,7 +127,7 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_unit_status_stage", "unit_id", "status", "stage"),
-        # Search (migration 0007): a NIK prefix through a pattern index, a name anywhere in pm_name through
+        # Search (migration 0008): a NIK prefix through a pattern index, a name anywhere in pm_name through
         # trigrams; the trigram index exists on PostgreSQL only.
         Index("ix_cases_pm_nik", "pm_nik", postgresql_ops={"pm_nik": "varchar_pattern_ops"}),
         Index("ix_cases_pm_name_trgm", "pm_name", postgresql_using="gin", postgresql_ops={"pm_name": "gin_trgm_ops"},

@@ -1,16 +1,16 @@
 """Case search at national scale (PostgreSQL): a trigram index for a name anywhere in pm_name, and a
 pattern index for a NIK prefix. SQLite has no trigrams and needs none at a unit's size: a no-op there.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 11:30:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
