@@ -52,10 +52,11 @@ def list_definitions():
 @blp.alt_response(200, schema=DeployResultSchema, description="identical files were deployed before")
 def deploy(form):
     """Deploy BPMN, DMN and form files as a new version (supervisor or admin). 400 lists every problem.
-    An admin's deploy is the national version; a supervisor's is their unit's own version."""
+    An admin's deploy is the national version, or a unit's own with `unit_id`; a supervisor's is their
+    unit's own version."""
     files = {upload.filename or "unnamed": upload.read() for upload in form["files"]}
     version, created = services().runtime.deploy(files, current_actor(), form["note"], form["process_key"],
-                                                 form["lane_roles"])
+                                                 form["lane_roles"], form["unit_id"])
     warnings = (version.meta or {}).get("warnings", []) if created else []  # meta is deferred on old ones
     result = {"key": version.process_key, "version": version.version, "created": created, "warnings": warnings}
     return result, 201 if created else 200

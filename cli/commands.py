@@ -49,20 +49,30 @@ def db_upgrade(settings: Settings):
                   "forms/ as new versions. A refused bundle is reported and the rest go on (exit 1 if any).")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--note", default="", help="Why this version was deployed.")
+@click.option("--unit", "unit_code", default=None,
+              help="Deploy as this unit's own version (its new cases start on it); default: the national version.")
 @click.pass_obj
-def deploy(settings: Settings, folder: Path, note: str):
-    runtime = Runtime(_session_factory(settings))
+def deploy(settings: Settings, folder: Path, note: str, unit_code: str | None):
+    factory = _session_factory(settings)
+    runtime = Runtime(factory)
+    unit_id = None
+    if unit_code:
+        with factory() as session:
+            try:
+                unit_id = unit_by_code(session, unit_code).id
+            except EngineError as exc:
+                raise click.ClickException(str(exc)) from exc
     bundles = named_folder_bundles(folder)
-    refused = [name for name, bundle in bundles if not _deploy_one(runtime, name, bundle, note)]
+    refused = [name for name, bundle in bundles if not _deploy_one(runtime, name, bundle, note, unit_id)]
     if refused:
         raise click.ClickException(f"{len(refused)} of {len(bundles)} bundles refused: {', '.join(refused)}")
     if not bundles:
         raise click.ClickException(f"no BPMN file (*.bpmn, *.bpmn20.xml) in {folder}")
 
 
-def _deploy_one(runtime: Runtime, name: str, bundle: dict[str, bytes], note: str) -> bool:
+def _deploy_one(runtime: Runtime, name: str, bundle: dict[str, bytes], note: str, unit_id: int | None) -> bool:
     try:
-        version, created = runtime.deploy(bundle, SYSTEM_ACTOR, note=note)
+        version, created = runtime.deploy(bundle, SYSTEM_ACTOR, note=note, unit_id=unit_id)
     except DeployError as exc:
         click.echo(f"{name}: refused", err=True)
         for p in exc.problems:
@@ -71,7 +81,8 @@ def _deploy_one(runtime: Runtime, name: str, bundle: dict[str, bytes], note: str
     except EngineError as exc:
         click.echo(f"{name}: refused: {exc}", err=True)
         return False
-    click.echo(f"{version.process_key} v{version.version} {'deployed' if created else 'unchanged'} ({name})")
+    scope = " for its unit" if version.unit_id is not None else ""
+    click.echo(f"{version.process_key} v{version.version} {'deployed' if created else 'unchanged'}{scope} ({name})")
     return True
 
 

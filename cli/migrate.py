@@ -17,7 +17,8 @@ from .database import session_factory as migrated_session_factory
                                "Without --apply this is a dry run that says, per case, whether it can move and why "
                                "not. Every move is recorded in the case's history and can be undone with --undo.")
 @click.argument("process_key", required=False)
-@click.option("--to", "to_version", type=int, help="Target version (default: the newest).")
+@click.option("--to", "to_version", type=int,
+              help="Target version (default: each case's unit's newest version, else the newest national one).")
 @click.option("--from", "from_version", type=int, help="Only cases on this version (default: every other one).")
 @click.option("--case", "case_ids", type=int, multiple=True, help="Only these cases (repeatable).")
 @click.option("--apply", is_flag=True, help="Migrate the cases that can move (a progress bar goes to stderr).")
@@ -55,7 +56,9 @@ def _with_progress(run, total: int | None) -> MigrationReport:
 
 def _print(report: MigrationReport) -> None:
     title = "dry run" if report.dry_run else "migration"
-    click.echo(f"{title} {report.migration_id}: {report.process_key} -> version {report.to_version}")
+    targets = {case.to_version for case in report.cases}
+    target = f"version {report.to_version}" if len(targets) <= 1 else "each unit's newest version"
+    click.echo(f"{title} {report.migration_id}: {report.process_key} -> {target}")
     for case in report.cases:
         reasons = "; ".join(f"{r.element_id + ': ' if r.element_id else ''}{r.message}" for r in case.blockers)
         tasks = ", ".join(case.open_tasks) or "-"

@@ -5,7 +5,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
-from .common import DeployProblemSchema, LaneRoles, Timestamp
+from .common import ROW_ID_RANGE, DeployProblemSchema, LaneRoles, Timestamp
 
 
 class UploadedFile(Upload):
@@ -46,6 +46,9 @@ class DeploySchema(Schema):
     process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120),
                              metadata={"description": "which process to deploy when the files hold several"})
     lane_roles = LaneRoles()
+    unit_id = fields.Int(load_default=None, validate=ROW_ID_RANGE, metadata={
+        "description": "deploy this unit's own version (an admin for any unit; a supervisor only their own). "
+                       "Without it an admin's deploy is the national version, a supervisor's their unit's"})
 
 
 class DeployResultSchema(Schema):

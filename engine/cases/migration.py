@@ -84,9 +84,9 @@ class CaseMigrations:
         require_role(actor, *EDITORS)
         with UnitOfWork(self.session_factory, write=False) as uow:
             target = _target(uow.session, process_key, to_version, actor)
-            ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
-            compiled = versions.compiled(uow.session, target.id)
-            moves = [_plan(uow.session, uow.session.get(Case, case_id), compiled)[0] for case_id in ids]
+            pairs = _candidates(uow.session, process_key, target, to_version, from_version, case_ids, actor)
+            moves = [_plan(uow.session, uow.session.get(Case, case_id), versions.compiled(uow.session, target_id))[0]
+                     for case_id, target_id in pairs]
             number = target.version
         return MigrationReport(uuid.uuid4().hex, process_key, number, True, moves)
 
@@ -99,10 +99,10 @@ class CaseMigrations:
         require_role(actor, *EDITORS)
         with UnitOfWork(self.session_factory, write=False) as uow:
             target = _target(uow.session, process_key, to_version, actor)
-            ids = _candidates(uow.session, process_key, target.id, from_version, case_ids, actor)
-            target_id, number = target.id, target.version
+            pairs = _candidates(uow.session, process_key, target, to_version, from_version, case_ids, actor)
+            number = target.version
         migration_id, moves = uuid.uuid4().hex, []
-        for case_id in ids:
+        for case_id, target_id in pairs:
             moves.append(self._move_one(case_id, target_id, actor, migration_id, undo_of=None))
             if progress:
                 progress(1)
@@ -113,7 +113,7 @@ class CaseMigrations:
         """How many running cases a migration would look at (for a progress bar)."""
         with UnitOfWork(self.session_factory, write=False) as uow:
             target = _target(uow.session, process_key, to_version, actor)
-            return len(_candidates(uow.session, process_key, target.id, from_version, case_ids, actor))
+            return len(_candidates(uow.session, process_key, target, to_version, from_version, case_ids, actor))
 
     def undo(self, migration_id: str, actor: Actor, progress: Progress | None = None) -> MigrationReport:
         """Move every case of one migration back to the version it came from."""
@@ -181,24 +181,38 @@ class CaseMigrations:
 
 
 def _target(session: Session, process_key: str, to_version: int | None, actor: Actor) -> ProcessVersion:
-    """A version the actor may move their unit's cases to: national or their unit's own."""
+    """A version the actor may move their unit's cases to: national or their unit's own (without
+    `to_version`: the newest for the actor's unit; for the system, each case's unit's own newest)."""
     if to_version:
         return find_version(session, process_key, to_version, actor)
     return latest_version(session, process_key, actor.unit_id)
 
 
-def _candidates(session: Session, process_key: str, target_id: int, from_version: int | None,
-                case_ids: Iterable[int] | None, actor: Actor) -> list[int]:
-    query = (select(Case.id).join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
-             .where(Case.process_key == process_key, Case.status != CASE_COMPLETED,
-                    Case.process_version_id != target_id).order_by(Case.id))
+def _candidates(session: Session, process_key: str, target: ProcessVersion, to_version: int | None,
+                from_version: int | None, case_ids: Iterable[int] | None, actor: Actor) -> list[tuple[int, int]]:
+    """(case id, target version id) of every running case to look at. Without `to_version` each case
+    goes to its own unit's newest version (falling back to the national one), so that a migration run
+    by the system never moves a unit's cases onto the national process over the unit's own redesign."""
+    query = (select(Case.id, Case.unit_id, Case.process_version_id)
+             .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+             .where(Case.process_key == process_key, Case.status != CASE_COMPLETED).order_by(Case.id))
     if from_version is not None:
         query = query.where(ProcessVersion.version == from_version)
     if case_ids is not None:
         query = query.where(Case.id.in_(list(case_ids)))
     if not actor.is_system:
         query = query.where(Case.unit_id == actor.unit_id)
-    return list(session.scalars(query))
+    per_unit: dict[int, int] = {}
+
+    def target_of(unit_id: int) -> int:
+        if to_version or unit_id == actor.unit_id:
+            return target.id
+        if unit_id not in per_unit:
+            per_unit[unit_id] = latest_version(session, process_key, unit_id).id
+        return per_unit[unit_id]
+
+    pairs = [(case_id, version_id, target_of(unit_id)) for case_id, unit_id, version_id in session.execute(query)]
+    return [(case_id, target_id) for case_id, version_id, target_id in pairs if version_id != target_id]
 
 
 def _plan(session: Session, case: Case, target: versions.CompiledVersion) -> tuple[CaseMove, object]:

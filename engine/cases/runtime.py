@@ -77,9 +77,9 @@ class Runtime:
             uow.commit()
 
     def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "", process_key: str | None = None,
-               lane_roles: dict[str, str] | None = None) -> tuple[ProcessVersion, bool]:
+               lane_roles: dict[str, str] | None = None, unit_id: int | None = None) -> tuple[ProcessVersion, bool]:
         with self.uow() as uow:
-            version, created = deployments.deploy(uow.session, files, actor, note, process_key, lane_roles)
+            version, created = deployments.deploy(uow.session, files, actor, note, process_key, lane_roles, unit_id)
             uow.commit()
             return version, created
 

@@ -1,9 +1,10 @@
 """Deploying a set of BPMN, DMN and form files as a new version of a process key.
 
-Who changes which process for whom: an admin's deploy is the national version; a supervisor's
-deploy is their own unit's version. New cases of a unit start on the unit's newest version, and
-on the newest national one while the unit has none. So one unit's redesign never changes another
-unit's cases, and only an admin changes the process of every unit that has not made its own.
+Who changes which process for whom: an admin's deploy is the national version, or one unit's own
+version when the admin names the unit; a supervisor's deploy is their own unit's version. New cases
+of a unit start on the unit's newest version, and on the newest national one while the unit has
+none. So one unit's redesign never changes another unit's cases, and only an admin changes the
+process of every unit that has not made its own.
 """
 from __future__ import annotations
 
@@ -18,19 +19,22 @@ from engine.cases import state as workflow_state
 from engine.definitions.dialects import referenced_decisions
 from engine.definitions.lint import BPMN_NS, local
 from engine.definitions.parsing import ParsedBundle, parse_bundle
-from engine.errors import NotFound, Problem
+from engine.errors import Forbidden, NotFound, Problem
 from engine.people.access import Actor, require_role
-from engine.storage.models import Case, ProcessFile, ProcessVersion, User
+from engine.storage.models import Case, ProcessFile, ProcessVersion, Unit, User
 from engine.vocabulary import ADMIN, CASE_COMPLETED, EDITORS
 
 
 def deploy(session: Session, files: dict[str, bytes], actor: Actor, note: str = "",
-           process_key: str | None = None, lane_roles: dict[str, str] | None = None) -> tuple[ProcessVersion, bool]:
+           process_key: str | None = None, lane_roles: dict[str, str] | None = None,
+           unit_id: int | None = None) -> tuple[ProcessVersion, bool]:
     """Returns the version and whether it is new. Identical content gives the existing version.
-    `lane_roles` maps lanes that are not roles to roles (written into the stored diagram)."""
+    `lane_roles` maps lanes that are not roles to roles (written into the stored diagram).
+    `unit_id` deploys a unit's own version: an admin (or the system) for any unit, a supervisor
+    only for their own."""
     require_role(actor, *EDITORS)
+    unit_id = _chosen_unit(session, actor, unit_id) if unit_id is not None else scope_of(actor)
     bundle = parse_bundle(files, process_key, lane_roles)
-    unit_id = scope_of(actor)
     current = newest(session, bundle.process_key, unit_id)
     if current is not None and current.content_hash == bundle.content_hash:
         return _with_meta(current), False  # what this unit's new cases start on already
@@ -51,6 +55,14 @@ def _with_meta(version: ProcessVersion) -> ProcessVersion:
     """Loads the deferred meta (its warnings), so callers can read it once the session is closed."""
     _ = version.meta
     return version
+
+
+def _chosen_unit(session: Session, actor: Actor, unit_id: int) -> int:
+    if not (actor.is_system or actor.has(ADMIN) or actor.unit_id == unit_id):
+        raise Forbidden("only an admin deploys a version for another unit")
+    if session.get(Unit, unit_id) is None:
+        raise NotFound(f"unit {unit_id} not found")
+    return unit_id
 
 
 def scope_of(actor: Actor) -> int | None:

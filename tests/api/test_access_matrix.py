@@ -42,6 +42,8 @@ MATRIX = [
     ("POST", "/tasks/{task}/complete", {"data": IDENTIFIKASI}, (401, 200, 403, 403, 403, 403, 403)),
     ("GET", "/process-definitions", None, (401, 200, 200, 200, 200, 200, 200)),
     ("POST", "/process-definitions", "deploy", (401, 403, 403, 200, 200, 403, 200)),
+    # a version of the other unit's own: an admin deploys it (201); its supervisor then deploys the same (200)
+    ("POST", "/process-definitions", "deploy_for_other_unit", (401, 403, 403, 403, 201, 403, 200)),
     ("GET", "/process-definitions/atensi_intake/versions/1/bpmn", None, (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/alerts", None, (401, 200, 200, 200, 200, 200, 200)),
     ("POST", "/alerts/{alert}/ack", None, (401, 200, 403, 403, 403, 403, 403)),
@@ -75,6 +77,10 @@ def _body(kind, staff):
         bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)
         files = [(io.BytesIO(content), name) for name, content in bundle.items()]
         return {"data": {"note": "sama", "files": files}, "content_type": "multipart/form-data"}
+    if kind == "deploy_for_other_unit":
+        changed = _changed_intake("<!-- untuk LKS -->")
+        changed["data"]["unit_id"] = str(staff.other_unit_id)
+        return changed
     if isinstance(kind, dict):
         return {"json": kind}
     return {"json": bodies[kind]} if kind in bodies else {}
@@ -117,10 +123,28 @@ def test_another_units_supervisor_deploys_their_units_own_version_which_only_the
     assert api.as_("asing").get(f"/cases/{their_case['id']}").json["version"] == theirs
 
 
-def _changed_intake() -> dict:
+def test_an_admin_deploys_a_version_for_one_chosen_unit_which_only_that_units_new_cases_start_on(
+        api, staff, deployed):
+    changed = _changed_intake("<!-- admin untuk LKS -->")
+    response = api.as_("admin").post("/process-definitions", data={**changed["data"], "unit_id": staff.other_unit_id},
+                                     content_type="multipart/form-data")
+    assert response.status_code == 201
+    theirs = response.json["version"]
+    new_case = api.as_("peksos").post("/cases", json=_body("new_case", staff)["json"]).json
+    assert api.as_("peksos").get(f"/cases/{new_case['id']}").json["version"] == deployed["atensi_intake"].version
+    their_case = api.as_("asing").post("/cases", json={**_body("new_case", staff)["json"],
+                                                        "unit_id": staff.other_unit_id}).json
+    assert api.as_("asing").get(f"/cases/{their_case['id']}").json["version"] == theirs
+    missing = api.as_("admin").post("/process-definitions", data={**_changed_intake("<!-- x -->")["data"],
+                                                                   "unit_id": 999_999},
+                                    content_type="multipart/form-data")
+    assert missing.status_code == 404 and "unit 999999" in missing.json["detail"]
+
+
+def _changed_intake(marker: str = "<!-- LKS -->") -> dict:
     bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)
-    bundle["atensi_intake.bpmn"] = bundle["atensi_intake.bpmn"].replace(b"</bpmn:definitions>",
-                                                                        b"<!-- LKS -->\n</bpmn:definitions>")
+    bundle["atensi_intake.bpmn"] = bundle["atensi_intake.bpmn"].replace(
+        b"</bpmn:definitions>", marker.encode() + b"\n</bpmn:definitions>")
     files = [(io.BytesIO(content), name) for name, content in bundle.items()]
     return {"data": {"note": "LKS", "files": files}, "content_type": "multipart/form-data"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from cli import cli
@@ -47,3 +48,22 @@ def test_deploy_reports_each_refused_bundle_deploys_the_rest_and_exits_non_zero(
     assert "process_initiator: lane 'Process Initiator' is not a known role" in result.output
     assert "indukRujukan v1 deployed (induk_rujukan.bpmn)" in result.output
     assert "1 of 5 bundles refused: spiffarena__lanes.bpmn" in result.output
+
+
+def test_deploy_for_one_unit_makes_that_units_own_version(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/atensi.db")
+    folder = tmp_path / "satu"
+    folder.mkdir()
+    shutil.copy(DIALECTS / "flowable_cuti.bpmn20.xml", folder)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["units", "create", "LKS-9", "--name", "LKS Sembilan", "--kind", "lks"]).exit_code == 0
+    result = runner.invoke(cli, ["deploy", str(folder), "--unit", "LKS-9"])
+    assert result.exit_code == 0, result.output
+    assert "permohonanCuti v1 deployed for its unit (flowable_cuti.bpmn20.xml)" in result.output
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/atensi.db")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT u.code FROM process_versions v JOIN units u ON u.id = v.unit_id")
+                            ).scalars().all() == ["LKS-9"]
+    engine.dispose()
+    missing = runner.invoke(cli, ["deploy", str(folder), "--unit", "TIDAK-ADA"])
+    assert missing.exit_code != 0 and "unit TIDAK-ADA not found" in missing.output

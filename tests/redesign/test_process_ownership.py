@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.cases.migration import CaseMigrations
-from engine.errors import NotFound
+from engine.errors import Forbidden, NotFound
 from engine.people.access import SYSTEM_ACTOR
 from engine.read.queries import Queries
 from engine.storage.models import Case
@@ -81,3 +81,37 @@ def test_another_units_own_versions_are_not_listed_nor_readable(runtime, staff, 
         queries.version_bpmn("atensi_intake", theirs.version, staff.actor("supervisor"))
     [mine] = [d for d in queries.definitions(other_supervisor) if d["key"] == "atensi_intake"]
     assert mine["latest_version"] == theirs.version
+
+
+def test_a_migration_by_the_system_moves_each_units_cases_to_that_units_own_newest_version(
+        runtime, staff, intake_files, other_supervisor, session_factory):
+    first, _ = runtime.deploy(intake_files, SYSTEM_ACTOR)
+    ours, theirs = (runtime.start_case("atensi_intake", registration(), staff.actor(user))
+                    for user in ("peksos", "asing"))
+    own, _ = runtime.deploy(renamed(intake_files, "Intake LKS"), other_supervisor)
+    national, _ = runtime.deploy(renamed(intake_files, "Intake nasional 2"), SYSTEM_ACTOR)
+    report = CaseMigrations(session_factory).migrate("atensi_intake", SYSTEM_ACTOR)
+    assert {(c.case_id, c.to_version, c.status) for c in report.cases} == {
+        (ours, national.version, "migrated"), (theirs, own.version, "migrated")}
+    with session_factory() as session:
+        assert session.get(Case, ours).version.version == national.version
+        assert session.get(Case, theirs).version.version == own.version  # not the national one
+    again = CaseMigrations(session_factory).dry_run("atensi_intake", SYSTEM_ACTOR)
+    assert again.cases == [] and first.version < own.version
+
+
+def test_an_admin_deploys_one_units_own_version_and_a_supervisor_only_their_own(
+        runtime, staff, intake_files, other_supervisor):
+    national, _ = runtime.deploy(intake_files, SYSTEM_ACTOR)
+    for_them, created = runtime.deploy(renamed(intake_files, "Intake LKS (admin)"), staff.actor("admin"),
+                                       unit_id=staff.other_unit_id)
+    assert created and for_them.unit_id == staff.other_unit_id
+    assert version_of_new_case(runtime, staff.actor("asing")) == for_them.version
+    assert version_of_new_case(runtime, staff.actor("peksos")) == national.version
+    with pytest.raises(Forbidden):
+        runtime.deploy(renamed(intake_files, "Intake Balai"), staff.actor("supervisor"), unit_id=staff.other_unit_id)
+    own, created = runtime.deploy(renamed(intake_files, "Intake Balai"), staff.actor("supervisor"),
+                                  unit_id=staff.unit_id)
+    assert created and own.unit_id == staff.unit_id
+    with pytest.raises(NotFound):
+        runtime.deploy(renamed(intake_files, "Intake X"), staff.actor("admin"), unit_id=999_999)
