@@ -131,7 +131,8 @@ def test_an_invalid_edit_shows_its_error_on_the_element(editor, live, staff, dep
     assert "atensi-error" in editor.markers("Task_skrining")
     assert "atensi-error" not in editor.markers("Task_identifikasi")
     overlay = editor.page.locator(".djs-overlays[data-container-id='Task_skrining'] .atensi-error-message")
-    assert "not an ISO-8601 duration" in overlay.inner_text()
+    assert "bukan durasi" in overlay.inner_text()  # the lint's message in the page's language
+    assert "bukan durasi" in editor.page.inner_text('#ed-problems li[data-element-id="Task_skrining"]')
     editor.shot("5-invalid-due")
 
 
@@ -147,7 +148,7 @@ def test_a_diff_of_two_versions_lists_and_highlights_the_changes(editor, live, s
     editor.page.click("#ed-diff-form button[type=submit]")
     editor.page.wait_for_selector('#ed-diff li[data-element-id="Task_verifikasi"]')
     changed = editor.page.inner_text('#ed-diff li[data-element-id="Task_identifikasi"]')
-    assert "due: P3D → P5D" in changed
+    assert "Tenggat: 3 hari → 5 hari" in changed and "(tugas pengguna)" in changed
     assert "atensi-added" in editor.markers("Task_verifikasi")
     assert "atensi-changed" in editor.markers("Task_identifikasi")
     assert "atensi-changed" not in editor.markers("Task_skrining")
@@ -196,7 +197,7 @@ def test_the_form_editor_previews_the_schema_as_it_is_edited(editor, live, staff
     assert "skrining.json" in editor.status()
     editor.page.click("#ed-draft-diff")
     editor.page.wait_for_selector('#ed-diff li[data-element-id="Task_skrining"]')
-    assert "form_schema" in editor.page.inner_text('#ed-diff li[data-element-id="Task_skrining"]')
+    assert "Isi formulir" in editor.page.inner_text('#ed-diff li[data-element-id="Task_skrining"]')
     editor.shot("10-form-editor")
 
 
@@ -309,6 +310,13 @@ def test_a_due_time_is_typed_and_shown_in_words_and_deployed_as_iso(editor, live
     editor.select("Task_skrining")
     assert editor.page.input_value("#bio-properties-panel-atensi-dueIn") == "3 hari"  # P3D in the XML
     editor.type_field("atensi-dueIn", "2 minggu")
+    editor.tab("diff")
+    editor.page.click("#ed-diff-form button[type=submit]")  # one version only: no "from v1 to v1"
+    assert "Baru ada satu versi" in editor.page.inner_text("#ed-diff")
+    editor.page.click("#ed-draft-diff")
+    editor.page.wait_for_selector('#ed-diff li[data-element-id="Task_skrining"]')
+    assert "Tenggat: 3 hari → 2 minggu" in editor.page.inner_text('#ed-diff li[data-element-id="Task_skrining"]')
+    editor.tab("problems")
     editor.page.click("#ed-validate")
     editor.page.wait_for_selector("#ed-problems-empty:has-text('Tidak ada masalah')")
     editor.page.click("#ed-deploy")

@@ -95,3 +95,6 @@ export const STAGE_KEYS = JSON.parse(JSON.stringify(STAGES));
 export {
   newDiagramXml, showErrors, clearErrors, highlight, markProgress, addCounts, normaliseRole
 };
+
+// durations in words for the editor page's own panels (diff, problems): "P14D" <-> "2 minggu"
+export { isoToWords, wordsToIso } from './durations';

@@ -55,7 +55,7 @@
       var place = (p.file || '') + (p.line ? ':' + p.line : '');
       list.appendChild(el('li', { 'class': 'ed-problem ' + p.level, 'data-element-id': p.element_id || '' }, [
         el('span', { 'class': 'ed-level', text: p.level === 'error' ? '✖' : t('problems.warning') }), ' ',
-        where, ' ', el('span', { 'class': 'ed-message', text: p.message }), ' ',
+        where, ' ', el('span', { 'class': 'ed-message', text: messageText(p.message) }), ' ',
         el('span', { 'class': 'ed-muted', text: place })]));
     });
   }
@@ -73,11 +73,74 @@
     });
   }
 
+  // A duration, quoted or not ("P3D", "\"P3M\""), in words; other values as they are.
+  function valueText(field, value) {
+    if (value === null || value === undefined || value === '') { return t('diff.empty'); }
+    var text = String(value);
+    if ((field === 'due' || field === 'timer') && window.AtensiModeler && AtensiModeler.isoToWords) {
+      var bare = text.replace(/^"(.*)"$/, '$1');
+      var words = AtensiModeler.isoToWords(bare, EditorI18n.lang);
+      if (words !== bare) { return words; }
+    }
+    if (field === 'type') { return typeText(text); }
+    return text;
+  }
+
+  function typeText(type) {
+    var key = 'type.' + type;
+    var text = t(key);
+    return text === key ? type : text;
+  }
+
+  function fieldText(field) {
+    var key = 'field.' + field;
+    var text = t(key);
+    return text === key ? field : text;
+  }
+
   function changeText(change) {
     return change.changes.map(function (c) {
-      var show = function (value) { return value === null || value === undefined || value === '' ? '∅' : String(value); };
-      return c.field + ': ' + show(c.old) + ' → ' + show(c.new);
+      return fieldText(c.field) + ': ' + valueText(c.field, c.old) + ' → ' + valueText(c.field, c.new);
     }).join('; ');
+  }
+
+  // The engine's lint speaks English; the common messages read in Bahasa Indonesia here.
+  var MESSAGES_ID = [
+    [/^dueIn '(.*)' is not an ISO-8601 duration such as P3D or PT24H(.*)$/,
+     'Tenggat "$1" bukan durasi: tulis mis. 3 hari, 2 minggu, 4 bulan atau 24 jam.'],
+    [/^dueIn (.*) is longer than (\d+) years$/, 'Tenggat $1 lebih dari $2 tahun.'],
+    [/^user task has no form: set formJsonSchemaFilename to a JSON Schema file$/,
+     'Tugas pengguna belum punya formulir: pilih formulir di panel ATENSI.'],
+    [/^user task has no dueIn or dueDate: the engine's default due time applies$/,
+     'Tugas pengguna belum punya tenggat: tenggat bawaan mesin yang berlaku.'],
+    [/^user task has no role: put it in a lane named after a role .*$/,
+     'Tugas pengguna tanpa peran: letakkan di lajur Pekerja Sosial, Konselor Adiksi atau Supervisor.'],
+    [/^user task has no lane or role: it goes to (.*); .*$/,
+     'Tugas pengguna tanpa lajur atau peran: diberikan ke $1; letakkan di lajur sebuah peran untuk memilih.'],
+    [/^form (.*) \(formJsonSchemaFilename\) is not among the uploaded files$/,
+     'Formulir $1 tidak ada di antara berkas yang diunggah.'],
+    [/^(shows|banner): no form of the process writes (.*), so it shows nothing$/,
+     '$1: tidak ada formulir proses ini yang mengisi $2, jadi tidak ada yang ditampilkan.'],
+    [/^timer expression (.*) must be a quoted Python string: (.*)$/,
+     'Ekspresi timer $1 harus diberi tanda kutip: $2, atau tulis durasinya dalam kata (mis. 4 bulan).'],
+    [/^business rule task names no decision: .*$/, 'Tugas aturan bisnis belum memilih keputusan DMN.'],
+    [/^decision (\S+) is not defined by any DMN file in the bundle.*$/,
+     'Keputusan $1 tidak ada di berkas DMN mana pun.'],
+    [/^script task has no script$/, 'Tugas skrip belum berisi skrip.'],
+    [/^(.*) has (\d+) outgoing sequence flows: .*$/,
+     '$1 punya $2 alur keluar: pisahkan dengan gateway.'],
+    [/^sequence flow out of gateway (\S+) has no condition and is.*$/,
+     'Alur keluar dari gateway $1 tidak punya kondisi dan bukan alur bawaan.'],
+    [/^manual task has no role: .*$/, 'Tugas manual tanpa peran: siapa pun di unit kasus dapat menyelesaikannya.'],
+    [/^the bundle could not be parsed$/, 'Berkas tidak dapat dibaca.']
+  ];
+
+  function messageText(message) {
+    if (EditorI18n.lang === 'en') { return message; }
+    for (var i = 0; i < MESSAGES_ID.length; i += 1) {
+      if (MESSAGES_ID[i][0].test(message)) { return message.replace(MESSAGES_ID[i][0], MESSAGES_ID[i][1]); }
+    }
+    return message;
   }
 
   /* Draw a diff; `shown` tells which side the modeler displays ('to' | 'from' | null). */
@@ -92,7 +155,7 @@
       if (!group[1].length) { return; }
       var list = el('ul', { 'class': 'ed-diff-list ' + group[0] });
       group[1].forEach(function (c) {
-        var label = (c.name || c.element_id) + ' (' + c.type + ')';
+        var label = (c.name || c.element_id) + ' (' + typeText(c.type) + ')';
         list.appendChild(el('li', { 'data-element-id': c.element_id }, [
           el('span', { 'class': 'ed-swatch ' + group[0] }), elementLink(modeler, c.element_id, label),
           c.changes && c.changes.length ? el('span', { 'class': 'ed-change', text: ' ' + changeText(c) }) : null]));
@@ -156,6 +219,10 @@
     target.appendChild(el('table', { 'class': 'ed-table' }, [el('thead', {}, [head]), body]));
   }
 
-  window.EditorPanels = { problems: problems, history: history, diff: diff, scenarios: scenarios,
+  function translated(list) {
+    return (list || []).map(function (p) { return Object.assign({}, p, { message: messageText(p.message) }); });
+  }
+
+  window.EditorPanels = { translated: translated, problems: problems, history: history, diff: diff, scenarios: scenarios,
                           migration: migration, focus: focus, el: el };
 })();

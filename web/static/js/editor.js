@@ -249,7 +249,7 @@
                  { process_key: state.key, base_version: state.version, files: files });
     }).then(function (result) {
       AtensiModeler.clearErrors(state.modeler);
-      AtensiModeler.showErrors(state.modeler, result.problems);
+      AtensiModeler.showErrors(state.modeler, EditorPanels.translated(result.problems));
       EditorPanels.problems(state.modeler, $('ed-problems'), result);
       showLanes(result.unmapped_lanes);
       showTab('problems');
@@ -311,7 +311,7 @@
         $('ed-deploy-error').textContent = t('deploy.failed');
       } else if (error.status === 400 && problem.problems) {
         AtensiModeler.clearErrors(state.modeler);
-        AtensiModeler.showErrors(state.modeler, problem.problems);
+        AtensiModeler.showErrors(state.modeler, EditorPanels.translated(problem.problems));
         EditorPanels.problems(state.modeler, $('ed-problems'), { problems: problem.problems, warnings: [] });
         showLanes(problem.unmapped_lanes);
         showTab('problems');
@@ -327,6 +327,12 @@
     event.preventDefault();
     var from = parseInt($('ed-diff-from').value, 10);
     var to = parseInt($('ed-diff-to').value, 10);
+    if (from === to) {  // never "from v1 to v1"
+      $('ed-diff').textContent = '';
+      $('ed-diff').appendChild(EditorPanels.el('p', { 'class': 'ed-muted', text: t(
+        state.definition && state.definition.versions.length > 1 ? 'diff.same' : 'diff.single') }));
+      return;
+    }
     api('GET', path('/diff?from=' + from + '&to=' + to)).then(function (result) {
       var shown = state.version === to ? 'to' : state.version === from ? 'from' : null;
       EditorPanels.diff(state.modeler, $('ed-diff'), result, shown, state.version);
