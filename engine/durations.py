@@ -55,3 +55,50 @@ def parse_datetime(text: str) -> datetime:
     """An ISO datetime; a naive one is taken as UTC, never as the server's local time."""
     value = datetime.fromisoformat(text)
     return TimerEventDefinition.get_datetime(value.isoformat() if value.tzinfo else value.isoformat() + "+00:00")
+
+
+# --- in words, as a supervisor says them (the editor's panel does the same: web/frontend/src/durations.js) ---
+
+# ISO part -> (Bahasa Indonesia, English singular, English plural); "MIN" is the minutes after T
+UNITS = {"Y": ("tahun", "year", "years"), "M": ("bulan", "month", "months"), "W": ("minggu", "week", "weeks"),
+         "D": ("hari", "day", "days"), "H": ("jam", "hour", "hours"), "MIN": ("menit", "minute", "minutes")}
+_PLAIN = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?)?$")
+
+
+def in_words(iso: str, lang: str = "id") -> str:
+    """'P14D' -> '2 minggu' ('2 weeks' in English); text that is no plain duration comes back as it is."""
+    match = _PLAIN.match((iso or "").strip().upper())
+    if not match:
+        return iso
+    y, m, w, d, h, minutes = (int(g) if g else 0 for g in match.groups())
+    d += w * 7
+    w, d = (d // 7, 0) if d and d % 7 == 0 else (0, d)
+    words = []
+    for unit, n in zip(UNITS, (y, m, w, d, h, minutes), strict=True):
+        if n:
+            indonesian, one, many = UNITS[unit]
+            words.append(f"{n} {(one if n == 1 else many) if lang == 'en' else indonesian}")
+    return " ".join(words) or iso
+
+
+def from_words(text: str) -> str | None:
+    """'2 minggu' -> 'P14D', '1 bulan 2 minggu' -> 'P1M14D', '24 hours' -> 'PT24H'; an ISO duration as it
+    is; None when the text is neither."""
+    raw = (text or "").strip()
+    if _PLAIN.match(raw.upper()):
+        return raw.upper()
+    parts = re.sub(r"\b(dan|and)\b|,", " ", raw.lower()).split()
+    if not parts or len(parts) % 2:
+        return None
+    by_word = {word: unit for unit, words in UNITS.items() for word in words}
+    amounts: dict[str, int] = {}
+    for number, word in zip(parts[::2], parts[1::2], strict=True):
+        unit = by_word.get(word)
+        if not number.isdigit() or unit is None or unit in amounts:
+            return None
+        amounts[unit] = int(number)
+    days = amounts.get("W", 0) * 7 + amounts.get("D", 0)
+    date = "".join(f"{n}{u}" for u, n in (("Y", amounts.get("Y")), ("M", amounts.get("M")), ("D", days)) if n)
+    time = "".join(f"{n}{u}" for u, n in (("H", amounts.get("H")), ("M", amounts.get("MIN"))) if n)
+    iso = "P" + date + (f"T{time}" if time else "")
+    return iso if iso != "P" else None

@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine import clock
 from engine.cases.sandbox import syntax_errors
 from engine.definitions import juel_feel
-from engine.durations import MAX_YEARS, is_duration, is_iso_literal, too_far, too_long
+from engine.durations import MAX_YEARS, from_words, is_duration, is_iso_literal, too_far, too_long
 from engine.errors import Problem
 from engine.vocabulary import ROLES
 
@@ -307,6 +307,7 @@ def _properties(doc: Document, el, ctx: LintContext, findings: Findings) -> None
     due_in = props.get("dueIn")
     if due_in is not None and not is_duration(due_in):
         hint = ": write it without quotes" if due_in.strip()[:1] in "\"'" else ""
+        hint = f": {due_in.strip()} is written {from_words(due_in)}" if from_words(due_in) else hint
         findings.error(doc, el, f"dueIn {due_in!r} is not an ISO-8601 duration such as P3D or PT24H{hint}")
     elif due_in is not None and too_long(due_in):
         findings.error(doc, el, f"dueIn {due_in.strip()} is longer than {MAX_YEARS} years")
