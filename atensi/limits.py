@@ -8,9 +8,9 @@ import os
 from flask import current_app, request
 from flask_limiter import Limiter
 
-# The documented flask-limiter pattern: one extension object, bound to the app in create_app.
-limiter = Limiter(key_func=lambda: request.remote_addr or "local", default_limits=[],
-                  storage_uri="memory://", headers_enabled=True)
+# The documented flask-limiter pattern: one extension object, bound to the app in create_app. The
+# storage comes from the app's config (config() below): an argument here would override it.
+limiter = Limiter(key_func=lambda: request.remote_addr or "local", default_limits=[], headers_enabled=True)
 
 CONFIG = {
     "LOGIN_RATE_LIMIT": "10/minute",  # failed logins per username and address
@@ -20,8 +20,11 @@ CONFIG = {
 
 
 def config() -> dict:
-    # per process by default; with several gunicorn workers point it at Redis or Memcached
-    return {**CONFIG, "RATELIMIT_STORAGE_URI": os.environ.get("ATENSI_RATELIMIT_STORAGE_URI", "memory://")}
+    """Per process by default. With several gunicorn workers or hosts, point every one at the same Redis
+    (ATENSI_RATELIMIT_STORAGE_URI=redis://host:6379/0), so that an attempt counts wherever it lands; the
+    key prefix keeps installs (or test runs) that share one Redis apart."""
+    return {**CONFIG, "RATELIMIT_STORAGE_URI": os.environ.get("ATENSI_RATELIMIT_STORAGE_URI", "memory://"),
+            "RATELIMIT_KEY_PREFIX": os.environ.get("ATENSI_RATELIMIT_KEY_PREFIX", "atensi")}
 
 
 def login_rate_limit() -> str:
