@@ -101,6 +101,7 @@ class Runtime:
             if task is None or task.state != TaskState.READY:
                 raise Conflict(NO_LONGER_AVAILABLE)
             task.data.update(deepcopy(data))
+            consent.record_from_form(session, case, version.forms.get(row.form or ""), data, actor)
             _run_completed(session, case, task, actor)
             row.status, row.completed_at, row.completed_by, row.next_alert_at = (
                 TASK_COMPLETED, clock.now(), actor.username, None)

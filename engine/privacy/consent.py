@@ -27,6 +27,7 @@ from engine.vocabulary import (
     CASE_INCIDENT,
     CASE_SUSPENDED,
     LANE_ROLES,
+    STAGES,
     SUPERVISOR,
     TASK_CANCELLED,
     TASK_OPEN,
@@ -125,6 +126,32 @@ class Consents:
             history.record(uow.session, case.id, actor.username, "case_closed_without_consent",
                            (reason or "").strip()[:MAX_TEXT])
             uow.commit()
+
+
+FORM_KEYWORD = "x-consent"  # a form's boolean field that is a party's consent: "x-consent": "pm" | "wali"
+
+
+def record_from_form(session: Session, case: Case, form: dict | None, data: dict, actor: Actor) -> list[Consent]:
+    """When a task whose form has consent fields is completed, each field answered yes becomes that
+    party's consent record (given today, by the PM or the PM's guardian, over the stages of the case's
+    process: a product default), unless that party's consent is already in force. A 'no' records
+    nothing here (the diagram decides what a refusal does)."""
+    parties = [prop[FORM_KEYWORD] for name, prop in ((form or {}).get("properties") or {}).items()
+               if isinstance(prop, dict) and prop.get(FORM_KEYWORD) in PARTIES and data.get(name) is True]
+    if not parties:
+        return []
+    present = {c.party for c in active(_consents(session, case.id))}
+    scope = list(STAGES.get(case.process_key, ())) or [case.process_key]
+    recorded = []
+    for party in [p for p in dict.fromkeys(parties) if p not in present]:
+        given_by = (case.pm_name or "PM") if party == "pm" else f"wali dari {case.pm_name or 'PM'}"
+        consent = Consent(case_id=case.id, party=party, given_by=given_by[:200], scope=scope,
+                          given_on=clock.now().date().isoformat(), recorded_by=actor.username, recorded_at=clock.now())
+        session.add(consent)
+        history.record(session, case.id, actor.username, "consent_given", consent.given_by,
+                       data={"party": party, "scope": scope, "given_on": consent.given_on})
+        recorded.append(consent)
+    return recorded
 
 
 def _check(party: str, given_by: str, given_on: str, scope: list[str]) -> None:

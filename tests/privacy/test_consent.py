@@ -16,7 +16,7 @@ from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.people.access import SYSTEM_ACTOR
 from engine.privacy.consent import Consents
 from engine.read.queries import Queries, TaskFilter
-from engine.storage.models import Case, HumanTask
+from engine.storage.models import Case, HistoryEvent, HumanTask
 from tests.case_driver import CaseDriver, registration
 
 
@@ -44,7 +44,7 @@ def inbox_case_ids(session_factory, staff, username):
 
 
 def test_withdrawing_consent_suspends_the_case_and_empties_the_inboxes(consents, driver, staff, session_factory):
-    give_pm_consent(consents, staff, driver.case_id)
+    # the PM's consent is in force: the identifikasi form's answer recorded it
     assert driver.case_id in inbox_case_ids(session_factory, staff, "peksos")
     assert driver.case().next_timer_at is not None
 
@@ -173,3 +173,32 @@ def test_withdrawing_consent_also_suspends_the_pms_running_case_response(consent
 
     assert child.case().status == "suspended" and child.open_tasks() == []
     assert child_id not in inbox_case_ids(session_factory, staff, "peksos")
+
+
+def test_the_identifikasi_forms_consent_answers_become_consent_records(consents, runtime, staff, deployed, clock):
+    child = CaseDriver(runtime, staff, runtime.start_case(
+        "atensi_intake", registration(nama="Adi Kecil", tanggal_lahir="2012-03-01"), staff.actor("peksos")))
+    child.complete("Identifikasi & orientasi", persetujuan_layanan=True, persetujuan_wali=True,
+                   kondisi_awal="Tenang")
+    status = consents.status(child.case_id, staff.actor("supervisor"))
+    assert status["missing"] == []
+    recorded = {c.party: c for c in status["consents"]}
+    assert set(recorded) == {"pm", "wali"}
+    assert recorded["pm"].given_by == "Adi Kecil" and recorded["wali"].given_by == "wali dari Adi Kecil"
+    assert recorded["pm"].given_on == "2026-01-05" and recorded["pm"].recorded_by == "peksos"
+    assert "asesmen" in recorded["pm"].scope and "intervensi" in recorded["pm"].scope
+    with runtime.session_factory() as session:
+        kinds = session.scalars(select(HistoryEvent.kind).where(HistoryEvent.case_id == child.case_id)).all()
+    assert kinds.count("consent_given") == 2
+
+
+def test_a_consent_in_force_is_not_recorded_twice_and_a_no_records_nothing(consents, runtime, staff, deployed, clock):
+    adult = CaseDriver(runtime, staff, runtime.start_case("atensi_intake", registration(), staff.actor("peksos")))
+    give_pm_consent(consents, staff, adult.case_id)
+    adult.complete("Identifikasi & orientasi", persetujuan_layanan=True, persetujuan_wali=False, kondisi_awal="Tenang")
+    assert [c.party for c in consents.status(adult.case_id, staff.actor("supervisor"))["consents"]] == ["pm"]
+    refused = CaseDriver(runtime, staff, runtime.start_case("atensi_intake", registration(nik="3171011501900002"),
+                                                            staff.actor("peksos")))
+    refused.complete("Identifikasi & orientasi", persetujuan_layanan=False, persetujuan_wali=False,
+                     kondisi_awal="Menolak")
+    assert consents.status(refused.case_id, staff.actor("supervisor"))["consents"] == []
