@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Forbidden, InvalidInput
 from engine.people.access import Actor
 from engine.privacy.consent import SUSPENDED
-from engine.storage.models import Case, HumanTask
+from engine.storage.models import Case, HistoryEvent, HumanTask
 from engine.vocabulary import EDITORS, SUPERVISOR
 
 MASK = "••••••"
@@ -26,6 +26,22 @@ def sensitive_fields(forms: dict) -> frozenset[str]:
     names: set[str] = set()
     for schema in forms.values():
         _collect(schema, names)
+    return frozenset(names)
+
+
+def case_sensitive_fields(session: Session, case_id: int, version_id: int) -> frozenset[str]:
+    """The fields marked sensitive in any version the case has run on (its current one and every
+    one a migration moved it from), so that a field stays masked after the case moves to a version
+    whose forms no longer mark it (or no longer have it)."""
+    from engine.cases.migration import MIGRATED, UNDONE  # late: migration imports the runtime, which imports this
+    from engine.definitions import versions
+
+    moves = session.scalars(select(HistoryEvent.data).where(HistoryEvent.case_id == case_id,
+                                                            HistoryEvent.kind.in_((MIGRATED, UNDONE))))
+    ids = {version_id, *(data.get("from_version_id") for data in moves if isinstance(data, dict))} - {None}
+    names: set[str] = set()
+    for vid in sorted(ids):
+        names |= sensitive_fields(versions.compiled(session, vid).forms)
     return frozenset(names)
 
 

@@ -422,7 +422,7 @@ def _task_view(task, case_facts: dict) -> dict:
 
 def _hidden_fields(session: Session, actor: Actor, case_id: int, unit_id: int, version_id: int) -> frozenset:
     """The sensitive fields the caller may not see on this case (none when they need to know)."""
-    names = need_to_know.sensitive_fields(versions.compiled(session, version_id).forms)
+    names = need_to_know.case_sensitive_fields(session, case_id, version_id)
     if not names or need_to_know.may_see_sensitive(session, actor, case_id, unit_id):
         return frozenset()
     return names

@@ -79,3 +79,22 @@ def test_a_masked_value_sent_back_is_refused_naming_its_field():
         need_to_know.refuse_masked({"zat_utama": need_to_know.MASK, "catatan": "ok"}, forms)
     assert list(refused.value.fields) == ["zat_utama"]
     need_to_know.refuse_masked({"zat_utama": "kokain"}, forms)  # a real value passes
+
+
+def test_a_field_sensitive_in_a_version_the_case_ran_on_stays_masked_after_a_migration(
+        driver, runtime, staff, session_factory):
+    from engine.cases.migration import CaseMigrations
+    from engine.definitions.deployments import folder_bundles
+    from engine.people.access import SYSTEM_ACTOR
+
+    bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)
+    unmarked = {name: content.replace(b'"x-sensitive": true,', b"") for name, content in bundle.items()}
+    assert unmarked != bundle
+    newer, created = runtime.deploy(unmarked, SYSTEM_ACTOR, note="tanpa penanda")
+    assert created
+    report = CaseMigrations(session_factory).migrate("atensi_intake", SYSTEM_ACTOR, case_ids=[driver.case_id])
+    assert [c.status for c in report.cases] == ["migrated"] and driver.case().process_version_id == newer.id
+    data = screening(Queries(session_factory).history(staff.actor("peksos2"), driver.case_id))
+    assert data["zat_utama"] == need_to_know.MASK and data["skor_kokain"] == need_to_know.MASK
+    task = driver.task("Asesmen lanjut")
+    assert Queries(session_factory).task(staff.actor("peksos2"), task.id)["data"]["zat_utama"] == need_to_know.MASK
