@@ -50,6 +50,7 @@ class Node:
     parent: str | None = None                   # id of the enclosing sub-process
     label: tuple | str = "below"                # "below", "above", "right" or (dx, dy) from centre
     script: str | None = None                   # script text, written unindented
+    documentation: str = ""                     # bpmn:documentation (where a rule comes from)
     incoming: list = field(default_factory=list)
     outgoing: list = field(default_factory=list)
 
@@ -226,6 +227,8 @@ class Diagram:
         attrs.update(n.attrs)
         attr_s = " ".join(f"{k}={quoteattr(str(v))}" for k, v in attrs.items())
         lines = [f"{pad}<bpmn:{n.tag} {attr_s}>"]
+        if n.documentation:
+            lines.append(f"{pad}  <bpmn:documentation>{escape(n.documentation)}</bpmn:documentation>")
         if n.props or n.ext:
             lines.append(f"{pad}  <bpmn:extensionElements>")
             if n.ext:

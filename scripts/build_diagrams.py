@@ -9,8 +9,11 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from bpmn_layout import Diagram, Node, message_xml, script_task, timer_xml, user_task  # noqa: E402
+from bpmn_layout import Diagram, Node, message_xml, props, script_task, timer_xml, user_task  # noqa: E402
+
+from engine.vocabulary import KONSELOR_ADIKSI  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PS, KA, SV = "Pekerja Sosial", "Konselor Adiksi", "Supervisor"
@@ -20,9 +23,19 @@ def stage_only(stage):
     return {"stage": stage}
 
 
+def shift(d, from_x, dx, inner=True):
+    """Move every node at or right of from_x by dx: room for steps added since the grid was drawn
+    (``inner=False`` leaves the contents of sub-processes where they are)."""
+    for node in d.nodes.values():
+        if node.cx >= from_x and (inner or (node.parent is None and node.tag != "subProcess")):
+            node.cx += dx
+
+
+
+
 # ============================================================================ atensi_intake
 def build_intake() -> str:
-    d = Diagram("atensi_intake", "ATENSI KP Napza – Intake sampai Aftercare", [PS, KA, SV],
+    d = Diagram("atensi_intake", "ATENSI KP Napza – Rujukan sampai Bimbingan Lanjut", [PS, KA, SV],
                 lane_heights=[480, 160, 180])
     d.messages = {"Message_krisis": "krisis", "Message_mulai_respon_kasus": "mulai_respon_kasus"}
     # rows (y centres)
@@ -46,7 +59,7 @@ def build_intake() -> str:
              props=stage_only("asesmen")))
     # 5 gateway on risk -------------------------------------------------------------------
     add(Node("Gateway_tingkat_risiko", "exclusiveGateway", "Tingkat risiko?", 750, KON, lane=KA))
-    add(script_task("Script_setting_keluarga", "Tetapkan setting berbasis keluarga", KA, 870, KON,
+    add(script_task("Script_setting_keluarga", "Tetapkan layanan berbasis keluarga", KA, 870, KON,
                     'setting = "berbasis_keluarga"', stage="asesmen"))
     add(user_task("Task_asesmen_lanjut", "Asesmen lanjut", PS, 870, MAIN, "asesmen_lanjut.json", "P7D",
                   "asesmen"))
@@ -63,21 +76,25 @@ def build_intake() -> str:
     add(Node("Gateway_rencana_disetujui", "exclusiveGateway", "Rencana disetujui?", 1500, SUP, lane=SV,
              label="above"))
     # 8 programme period -------------------------------------------------------------------
-    add(script_task("Script_periode_program", "Tetapkan periode program", PS, 1620, MAIN,
-                    'durasi_program = "P4M" if setting == "rawat_inap" else "P3M"\n'
+    add(script_task("Script_periode_program", "Tetapkan akhir periode program", PS, 1620, MAIN,
                     "akhir_program = add_duration(now_iso(), durasi_program)\n"
                     "rencana_selesai = False", stage="intervensi"))
     # 9 sub-process Intervensi ---------------------------------------------------------------
-    SX, SW, SH = 1730, 460, 200
+    SX, SW, SH = 1730, 1060, 260
     add(Node("Sub_intervensi", "subProcess", "Intervensi", SX + SW / 2, MAIN, lane=PS, w=SW, h=SH,
              props=stage_only("intervensi")))
-    IN = MAIN + 20
+    IN, ACT = MAIN - 40, MAIN + 70
     add(Node("Start_intervensi", "startEvent", "Mulai intervensi", SX + 50, IN, parent="Sub_intervensi"))
-    add(user_task("Task_pelaksanaan_intervensi", "Pelaksanaan intervensi", PS, SX + 160, IN,
+    add(Node("Gateway_gabung_kegiatan", "exclusiveGateway", None, SX + 130, IN, parent="Sub_intervensi"))
+    add(user_task("Task_pelaksanaan_intervensi", "Pelaksanaan intervensi", PS, SX + 240, IN,
                   "pelaksanaan_intervensi.json", "P7D", "intervensi", parent="Sub_intervensi"))
-    add(Node("Gateway_rencana_selesai", "exclusiveGateway", "Rencana selesai?", SX + 300, IN,
-             parent="Sub_intervensi"))
-    add(Node("End_intervensi", "endEvent", "Rencana selesai", SX + 400, IN, parent="Sub_intervensi"))
+    add(Node("Gateway_rencana_selesai", "exclusiveGateway", "Rencana selesai? Kegiatan berikutnya?", SX + 370, IN,
+             parent="Sub_intervensi", label=(30, -40)))
+    add(Node("End_intervensi", "endEvent", "Rencana selesai", SX + SW - 50, IN, parent="Sub_intervensi"))
+    # seed 003 (Bantuan Bertujuan): what the programme does, recorded as often as it happens
+    for i, (element, name, form, role, why) in enumerate(ACTIVITIES):
+        add(Node(element, "userTask", name, SX + 460 + 120 * i, ACT, lane=PS, parent="Sub_intervensi",
+                 props=props(form, "P7D", "intervensi", role=role), documentation=why))
     sub_top, sub_bottom = MAIN - SH / 2, MAIN + SH / 2
     # boundary: non-interrupting monthly monitoring cycle (top edge)
     add(Node("Timer_monitoring_bulanan", "boundaryEvent", "Monitoring bulanan", SX + 100, sub_top, lane=PS,
@@ -109,7 +126,7 @@ def build_intake() -> str:
     add(Node("Timer_tunggu_akhir_periode", "intermediateCatchEvent", "Tunggu akhir periode program", 2290,
              MAIN, lane=PS, props=stage_only("intervensi"),
              body=timer_xml("timeDate", "akhir_program", "TimerDef_tunggu_akhir_periode")))
-    add(Node("Gateway_setting_program", "exclusiveGateway", "Setting program?", 2390, MAIN, lane=PS,
+    add(Node("Gateway_setting_program", "exclusiveGateway", "Jenis layanan?", 2390, MAIN, lane=PS,
              label=(-105, -52)))
     # 10 Reintegrasi -----------------------------------------------------------------------------
     add(Node("Gateway_reintegrasi_mulai", "parallelGateway", "Reintegrasi", 2500, MAIN, lane=PS,
@@ -120,9 +137,9 @@ def build_intake() -> str:
                   "persiapan_keluarga.json", "P7D", "reintegrasi"))
     add(user_task("Task_kunjungan_rumah", "Kunjungan rumah", PS, 2920, MAIN, "kunjungan_rumah.json",
                   "P7D", "reintegrasi"))
-    add(Node("Timer_periode_reintegrasi", "intermediateCatchEvent", "Periode reintegrasi 1 bulan", 2770, LOW,
+    add(Node("Timer_periode_reintegrasi", "intermediateCatchEvent", "Periode reintegrasi", 2770, LOW,
              lane=PS, props=stage_only("reintegrasi"),
-             body=timer_xml("timeDuration", '"P1M"', "TimerDef_periode_reintegrasi")))
+             body=timer_xml("timeDuration", "durasi_reintegrasi", "TimerDef_periode_reintegrasi")))
     add(Node("Gateway_reintegrasi_selesai", "parallelGateway", None, 3040, MAIN, lane=PS))
     # 11 Terminasi -------------------------------------------------------------------------------
     add(Node("Gateway_gabung_terminasi", "exclusiveGateway", None, 3140, MAIN, lane=PS))
@@ -157,6 +174,7 @@ def build_intake() -> str:
     add(Node("End_kasus_ditutup", "endEvent", "Kasus ditutup", 4680, MAIN, lane=PS,
              props=stage_only("aftercare")))
 
+    add_late_steps(d, add, MAIN, LOW, SUP)
     # flows -------------------------------------------------------------------------------------
     f = d.flow
     f("Flow_rujukan_ke_identifikasi", "Start_rujukan_diterima", "Task_identifikasi")
@@ -166,26 +184,34 @@ def build_intake() -> str:
     f("Flow_risiko_ke_gateway", "Rule_tingkat_risiko", "Gateway_tingkat_risiko")
     f("Flow_risiko_rendah", "Gateway_tingkat_risiko", "Script_setting_keluarga", name="rendah",
       cond='risk_level == "rendah"')
-    f("Flow_risiko_sedang_tinggi", "Gateway_tingkat_risiko", "Task_asesmen_lanjut", name="sedang / tinggi",
+    f("Flow_risiko_sedang_tinggi", "Gateway_tingkat_risiko", "Task_asesmen_lanjut", name="resiko sedang dan berat",
       default=True)
     f("Flow_setting_keluarga_ke_rencana", "Script_setting_keluarga", "Gateway_gabung_setting")
     f("Flow_asesmen_ke_rencana", "Task_asesmen_lanjut", "Gateway_gabung_setting")
-    f("Flow_gabung_setting_ke_revisi", "Gateway_gabung_setting", "Gateway_gabung_revisi_rencana")
+    f("Flow_gabung_setting_ke_rujukan_medis", "Gateway_gabung_setting", "Task_rujukan_rehabilitasi_medis")
+    f("Flow_rujukan_medis_ke_rencana", "Task_rujukan_rehabilitasi_medis", "Gateway_gabung_revisi_rencana")
     f("Flow_ke_susun_rencana", "Gateway_gabung_revisi_rencana", "Task_susun_rencana")
     f("Flow_rencana_ke_persetujuan", "Task_susun_rencana", "Task_persetujuan_rencana")
     f("Flow_persetujuan_ke_gateway", "Task_persetujuan_rencana", "Gateway_rencana_disetujui")
-    f("Flow_rencana_disetujui", "Gateway_rencana_disetujui", "Script_periode_program", name="ya",
-      cond="rencana_disetujui == True", route="hv")
+    f("Flow_rencana_disetujui", "Gateway_rencana_disetujui", "Rule_periode_program", name="ya",
+      cond="rencana_disetujui == True")
+    f("Flow_periode_ke_akhir", "Rule_periode_program", "Script_periode_program")
     f("Flow_rencana_direvisi", "Gateway_rencana_disetujui", "Gateway_gabung_revisi_rencana",
       name="tidak: revisi", default=True, route=("via", VIA_SUP))
     f("Flow_periode_ke_intervensi", "Script_periode_program", "Sub_intervensi")
     # inside the sub-process
-    f("Flow_mulai_pelaksanaan", "Start_intervensi", "Task_pelaksanaan_intervensi")
+    f("Flow_mulai_pelaksanaan", "Start_intervensi", "Gateway_gabung_kegiatan")
+    f("Flow_gabung_ke_pelaksanaan", "Gateway_gabung_kegiatan", "Task_pelaksanaan_intervensi")
     f("Flow_pelaksanaan_ke_gateway", "Task_pelaksanaan_intervensi", "Gateway_rencana_selesai")
     f("Flow_rencana_selesai", "Gateway_rencana_selesai", "End_intervensi", name="ya",
       cond="rencana_selesai == True")
-    f("Flow_rencana_belum_selesai", "Gateway_rencana_selesai", "Task_pelaksanaan_intervensi",
+    f("Flow_rencana_belum_selesai", "Gateway_rencana_selesai", "Gateway_gabung_kegiatan",
       name="belum", default=True, route=("via", IN - 70))
+    for element, _name, _form, _role, _why in ACTIVITIES:
+        kind = element.removeprefix("Task_").removesuffix("_intervensi")
+        f(f"Flow_ke_{kind}", "Gateway_rencana_selesai", element, name=kind.replace("_", " "),
+          cond=f'kegiatan_berikutnya == "{kind}" and rencana_selesai != True', route="hv")
+        f(f"Flow_{kind}_selesai", element, "Gateway_gabung_kegiatan", route=("via", ACT + 55))
     # boundary branches
     f("Flow_monitoring_timer", "Timer_monitoring_bulanan", "Task_monitoring_bulanan")
     f("Flow_monitoring_selesai", "Task_monitoring_bulanan", "End_monitoring")
@@ -212,8 +238,13 @@ def build_intake() -> str:
     f("Flow_ke_laporan_terminasi", "Gateway_gabung_terminasi", "Task_laporan_terminasi")
     f("Flow_laporan_ke_persetujuan", "Task_laporan_terminasi", "Task_persetujuan_terminasi")
     f("Flow_persetujuan_terminasi_ke_gateway", "Task_persetujuan_terminasi", "Gateway_terminasi_disetujui")
-    f("Flow_terminasi_disetujui", "Gateway_terminasi_disetujui", "Gateway_alasan_terminasi", name="ya",
-      cond="terminasi_disetujui == True", route=("hvh", 3595))
+    f("Flow_terminasi_disetujui", "Gateway_terminasi_disetujui", "Gateway_reunifikasi", name="ya",
+      cond="terminasi_disetujui == True", route=("hvh", 3595 + 750))
+    f("Flow_perlu_reunifikasi", "Gateway_reunifikasi", "Task_reunifikasi", name="ya",
+      cond="perlu_reunifikasi == True")
+    f("Flow_reunifikasi_ke_alasan", "Task_reunifikasi", "Gateway_alasan_terminasi")
+    f("Flow_tanpa_reunifikasi", "Gateway_reunifikasi", "Gateway_alasan_terminasi", name="tidak", default=True,
+      route=("via", LOW))
     f("Flow_terminasi_direvisi", "Gateway_terminasi_disetujui", "Gateway_gabung_terminasi",
       name="tidak: revisi", default=True, route=("via", VIA_SUP))
     f("Flow_alasan_meninggal", "Gateway_alasan_terminasi", "End_kasus_ditutup_meninggal", name="meninggal",
@@ -231,7 +262,44 @@ def build_intake() -> str:
     f("Flow_kunjungan_cukup", "Gateway_kunjungan_berikutnya", "Task_penutupan_kasus", name="tidak",
       default=True)
     f("Flow_penutupan_ke_akhir", "Task_penutupan_kasus", "End_kasus_ditutup")
-    return d.to_xml(pool_width=4660)
+    return d.to_xml(pool_width=4660 + 1000)
+
+
+ACTIVITIES = (  # element, name, form, role (None: the lane's), the seed it comes from
+    ("Task_sesi_konseling", "Sesi konseling", "sesi_konseling.json", KONSELOR_ADIKSI,
+     "Seed 003 (Bantuan Bertujuan): konseling individu/kelompok/keluarga dan seminar psikoedukasi; seed 002: "
+     "psikoedukasi dan konseling keluarga. Dicatat oleh konselor adiksi, setiap sesi."),
+    ("Task_tes_urine", "Tes urine", "tes_urine.json", None,
+     "Seed 003: tes urine PM pada rawat inap dan rawat jalan; hasil positif diberi tindak lanjut."),
+    ("Task_kunjungan_rumah_intervensi", "Kunjungan rumah (rawat jalan)", "kunjungan_rumah_intervensi.json", None,
+     "Seed 003 (rawat jalan): home visit kebutuhan klien."),
+    ("Task_koordinasi", "Koordinasi dengan lembaga lain", "koordinasi.json", None,
+     "Seed 003: koordinasi dengan Dinas Sosial, instansi terkait dan IPWL; siklus manajemen kasus: Koordinasi."),
+    ("Task_tindak_lanjut_medis", "Tindak lanjut rehabilitasi medis", "tindak_lanjut_medis.json", None,
+     "Seed 000: rehabilitasi medis dan rehabilitasi sosial keduanya wajib (UU 35/2009)."),
+)
+
+
+def add_late_steps(d, add, MAIN, LOW, SUP):
+    """Steps added after the first grid (issue 14); the nodes to their right move over first."""
+    shift(d, 3600, 250)           # reunifikasi before the reason of terminasi
+    shift(d, 2250, 600, inner=False)  # the programme's activities widen the Intervensi sub-process
+    shift(d, 1050, 150)           # the medical referral after the risk routing
+    add(user_task("Task_rujukan_rehabilitasi_medis", "Rujukan rehabilitasi medis", PS, 1125, MAIN,
+                  "rujukan_rehabilitasi_medis.json", "P7D", "asesmen"))
+    d.nodes["Task_rujukan_rehabilitasi_medis"].documentation = (
+        "Untuk setiap tingkat risiko. Seed 000: pecandu dan korban penyalahgunaan narkotika wajib menjalani "
+        "rehabilitasi medis dan rehabilitasi sosial (UU 35/2009). Seed 001: resiko rendah diberikan pelayanan medis; "
+        "resiko sedang dan berat: asesmen lanjut memastikan rehabilitasi medis dan sosialnya.")
+    add(Node("Rule_periode_program", "businessRuleTask", "Tentukan lama program", 1770, SUP, lane=SV,
+             documentation="Tabel keputusan periode_program: rawat inap 4 bulan, rawat jalan 3 bulan, reintegrasi "
+                           "1 bulan (seed 003); berbasis keluarga tanpa lama di seed, default produk 3 bulan.",
+             ext="<spiffworkflow:calledDecisionId>periode_program</spiffworkflow:calledDecisionId>",
+             props=stage_only("intervensi")))
+    add(Node("Gateway_reunifikasi", "exclusiveGateway", "Reunifikasi?", 3640 + 750, MAIN, lane=PS, label="above"))
+    add(user_task("Task_reunifikasi", "Reunifikasi dengan keluarga", PS, 3760 + 750, MAIN, "reunifikasi.json", "P7D",
+                  "terminasi"))
+    d.nodes["Task_reunifikasi"].documentation = "Seed 003: Terminasi, reunifikasi dan rujukan."
 
 
 # ============================================================================ case_response

@@ -44,6 +44,11 @@ from engine.cases.sandbox import add_duration, now_iso
 from engine.definitions.parsing import single_decisions
 from engine.vocabulary import CASE_RESPONSE, INTAKE, LANE_ROLES, ROLE_LABELS, STAGES
 
+try:  # imported as scripts.verify_diagrams (the tests) or run as a script (its folder is on the path)
+    from scripts.verify_domain import CHECKS as DOMAIN_CHECKS
+except ImportError:
+    from verify_domain import CHECKS as DOMAIN_CHECKS
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"
 FORMS_DIR = BPMN_DIR / "forms"
@@ -91,8 +96,9 @@ def check_add_duration():
 def parse():
     parser = SpiffBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_files([str(p) for p in BPMN_FILES.values()])
-    for tree in single_decisions(etree.parse(str(DMN_FILE)).getroot()):  # as deploy does: one decision each
-        parser.add_dmn_xml(tree, filename=DMN_FILE.name)
+    for dmn in sorted(BPMN_DIR.glob("*.dmn")):
+        for tree in single_decisions(etree.parse(str(dmn)).getroot()):  # as deploy does: one decision each
+            parser.add_dmn_xml(tree, filename=dmn.name)
     specs = {pid: (parser.get_spec(pid), parser.get_subprocess_specs(pid)) for pid in BPMN_FILES}
     check(set(specs["atensi_intake"][1]) == {"Sub_intervensi"}, "intake should have one embedded sub-process")
     ok("both BPMN files pass the XSD VALIDATOR and parse with SpiffBpmnParser; risk_level.dmn added; "
@@ -111,7 +117,8 @@ def user_task_specs(spec, subprocess_specs):
 
 # ================================================================ static checks
 def check_processes():
-    names = {"atensi_intake": "ATENSI KP Napza – Intake sampai Aftercare", "case_response": "Respon Kasus KP Napza"}
+    names = {"atensi_intake": "ATENSI KP Napza – Rujukan sampai Bimbingan Lanjut",
+             "case_response": "Respon Kasus KP Napza"}
     for pid, path in BPMN_FILES.items():
         doc = etree.parse(str(path))
         [proc] = doc.xpath("//bpmn:process", namespaces=NS)
@@ -205,7 +212,7 @@ def check_form_details():
 def check_events(specs):
     """Timers are Python expressions; messages carry the agreed names and variables."""
     seen = {}
-    sample = {"akhir_program": "2025-05-31T09:00:00+00:00"}
+    sample = {"akhir_program": "2025-05-31T09:00:00+00:00", "durasi_reintegrasi": "P1M"}
     for spec, subs in specs.values():
         for ts in all_task_specs(spec, subs):
             ed = getattr(ts, "event_definition", None)
@@ -219,7 +226,7 @@ def check_events(specs):
         "Timer_monitoring_bulanan": ("CycleTimerEventDefinition", '"R4/P1M"'),
         "Timer_periode_program_berakhir": ("TimeDateEventDefinition", "akhir_program"),
         "Timer_tunggu_akhir_periode": ("TimeDateEventDefinition", "akhir_program"),
-        "Timer_periode_reintegrasi": ("DurationTimerEventDefinition", '"P1M"'),
+        "Timer_periode_reintegrasi": ("DurationTimerEventDefinition", "durasi_reintegrasi"),
         "Timer_batas_respon_24_jam": ("DurationTimerEventDefinition", '"PT24H"'),
         "Boundary_krisis": ("krisis", "laporan_krisis", None),
         "Start_laporan_kedaruratan": ("mulai_respon_kasus", "rujukan_darurat", None),
@@ -277,7 +284,8 @@ def check_dmn(specs, engine_factory):
     spec, subs = specs["atensi_intake"]
     called = {ts.bpmn_id: ts.extensions.get("calledDecisionId") for ts in spec.task_specs.values()
               if ts.__class__.__name__ == "BusinessRuleTask"}
-    check(called == {"Rule_risiko_per_zat": "risiko_per_zat", "Rule_tingkat_risiko": "risk_level"}, f"{called}")
+    check(called == {"Rule_risiko_per_zat": "risiko_per_zat", "Rule_tingkat_risiko": "risk_level",
+                      "Rule_periode_program": "periode_program"}, f"{called}")
     for substance, (low, medium) in ASSIST_BANDS.items():
         for score, level in ((1, "rendah"), (low, "rendah"), (low + 1, "sedang"), (medium, "sedang"),
                              (medium + 1, "tinggi"), (39, "tinggi")):
@@ -487,13 +495,16 @@ def intake_until_plan(run, skor, setting=None, reject_first=False):
                  catatan_identifikasi="Dirujuk keluarga")
     run.complete("Skrining ASSIST", skor_stimulan_amfetamin=skor, zat_utama="stimulan_amfetamin")
     if setting is None:
-        check(run.ready_names() == ["Susun rencana intervensi"], f"low risk goes straight to the plan: "
+        check(run.ready_names() == ["Rujukan rehabilitasi medis"], f"low risk: medical referral, then the plan: "
               f"{run.ready_names()}")
         check(run.data()["setting"] == "berbasis_keluarga" and run.data()["risk_level"] == "rendah", "rendah")
     else:
         check(run.ready_names() == ["Asesmen lanjut"], "medium/high risk needs asesmen lanjut")
         run.complete("Asesmen lanjut", medis=2, pekerjaan=3, penggunaan_napza=6, hukum=1, keluarga_sosial=4,
                      psikiatri=2, kesiapan_berubah="persiapan", setting=setting, catatan_asesmen="-")
+        check(run.ready_names() == ["Rujukan rehabilitasi medis"], "every risk level: a medical referral")
+    run.complete("Rujukan rehabilitasi medis", tempat_rujukan="puskesmas", nama_fasilitas="Puskesmas Cibinong",
+                 tanggal_rujukan=datetime.now(UTC).date().isoformat())
     plan = dict(komponen_atensi=["terapi", "dukungan_keluarga"], tujuan="Pulih", rencana_kegiatan="Konseling")
     run.complete("Susun rencana intervensi", **plan)
     if reject_first:
@@ -532,6 +543,8 @@ def finish_plan_and_wait(run, traveller, loops=1):
 def terminate(run, alasan, reject_first=False):
     report = dict(alasan_terminasi=alasan, laporan_terminasi="Ringkasan layanan",
                   tanggal_terminasi=datetime.now(UTC).date().isoformat())
+    if alasan == "dirujuk":
+        report["dirujuk_ke"] = "IPWL Yayasan Harapan"
     run.complete("Laporan terminasi", **report)
     if reject_first:
         run.complete("Persetujuan terminasi", terminasi_disetujui=False, catatan_supervisor_terminasi="Lengkapi")
@@ -568,7 +581,7 @@ def scenario_low_risk(specs, engine):
         terminate(run, "selesai")
         aftercare(run, 3)
         names = run.completed_names()
-        check({"Tetapkan setting berbasis keluarga", "Tunggu akhir periode program", "Kasus ditutup"} <= names and
+        check({"Tetapkan layanan berbasis keluarga", "Tunggu akhir periode program", "Kasus ditutup"} <= names and
               not names & {"Asesmen lanjut", "Tes minat dan bakat", "Tinjau intervensi yang belum selesai"},
               f"path: {names}")
         run.assert_stage_order(INTAKE_STAGES)
@@ -606,8 +619,9 @@ def scenario_high_inpatient_died(specs, engine):
         check(data["risk_level"] == "tinggi", "tinggi")
         finish_plan_and_wait(run, tr, loops=0)
         check(run.ready_names() == ["Tes minat dan bakat"], f"reintegrasi starts: {run.ready_names()}")
-        check("Periode reintegrasi 1 bulan" in run.waiting(), "1-month reintegrasi timer running")
-        run.complete("Tes minat dan bakat", hasil_minat_bakat="Otomotif", rekomendasi_vokasional="Bengkel")
+        check("Periode reintegrasi" in run.waiting(), "1-month reintegrasi timer running")
+        run.complete("Tes minat dan bakat", pelaksana_tes="Dra. Sari, Psikolog", profesi_pelaksana="psikolog",
+                     hasil_minat_bakat="Otomotif", rekomendasi_vokasional="Bengkel")
         run.complete("Persiapan keluarga", kegiatan_persiapan_keluarga="Psikoedukasi", keluarga_siap=True)
         run.complete("Kunjungan rumah", tanggal_kunjungan_rumah=datetime.now(UTC).date().isoformat(),
                      hasil_kunjungan_rumah="Rumah kondusif")
@@ -646,7 +660,8 @@ def scenario_period_ends_first(specs, engine):
         run.complete("Tinjau intervensi yang belum selesai", keputusan="lanjut_dengan_pendampingan_tambahan",
                      catatan_tinjauan="Lanjut dengan pendampingan")
         check(run.ready_names() == ["Tes minat dan bakat"], "rawat inap continues to reintegrasi")
-        run.complete("Tes minat dan bakat", hasil_minat_bakat="Kuliner")
+        run.complete("Tes minat dan bakat", pelaksana_tes="Budi, S.Psi.", profesi_pelaksana="psikolog",
+                     hasil_minat_bakat="Kuliner")
         run.complete("Persiapan keluarga", kegiatan_persiapan_keluarga="Konseling", keluarga_siap=True)
         run.complete("Kunjungan rumah", tanggal_kunjungan_rumah="2025-06-05", hasil_kunjungan_rumah="Baik")
         run.travel(tr, timedelta(days=32))
@@ -750,7 +765,68 @@ def scenario_many_visits(specs, engine):
     return "jumlah_kunjungan=200 preset in the start data: 200 visit loops run to closure"
 
 
-SCENARIOS = [scenario_low_risk, scenario_medium_outpatient, scenario_high_inpatient_died,
+def refused(run, name, **fields):
+    """The form of the open task ``name`` refuses these fields (nothing is completed)."""
+    form = load_form(run.task(name).task_spec.extensions["properties"]["formJsonSchemaFilename"])
+    errors = list(jsonschema.Draft202012Validator(form).iter_errors(with_defaults(form, fields)))
+    check(errors, f"{name}: {fields} should be refused")
+
+
+def scenario_programme_activities(specs, engine):
+    today = datetime.now(UTC).date().isoformat
+    with time_machine.travel(T0, tick=False) as tr:
+        run = Run(specs, "atensi_intake", engine(), {**CASE, "jumlah_kunjungan": 1})
+        intake_until_plan(run, skor=12, setting="rawat_jalan")
+        sessions = ("konseling_individu", "konseling_kelompok", "konseling_keluarga", "seminar_psikoedukasi")
+        for kind in sessions:
+            run.complete("Pelaksanaan intervensi", catatan_kemajuan="-", rencana_selesai=False,
+                         kegiatan_berikutnya="sesi_konseling")
+            task = run.task("Sesi konseling")
+            check(task.task_spec.extensions["properties"]["role"] == "konselor_adiksi", "the counsellor's task")
+            run.complete("Sesi konseling", tanggal_sesi=today(), jenis_sesi=kind, kehadiran="hadir")
+            check(run.ready_names() == ["Pelaksanaan intervensi"], "back to the programme after each session")
+        run.complete("Pelaksanaan intervensi", catatan_kemajuan="-", rencana_selesai=False,
+                     kegiatan_berikutnya="tes_urine")
+        refused(run, "Tes urine", tanggal_tes_urine=today(), hasil_tes_urine="positif")
+        run.complete("Tes urine", tanggal_tes_urine=today(), hasil_tes_urine="positif", zat_terdeteksi="metamfetamin",
+                     tindak_lanjut_urine="Konseling individu tambahan dan tes ulang 2 minggu")
+        for kind, task_name, fields in (
+                ("kunjungan_rumah", "Kunjungan rumah (rawat jalan)", {"tanggal_kunjungan": today(),
+                                                                      "temuan_kunjungan": "Keluarga mendukung"}),
+                ("koordinasi", "Koordinasi dengan lembaga lain", {"tanggal_koordinasi": today(),
+                                                                  "lembaga": "Puskesmas Cibinong",
+                                                                  "pokok_bahasan": "Jadwal terapi",
+                                                                  "hasil_koordinasi": "Disepakati"}),
+                ("tindak_lanjut_medis", "Tindak lanjut rehabilitasi medis", {"tanggal_tindak_lanjut": today(),
+                                                                            "hasil_layanan_medis": "Stabil"})):
+            run.travel(tr, timedelta(days=7))
+            run.complete("Pelaksanaan intervensi", catatan_kemajuan="-", rencana_selesai=False,
+                         kegiatan_berikutnya=kind)
+            run.complete(task_name, **fields)
+        check(run.ready_names() == ["Pelaksanaan intervensi"], "still in the programme")
+        finish_plan_and_wait(run, tr, loops=0)
+        refused(run, "Laporan terminasi", alasan_terminasi="dirujuk", laporan_terminasi="-")
+        run.complete("Laporan terminasi", alasan_terminasi="dirujuk", dirujuk_ke="LKS Harapan", laporan_terminasi="-",
+                     perlu_reunifikasi=True)
+        run.complete("Persetujuan terminasi", terminasi_disetujui=True)
+        check(run.ready_names() == ["Reunifikasi dengan keluarga"], "reunifikasi where it applies")
+        run.complete("Reunifikasi dengan keluarga", tanggal_reunifikasi=today(), keluarga_penerima="Ibu kandung",
+                     hasil_reunifikasi="PM kembali ke rumah")
+        run.complete("Rencana bimbingan lanjut", bentuk_bimbingan=["kursus"])
+        visit = dict(tanggal_dikunjungi=today(), kondisi_pm_saat_kunjungan="stabil", hasil_kunjungan="Baik",
+                     bantuan_diberikan="kursus")
+        refused(run, "Kunjungan tindak lanjut", **visit)
+        run.complete("Kunjungan tindak lanjut", **visit, uraian_bantuan="Kursus menjahit", tanggal_bantuan=today(),
+                     nilai_bantuan=1500000)
+        run.complete("Penutupan kasus", ringkasan_penutupan="-")
+        check(run.wf.completed, "completed")
+    return ("programme activities (rawat jalan): medical referral, four konselor sessions (individu, kelompok, "
+            "keluarga, seminar psikoedukasi), a positive urine test refused without follow-up then recorded, "
+            "home visit, koordinasi, medical follow-up, each back to Pelaksanaan; dirujuk refused without dirujuk_ke; "
+            "reunifikasi; aftercare assistance refused without what/when/amount -> completed")
+
+
+SCENARIOS = [scenario_programme_activities, scenario_low_risk, scenario_medium_outpatient, scenario_high_inpatient_died,
              scenario_period_ends_first, scenario_crisis, scenario_case_response_late, scenario_many_visits]
 
 
@@ -794,10 +870,19 @@ def check_scripts_restricted(specs, sandbox):
 
 
 # ================================================================ main
+def domain_checks():
+    def wrap(check_fn):
+        def run():
+            check_fn()
+            ok(f"domain: {check_fn.__doc__.splitlines()[0] if check_fn.__doc__ else check_fn.__name__}")
+        return run
+    return [wrap(c) for c in DOMAIN_CHECKS]
+
+
 def main():
     failures = 0
     print("static checks")
-    steps = [check_add_duration, check_processes, check_forms, check_form_details]
+    steps = [check_add_duration, check_processes, check_forms, check_form_details, *domain_checks()]
     for step in steps:
         failures += _guard(step)
     _, specs = parse()

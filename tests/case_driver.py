@@ -78,5 +78,6 @@ class CaseDriver:
         self.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=score)
         if setting:
             self.complete("Asesmen lanjut", setting=setting)
+        self.complete("Rujukan rehabilitasi medis")
         self.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
         self.complete("Persetujuan rencana intervensi", rencana_disetujui=True)

@@ -66,6 +66,7 @@ class _Builder:
         case = self.start("finished")
         case.complete("Identifikasi & orientasi")
         case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=2)  # low risk: family based, no asesmen
+        case.complete("Rujukan rehabilitasi medis")
         case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
         case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
         case.complete("Pelaksanaan intervensi", rencana_selesai=True)

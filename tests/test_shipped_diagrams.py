@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scripts import verify_diagrams as diagrams
+from scripts.verify_domain import CHECKS as DOMAIN_CHECKS
 
 SANDBOX_ENGINE, SANDBOX = diagrams.sandbox_engine_factory()
 ENGINES = {"TaskDataEnvironment": diagrams.taskdata_engine, "engine.cases.sandbox": SANDBOX_ENGINE}
@@ -26,6 +27,11 @@ def test_the_sandbox_script_engine_is_usable_so_its_runs_are_not_skipped():
 @pytest.mark.parametrize("check", [diagrams.check_add_duration, diagrams.check_processes, diagrams.check_forms,
                                    diagrams.check_form_details], ids=lambda check: check.__name__)
 def test_processes_lanes_and_forms_pass_their_static_check(check):
+    check()
+
+
+@pytest.mark.parametrize("check", DOMAIN_CHECKS, ids=lambda check: check.__name__)
+def test_the_diagram_forms_and_tables_follow_the_domain_rules_of_the_seeds(check):
     check()
 
 

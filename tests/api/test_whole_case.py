@@ -25,6 +25,7 @@ def test_a_high_risk_case_runs_from_referral_to_closure_over_http(api, staff, de
     case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=31)
     assert case.detail()["risk_level"] == "tinggi"
     case.complete("Asesmen lanjut", setting="rawat_inap")
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi", "dukungan_keluarga"])
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
     assert case.detail()["stage"] == "intervensi"
@@ -64,6 +65,7 @@ def test_a_crisis_reported_during_intervensi_opens_a_case_response_for_the_same_
     case.complete("Identifikasi & orientasi")
     case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=12)
     case.complete("Asesmen lanjut", setting="rawat_jalan")
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi")
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
 

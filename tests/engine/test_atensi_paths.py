@@ -20,6 +20,7 @@ def through_assessment(case: CaseDriver, score: int, setting: str | None = None)
 
 
 def through_plan(case: CaseDriver):
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi", "dukungan_keluarga"])
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
 
@@ -45,7 +46,7 @@ def test_low_risk_goes_family_based_and_closes_after_aftercare(runtime, staff, d
     assert case.case().stage == "identifikasi"
     through_assessment(case, score=2)
     assert case.case().risk_level == "rendah"
-    assert case.open_names() == ["Susun rencana intervensi"]  # no asesmen lanjut for low risk
+    assert case.open_names() == ["Rujukan rehabilitasi medis"]  # no asesmen lanjut for low risk
     through_plan(case)
     finish_intervention_and_wait(case, runtime, clock, months=3)
     assert case.open_names() == ["Laporan terminasi"]  # family-based skips reintegrasi
@@ -91,6 +92,7 @@ def test_high_risk_rawat_inap_goes_through_reintegrasi(runtime, staff, deployed,
 def test_a_returned_plan_is_revised_then_approved(runtime, staff, deployed, clock):
     case = start(runtime, staff)
     through_assessment(case, score=10, setting="rawat_jalan")
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi")
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=False, catatan_supervisor="Tambah terapi")
     assert case.open_names() == ["Susun rencana intervensi"]

@@ -176,7 +176,8 @@ def test_a_case_migrated_back_and_forth_at_every_step_runs_like_one_that_never_m
     supervisor = staff.actor("supervisor")
     steps = [
         ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 30}),
-        ("Asesmen lanjut", {"setting": "rawat_inap"}), ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
+        ("Asesmen lanjut", {"setting": "rawat_inap"}), ("Rujukan rehabilitasi medis", {}),
+        ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
         ("Persetujuan rencana intervensi", {"rencana_disetujui": True}), (timedelta(days=40), None),
         ("Monitoring bulanan", {}), ("Pelaksanaan intervensi", {"rencana_selesai": True}),
         (timedelta(days=90), None), ("Tes minat dan bakat", {}), ("Persiapan keluarga", {}),
@@ -211,6 +212,7 @@ def test_a_task_inserted_further_ahead_is_reached_by_a_case_migrated_before_it(
                                               "Periksa laporan terminasi", "Lane_supervisor", stage="terminasi")
     deploy({**intake_files, INTAKE: edited}, "v2")
     assert migrations.migrate("atensi_intake", staff.actor("supervisor")).count("migrated") == 1
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi"])
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
     case.complete("Pelaksanaan intervensi", rencana_selesai=True)

@@ -52,7 +52,7 @@ def test_a_diagram_edit_that_breaks_a_main_path_fails_that_scenario(intake_files
     failed = [r for r in run.results if not r.passed]
     assert not run.passed
     assert [r.name for r in failed][0].startswith("Risiko rendah")
-    assert "expected ['Susun rencana intervensi']" in failed[0].failure["message"]
+    assert "expected ['Rujukan rehabilitasi medis']" in failed[0].failure["message"]
 
 
 def test_form_data_the_form_refuses_fails_the_step_with_the_field(intake_files):

@@ -146,6 +146,7 @@ def test_a_completed_task_raises_no_more_alerts(runtime, staff, deployed, work, 
 def to_aftercare(runtime, case: CaseDriver, work, clock) -> None:
     case.complete("Identifikasi & orientasi")
     case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=2)  # low risk: family-based, no reintegrasi
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["dukungan_keluarga"])
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
     case.complete("Pelaksanaan intervensi", rencana_selesai=True)

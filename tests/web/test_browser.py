@@ -109,6 +109,7 @@ def test_the_plan_is_submitted_and_the_supervisor_approves_it(browser_page, staf
     case.complete("Identifikasi & orientasi")
     case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
     case.complete("Asesmen lanjut", setting="rawat_inap")
+    case.complete("Rujukan rehabilitasi medis")
     page = browser_page
     sign_in(page, "peksos")
     page.locator("#queue").get_by_role("link", name="Susun rencana intervensi").click()

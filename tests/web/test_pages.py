@@ -171,7 +171,8 @@ def test_completing_a_task_goes_to_my_next_task_on_the_case(client, staff, deplo
             "psikiatri": "1", "kesiapan_berubah": "persiapan", "setting": "rawat_jalan"}
     response = pages.post(f"/tasks/{assesment}", data, token_from=f"/tasks/{assesment}")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/tasks/{case.task('Susun rencana intervensi').id}"
+    assert response.headers["Location"] == f"/tasks/{case.task('Rujukan rehabilitasi medis').id}"
+    case.complete("Rujukan rehabilitasi medis")
     plan = case.task("Susun rencana intervensi").id
     response = pages.post(f"/tasks/{plan}", {"komponen_atensi": ["terapi", "bantuan_sosial"], "tujuan": "Pulih",
                                              "rencana_kegiatan": "Terapi"}, token_from=f"/tasks/{plan}")
@@ -183,6 +184,7 @@ def test_a_task_form_is_prefilled_from_the_case_data(client, staff, deployed, pa
     case.complete("Identifikasi & orientasi")
     case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=12)
     case.complete("Asesmen lanjut", setting="rawat_jalan")
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi"], tujuan="Pulih", rencana_kegiatan="X")
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=False, catatan_supervisor="Tambah konseling")
     pages.login("peksos")
