@@ -49,7 +49,8 @@ VISITS = 220
 FORMS = {p.name: json.loads(p.read_text()) for p in (BPMN_DIR / "forms").glob("*.json")}
 PATH = [  # the low-risk path up to aftercare, then the follow-up loop
     ("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 2}),
-    ("Rujukan rehabilitasi medis", {}), ("Susun rencana intervensi", {}), ("Persetujuan rencana intervensi", {"rencana_disetujui": True}),
+    ("Rujukan rehabilitasi medis", {}),
+    ("Susun rencana intervensi", {}), ("Persetujuan rencana intervensi", {"rencana_disetujui": True}),
     ("Pelaksanaan intervensi", {"rencana_selesai": True}),
     ("Laporan terminasi", {"alasan_terminasi": "selesai"}), ("Persetujuan terminasi", {"terminasi_disetujui": True}),
     ("Rencana bimbingan lanjut", {}),

@@ -46,7 +46,8 @@ def test_deadlines_in_the_next_days_list_due_tasks_and_timers(board, runtime, st
     soon = start(runtime, staff, nama="Segera")
     in_programme = start(runtime, staff, nama="Intervensi")
     for name, data in (("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 2}),
-                       ("Rujukan rehabilitasi medis", {}), ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
+                       ("Rujukan rehabilitasi medis", {}),
+                       ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
                        ("Persetujuan rencana intervensi", {"rencana_disetujui": True})):
         in_programme.complete(name, **data)
     clock.shift(timedelta(days=26))  # the monthly monitoring timer is due in about 5 days
@@ -63,7 +64,8 @@ def test_the_heat_map_counts_cases_at_open_tasks_and_at_waiting_timers(board, ru
     waiting = start(runtime, staff)
     for name, data in (("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 30}),
                        ("Asesmen lanjut", {"setting": "rawat_inap"}),
-                       ("Rujukan rehabilitasi medis", {}), ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
+                       ("Rujukan rehabilitasi medis", {}),
+                       ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
                        ("Persetujuan rencana intervensi", {"rencana_disetujui": True}),
                        ("Pelaksanaan intervensi", {"rencana_selesai": True})):
         waiting.complete(name, **data)
