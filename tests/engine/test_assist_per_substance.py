@@ -15,12 +15,12 @@ def screened(runtime, staff, **scores) -> CaseDriver:
 
 
 @pytest.mark.parametrize(("scores", "risk", "next_task"), [
-    ({"alkohol": 8}, "rendah", "Susun rencana intervensi"),          # alcohol's low band is 0-10
-    ({"alkohol": 10}, "rendah", "Susun rencana intervensi"),
+    ({"alkohol": 8}, "rendah", "Rujukan rehabilitasi medis"),          # alcohol's low band is 0-10
+    ({"alkohol": 10}, "rendah", "Rujukan rehabilitasi medis"),
     ({"alkohol": 11}, "sedang", "Asesmen lanjut"),
     ({"alkohol": 15}, "sedang", "Asesmen lanjut"),
     ({"alkohol": 27}, "tinggi", "Asesmen lanjut"),
-    ({"ganja": 3}, "rendah", "Susun rencana intervensi"),            # every other substance: 0-3
+    ({"ganja": 3}, "rendah", "Rujukan rehabilitasi medis"),            # every other substance: 0-3
     ({"ganja": 4}, "sedang", "Asesmen lanjut"),
     ({"stimulan_amfetamin": 27}, "tinggi", "Asesmen lanjut"),
     ({"tembakau": 26}, "sedang", "Asesmen lanjut"),
@@ -28,7 +28,7 @@ def screened(runtime, staff, **scores) -> CaseDriver:
 def test_each_substance_is_judged_by_its_own_assist_bands(runtime, staff, deployed, scores, risk, next_task):
     case = screened(runtime, staff, **scores)
     assert case.case().risk_level == risk
-    assert case.open_names() == [next_task]
+    assert case.open_names() == [next_task]  # low risk: the medical referral, then the family-based plan
 
 
 @pytest.mark.parametrize(("scores", "risk"), [

@@ -19,8 +19,9 @@ def through_assessment(case: CaseDriver, score: int, setting: str | None = None)
         case.complete("Asesmen lanjut", setting=setting)
 
 
-def through_plan(case: CaseDriver):
-    case.complete("Rujukan rehabilitasi medis")
+def through_plan(case: CaseDriver, referral: bool = True):
+    if referral:  # every risk level is referred for medical rehabilitation before the plan
+        case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi", "dukungan_keluarga"])
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
 
@@ -96,7 +97,7 @@ def test_a_returned_plan_is_revised_then_approved(runtime, staff, deployed, cloc
     case.complete("Susun rencana intervensi")
     case.complete("Persetujuan rencana intervensi", rencana_disetujui=False, catatan_supervisor="Tambah terapi")
     assert case.open_names() == ["Susun rencana intervensi"]
-    through_plan(case)
+    through_plan(case, referral=False)
     assert case.case().stage == "intervensi"
 
 

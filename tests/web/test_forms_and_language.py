@@ -59,11 +59,11 @@ def test_every_atensi_form_renders_with_titles_and_required_marks():
         assert {f.name for f in fields if f.required} == set(schema.get("required", [])), name
 
 
-def test_the_seven_atensi_components_are_offered_humanised():
+def test_the_seven_atensi_components_are_offered_by_their_official_names():
     fields = {f.name: f for f in schema_form.fields_of(FORMS["rencana_intervensi"], {"komponen_atensi": ["terapi"]})}
     components = fields["komponen_atensi"]
     assert len(components.options) == 7
-    assert ("pelatihan_vokasional", "Pelatihan vokasional") in components.options
+    assert ("pelatihan_vokasional", "Pelatihan vokasional dan pembinaan kewirausahaan") in components.options
     assert components.selected == {"terapi"}
 
 
