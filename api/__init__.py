@@ -14,6 +14,7 @@ from . import (
     cases,
     definitions,
     errors,
+    handovers,
     metrics,
     migrations,
     ops,
@@ -26,7 +27,7 @@ from .schemas.common import ProblemSchema
 
 API_VERSION = "1.0.0"
 BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp,
-              redesign.blp, migrations.blp, privacy.blp, casefile.blp)
+              redesign.blp, migrations.blp, privacy.blp, casefile.blp, handovers.blp)
 
 
 class AtensiApi(Api):

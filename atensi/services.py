@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 
 from engine.alerts.acknowledge import AlertActions
 from engine.casefile import CaseFile
+from engine.cases.handover import Handovers
 from engine.cases.runtime import Runtime
 from engine.config import Settings
 from engine.people.accounts import Passwords
@@ -47,6 +48,7 @@ class Services:
     alerts: AlertActions
     privacy: Privacy
     casefile: CaseFile  # notes and documents
+    handovers: Handovers  # transfers and referrals between units
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -56,7 +58,7 @@ class Services:
         return cls(settings, db, session_factory, runtime, Queries(session_factory),
                    Directory(session_factory, Passwords(settings)),
                    AlertActions(session_factory), Privacy.build(session_factory),
-                   CaseFile.build(session_factory, settings))
+                   CaseFile.build(session_factory, settings), Handovers(session_factory, settings))
 
 
 def services() -> Services:

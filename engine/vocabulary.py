@@ -12,9 +12,11 @@ PEKERJA_SOSIAL = "pekerja_sosial"
 KONSELOR_ADIKSI = "konselor_adiksi"
 SUPERVISOR = "supervisor"
 ADMIN = "admin"
-ROLES = (PEKERJA_SOSIAL, KONSELOR_ADIKSI, SUPERVISOR, ADMIN)
+# A Balai over the IPWL of its region (seed 003): reads the dashboards of its region's units, acts on no case.
+KOORDINATOR_WILAYAH = "koordinator_wilayah"
+ROLES = (PEKERJA_SOSIAL, KONSELOR_ADIKSI, SUPERVISOR, ADMIN, KOORDINATOR_WILAYAH)
 ROLE_LABELS = {PEKERJA_SOSIAL: "Pekerja Sosial", KONSELOR_ADIKSI: "Konselor Adiksi", SUPERVISOR: "Supervisor",
-               ADMIN: "Admin"}
+               ADMIN: "Admin", KOORDINATOR_WILAYAH: "Koordinator Wilayah"}
 
 # Role groups.
 EDITORS = (SUPERVISOR, ADMIN)  # deploy and redesign processes, migrate cases, see the dashboard, retry incidents
@@ -42,6 +44,18 @@ INCIDENT_OPEN, INCIDENT_RESOLVED = "open", "resolved"
 INCIDENT_STATUSES = (INCIDENT_OPEN, INCIDENT_RESOLVED)
 DELIVERY_PENDING, DELIVERY_SENT, DELIVERY_FAILED = "pending", "sent", "failed"  # an alert's e-mail in the outbox
 DELIVERY_STATUSES = (DELIVERY_PENDING, DELIVERY_SENT, DELIVERY_FAILED)
+
+# Handovers between units (engine.cases.handover): a transfer moves the case; a referral asks for a service.
+TRANSFER, REFERRAL = "transfer", "referral"
+HANDOVER_KINDS = (TRANSFER, REFERRAL)
+HANDOVER_PENDING, HANDOVER_ACCEPTED, HANDOVER_REJECTED = "pending", "accepted", "rejected"
+HANDOVER_DONE, HANDOVER_REFUSED = "done", "refused"
+HANDOVER_STATUSES = (HANDOVER_PENDING, HANDOVER_ACCEPTED, HANDOVER_REJECTED, HANDOVER_DONE, HANDOVER_REFUSED)
+TRANSFER_ANSWERS = (HANDOVER_ACCEPTED, HANDOVER_REJECTED)  # by the receiving unit's supervisor
+REFERRAL_ANSWERS = (HANDOVER_ACCEPTED, HANDOVER_DONE, HANDOVER_REFUSED)  # accepted may later become done
+HANDOVER_ROLES = (PEKERJA_SOSIAL, SUPERVISOR)  # who proposes a transfer or sends a referral
+REFERRAL_SERVICES = ("rehabilitasi_medis", "shelter", "pelatihan_vokasional", "layanan_kesehatan",
+                     "bantuan_hukum", "lainnya")
 
 # Risk levels, lowest first (set by the asesmen's DMN table; they order task priority).
 RISK_LOW, RISK_MEDIUM, RISK_HIGH = "rendah", "sedang", "tinggi"

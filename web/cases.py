@@ -12,9 +12,9 @@ from flask_babel import gettext
 
 from atensi.services import services
 from engine.cases import registration
-from engine.errors import Conflict, ProcessFailure, StillFailing
+from engine.errors import Conflict, Forbidden, ProcessFailure, StillFailing
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
-from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KRISIS
+from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KRISIS, REFERRAL_SERVICES
 
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
@@ -101,7 +101,12 @@ def register():
 
 @bp.get("/cases/<int:case_id>")
 def case_page(case_id):
-    return render_case_page(case_id)
+    try:
+        return render_case_page(case_id)
+    except Forbidden:
+        # a unit that transferred the case away still reads its history until the transfer
+        history = list(reversed(services().queries.history(current_actor(), case_id)))
+        return render_template("case_transferred.html", case_id=case_id, history=history)
 
 
 def render_case_page(case_id: int, status: int = 200, **extra):
@@ -113,6 +118,9 @@ def render_case_page(case_id: int, status: int = 200, **extra):
     alerts, folded = fold_reminders(detail["alerts"])
     consent = services().privacy.consents.status(case_id, actor)
     casefile = services().casefile.for_page(case_id, actor)
+    extra.setdefault("handovers", services().handovers.for_case(case_id, actor))
+    extra.setdefault("units", services().handovers.receiving_units(actor))
+    extra.setdefault("services_list", REFERRAL_SERVICES)
     return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
                            folded_reminders=folded, can_report_crisis=KRISIS in detail["waiting_for"],
                            consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES,

@@ -7,11 +7,11 @@ statuses, roles, history kinds), keyed by engine.vocabulary, live here, as do re
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, session
-from flask_babel import Babel, format_datetime, format_decimal, get_timezone, gettext, ngettext
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from engine import clock, vocabulary
@@ -28,14 +28,22 @@ from engine.vocabulary import (
     DOC_OTHER,
     DOC_REFERRAL_LETTER,
     DOC_URINE_TEST,
+    HANDOVER_ACCEPTED,
+    HANDOVER_DONE,
+    HANDOVER_PENDING,
+    HANDOVER_REFUSED,
+    HANDOVER_REJECTED,
     INTAKE,
     KONSELOR_ADIKSI,
+    KOORDINATOR_WILAYAH,
     KRISIS,
     PEKERJA_SOSIAL,
+    REFERRAL,
     RISK_HIGH,
     RISK_LOW,
     RISK_MEDIUM,
     SUPERVISOR,
+    TRANSFER,
 )
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -56,7 +64,7 @@ STATUSES = {CASE_ACTIVE: _l("Active"), CASE_COMPLETED: _l("Closed"), CASE_INCIDE
             CASE_SUSPENDED: _l("Suspended")}
 AGES = {"anak": _l("Child"), "dewasa": _l("Adult")}
 ROLES = {PEKERJA_SOSIAL: _l("Social worker"), KONSELOR_ADIKSI: _l("Addiction counsellor"),
-         SUPERVISOR: _l("Supervisor"), ADMIN: _l("Administrator")}
+         SUPERVISOR: _l("Supervisor"), ADMIN: _l("Administrator"), KOORDINATOR_WILAYAH: _l("Regional coordinator")}
 SEXES = {"L": _l("Male"), "P": _l("Female")}
 REFERRALS = {"keluarga": _l("Family"), "bnn": _l("BNN (National Narcotics Agency)"), "kepolisian": _l("Police"),
              "pengadilan": _l("Court"), "layanan_kesehatan": _l("Health service"), "mandiri": _l("Self-referral"),
@@ -81,7 +89,16 @@ HISTORY = {
     "case_closed_without_consent": _l("Case closed after consent was withdrawn"),
     "note_added": _l("Case note"), "note_corrected": _l("Case note corrected"),
     "document_added": _l("Document uploaded"),
+    "transfer_proposed": _l("Transfer to another unit proposed"), "transfer_accepted": _l("Transfer accepted"),
+    "transfer_rejected": _l("Transfer rejected"), "referral_sent": _l("Referral sent"),
+    "referral_answered": _l("Referral answered"),
 }
+HANDOVER_KINDS = {TRANSFER: _l("Transfer"), REFERRAL: _l("Referral")}
+HANDOVER_STATUSES = {HANDOVER_PENDING: _l("Waiting for an answer"), HANDOVER_ACCEPTED: _l("Accepted"),
+                     HANDOVER_REJECTED: _l("Rejected"), HANDOVER_DONE: _l("Done"), HANDOVER_REFUSED: _l("Refused")}
+SERVICES = {"rehabilitasi_medis": _l("Medical rehabilitation"), "shelter": _l("Shelter"),
+            "pelatihan_vokasional": _l("Vocational training"), "layanan_kesehatan": _l("Health service"),
+            "bantuan_hukum": _l("Legal aid"), "lainnya": _l("Other service")}
 MESSAGES = {KRISIS: _l("Crisis")}
 # personal data (UU PDP): consent parties and purposes, and the record of processing
 PARTIES = {"pm": _l("PM"), "wali": _l("Parent or guardian")}
@@ -130,6 +147,14 @@ def local_datetime(moment: datetime | None) -> str:
 
 def local_date(moment: datetime) -> str:
     return format_datetime(clock.as_utc(moment), "d MMM yyyy")
+
+
+def calendar_date(value: str | None) -> str:
+    """An ISO calendar date as stored ('2026-01-02') written like the pages' other dates: '2 Jan 2026'."""
+    try:
+        return format_date(date.fromisoformat(value), "d MMM yyyy")
+    except (TypeError, ValueError):
+        return value or "—"
 
 
 def due_text(due_at: datetime | None, now: datetime | None = None) -> str:
@@ -195,7 +220,7 @@ def alert_text(message: str | None, link: str | None) -> str:
     mappings (the case detail); Jinja's ``alert.message`` reads either."""
     text = message or ""
     if link:
-        text = text.replace(f"Buka tugas: {link}", "").strip()
+        text = text.replace(f"Buka tugas: {link}", "").replace(f"Buka: {link}", "").strip()
     return text
 
 
@@ -215,8 +240,10 @@ def init_app(app: Flask) -> None:
         "status": lambda v: label(STATUSES, v), "age": lambda v: label(AGES, v), "role": lambda v: label(ROLES, v),
         "sex": lambda v: label(SEXES, v), "referral": lambda v: label(REFERRALS, v),
         "alert_kind": lambda v: label(ALERT_KINDS, v), "history_kind": lambda v: label(HISTORY, v),
+        "handover_kind": lambda v: label(HANDOVER_KINDS, v), "handover_status": lambda v: label(HANDOVER_STATUSES, v),
+        "service": lambda v: label(SERVICES, v),
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
-        "local_date": local_date, "due_text": due_text,
+        "local_date": local_date, "due_text": due_text, "calendar_date": calendar_date,
         "value_text": value_text, "shown_text": shown_text,
         "party": lambda v: label(PARTIES, v), "consent_scope": lambda v: label(CONSENT_SCOPES, v),
         "access_action": lambda v: label(ACCESS_ACTIONS, v), "access_object": lambda v: label(ACCESS_OBJECTS, v),

@@ -37,7 +37,8 @@ def inbox():
     alerts = engine.queries.alerts(actor, acked=False, paging=Paging(1, ALERTS_SHOWN))
     shown, folded = fold_reminders(alerts.items)
     return render_template("inbox.html", mine=mine, queue=queue, alerts=alerts, shown_alerts=shown,
-                           folded_reminders=folded, chosen=chosen, stages=STAGES, total=page.total)
+                           folded_reminders=folded, chosen=chosen, stages=STAGES, total=page.total,
+                           handovers=engine.handovers.incoming(actor))
 
 
 @bp.post("/tasks/<string(maxlength=36):task_id>/claim")

@@ -17,7 +17,7 @@ with ON CONFLICT DO NOTHING: re-runs, restarts and concurrent workers never crea
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,9 +28,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import clock
 from engine.alerts import outbox
 from engine.config import Settings
-from engine.storage.models import Alert, Case, HumanTask
+from engine.storage.models import Alert, Case, CaseHandover, HumanTask, Unit
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import ESCALATION_ROLE, ROLE_LABELS, TASK_OPEN
+from engine.vocabulary import (
+    ESCALATION_ROLE,
+    HANDOVER_PENDING,
+    PEKERJA_SOSIAL,
+    ROLE_LABELS,
+    SUPERVISOR,
+    TASK_OPEN,
+    TRANSFER,
+)
 
 RETRY_AFTER = timedelta(minutes=5)  # a task whose alerts could not be raised is tried again after this
 log = logging.getLogger(__name__)
@@ -164,6 +172,15 @@ def raise_due_alerts(session_factory: sessionmaker, settings: Settings, now: dat
                 created.extend(_alert_task_or_defer(uow.session, task_id, now, policy, settings))
             uow.commit()
         looked_at += len(task_ids)
+    while looked_at < budget:  # pending transfers and referrals: the same rules, addressed to the receiving unit
+        with UnitOfWork(session_factory) as uow:
+            handover_ids = due_handover_ids(uow.session, now, batch)
+            if not handover_ids:
+                break
+            for handover_id in handover_ids:
+                created.extend(alert_handover(uow.session, handover_id, now, policy, settings))
+            uow.commit()
+        looked_at += len(handover_ids)
     return created
 
 
@@ -200,6 +217,63 @@ def alert_task(session: Session, task_id: str, now: datetime, policy: AlertPolic
     return created
 
 
+# --- pending handovers (engine.cases.handover): late like a task, to the receiving unit ----------------
+
+
+def due_handover_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
+    query = (select(CaseHandover.id).where(CaseHandover.next_alert_at <= bindparam("now"))
+             .order_by(CaseHandover.next_alert_at).limit(limit)
+             .with_for_update(skip_locked=True, key_share=True))
+    return list(session.scalars(query, {"now": now}))
+
+
+def alert_handover(session: Session, handover_id: int, now: datetime, policy: AlertPolicy,
+                   settings: Settings) -> list[Alert]:
+    """A pending transfer waits for a supervisor of the receiving unit (so it does not escalate to
+    them again); a pending referral waits for its pekerja sosial, and escalates to the supervisors."""
+    row = session.get(CaseHandover, handover_id, populate_existing=True)
+    if row.status != HANDOVER_PENDING or row.due_at is None or row.to_unit_id is None:
+        row.next_alert_at = None
+        return []
+    key = f"handover:{row.id}"
+    if row.kind == TRANSFER:
+        policy = replace(policy, escalate_after=None)
+    sent = {k.replace(key, "task:" + key, 1) for k in
+            session.scalars(select(Alert.dedup_key).where(Alert.dedup_key.startswith(key + ":")))}
+    occurrences, row.next_alert_at = plan(row.due_at, now, policy, sent, key)
+    pm_name = session.scalar(select(Case.pm_name).where(Case.id == row.case_id)) or ""
+    from_name = session.scalar(select(Unit.name).where(Unit.id == row.from_unit_id)) or ""
+    link = f"{policy.base_url.rstrip('/')}/handovers/{row.id}"
+    created = []
+    for occurrence in occurrences:
+        if occurrence.kind == "escalation":
+            role = ESCALATION_ROLE
+        else:
+            role = SUPERVISOR if row.kind == TRANSFER else PEKERJA_SOSIAL
+        what = ("permintaan pindah kasus" if row.kind == TRANSFER else f"rujukan layanan {row.service}")
+        late = f"terlambat {lateness_text(now - row.due_at)}"
+        lead = {"overdue": "Belum dijawab", "reminder": f"Pengingat ke-{occurrence.number}",
+                "escalation": "Eskalasi ke supervisor"}[occurrence.kind]
+        text = (f"{lead}: {what} dari {from_name} untuk kasus #{row.case_id}" + (f" (PM: {pm_name})" if pm_name else "")
+                + f", {late}. Batas waktu: {local_time_text(row.due_at, policy.timezone)}. Buka: {link}")
+        values = dict(dedup_key=occurrence.dedup_key(key).removeprefix("task:"), kind=occurrence.kind,
+                      case_id=row.case_id, task_id=None, unit_id=row.to_unit_id, recipient=None,
+                      recipient_role=role, message=text, link=link, created_at=now)
+        alert = _insert_values(session, values)
+        if alert is not None:
+            outbox.enqueue(session, alert, settings)
+            created.append(alert)
+    return created
+
+
+def _insert_values(session: Session, values: dict) -> Alert | None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(Alert).values(**values)
+                 .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Alert.id))
+    alert_id = session.scalar(statement)
+    return None if alert_id is None else session.get(Alert, alert_id)
+
+
 def _insert_once(session: Session, occurrence: Occurrence, task: HumanTask, pm_name: str, now: datetime,
                  policy: AlertPolicy) -> Alert | None:
     username, role = recipient(occurrence, task)
@@ -209,8 +283,4 @@ def _insert_once(session: Session, occurrence: Occurrence, task: HumanTask, pm_n
         message=message(occurrence, task, pm_name, now, policy), link=task_link(task.id, policy),
         created_at=now,
     )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(Alert).values(**values)
-                 .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Alert.id))
-    alert_id = session.scalar(statement)
-    return None if alert_id is None else session.get(Alert, alert_id)
+    return _insert_values(session, values)

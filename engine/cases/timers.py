@@ -21,7 +21,7 @@ from engine import clock
 from engine.cases import history
 from engine.cases.runtime import fire_timers_in
 from engine.people.access import SYSTEM_ACTOR
-from engine.storage.models import Case, Delivery, HumanTask
+from engine.storage.models import Case, CaseHandover, Delivery, HumanTask
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import DELIVERY_PENDING
 
@@ -63,9 +63,12 @@ def due_times(session: Session) -> DueTimes:
     number of cases, which is what lets the scheduler check it twice a second."""
     timers = select(func.min(Case.next_timer_at)).scalar_subquery()
     alerts = select(func.min(HumanTask.next_alert_at)).scalar_subquery()
+    handovers = select(func.min(CaseHandover.next_alert_at)).scalar_subquery()  # pending transfers, referrals
     retries = select(func.min(Delivery.next_attempt_at)).where(Delivery.status == DELIVERY_PENDING).scalar_subquery()
-    values = session.execute(select(timers, alerts, retries)).one()
-    return DueTimes(*(None if v is None else clock.as_utc(v) for v in values))
+    timer, task_alert, handover_alert, retry = (None if v is None else clock.as_utc(v) for v in
+                                                 session.execute(select(timers, alerts, handovers, retries)).one())
+    alert = min((t for t in (task_alert, handover_alert) if t is not None), default=None)
+    return DueTimes(timer, alert, retry)
 
 
 def next_due(session: Session) -> datetime | None:

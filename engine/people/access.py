@@ -5,7 +5,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.errors import Conflict, EngineError, Forbidden
-from engine.vocabulary import ROLES, SUPERVISOR, TASK_OPEN
+from engine.vocabulary import (
+    EDITORS,
+    HANDOVER_ACCEPTED,
+    HANDOVER_PENDING,
+    HANDOVER_ROLES,
+    KOORDINATOR_WILAYAH,
+    LANE_ROLES,
+    ROLES,
+    SUPERVISOR,
+    TASK_OPEN,
+    TRANSFER,
+)
 
 SYSTEM = "system"
 
@@ -117,3 +128,51 @@ def require_can_unclaim(actor: Actor, task) -> None:
 def _refuse(refusal: EngineError | None) -> None:
     if refusal is not None:
         raise refusal
+
+
+# --- handovers between units and regions (engine.cases.handover) --------------------------------
+
+
+def require_can_hand_over(actor: Actor, case_unit_id: int) -> None:
+    """Proposing a transfer or sending a referral: a pekerja sosial or supervisor of the case's unit."""
+    require_unit(actor, case_unit_id)
+    require_role(actor, *HANDOVER_ROLES)
+
+
+def answer_refusal(actor: Actor, handover) -> EngineError | None:
+    """None when ``actor`` may answer ``handover`` now. A transfer is answered by a supervisor of the
+    receiving unit; a referral by anyone who works on cases there. Only while it is open: a transfer
+    while pending, a referral while pending or accepted (then it may become done)."""
+    if not actor.is_system and actor.unit_id != _field(handover, "to_unit_id"):
+        return Forbidden("this request is addressed to another unit")
+    kind = _field(handover, "kind")
+    require = (SUPERVISOR,) if kind == TRANSFER else LANE_ROLES
+    if not actor.is_system and not actor.has(*require):
+        return Forbidden(f"requires one of the roles: {', '.join(require)}")
+    open_statuses = (HANDOVER_PENDING,) if kind == TRANSFER else (HANDOVER_PENDING, HANDOVER_ACCEPTED)
+    if _field(handover, "status") not in open_statuses:
+        return Conflict(f"this {kind} was already answered ({_field(handover, 'status')})")
+    return None
+
+
+def can_answer(actor: Actor, handover) -> bool:
+    return answer_refusal(actor, handover) is None
+
+
+def require_can_answer(actor: Actor, handover) -> None:
+    _refuse(answer_refusal(actor, handover))
+
+
+def can_see_handover(actor: Actor, handover) -> bool:
+    """The sending unit and the receiving unit see a handover; no one else."""
+    return actor.is_system or actor.unit_id in (_field(handover, "from_unit_id"), _field(handover, "to_unit_id"))
+
+
+def can_read_region(actor: Actor, unit_id: int, parent_unit_id: int | None) -> bool:
+    """A unit's dashboard: its own people who may see dashboards, or the koordinator wilayah of the
+    Balai above it. Reading only: the coordinator acts on no case (they are never in that unit)."""
+    if actor.is_system:
+        return True
+    if actor.unit_id == unit_id:
+        return actor.has(*EDITORS, KOORDINATOR_WILAYAH)
+    return actor.has(KOORDINATOR_WILAYAH) and parent_unit_id is not None and parent_unit_id == actor.unit_id

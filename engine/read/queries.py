@@ -17,12 +17,12 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from engine import clock
-from engine.cases import history, shown
+from engine.cases import handover, history, shown
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
 from engine.cases.runtime import form_schema
 from engine.definitions import deployments, versions
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.people.access import Actor, require_role, require_unit
 from engine.privacy import access_log, need_to_know
 from engine.storage.models import (
@@ -212,8 +212,10 @@ class Queries:
     def history(self, actor: Actor, case_id: int) -> list:
         """The case's history; values of sensitive fields masked unless the caller needs to know."""
         with self._read() as uow:
-            case = _visible_case(uow.session, actor, case_id)
+            case, cutoff = _visible_case_or_former(uow.session, actor, case_id)
             events = history.for_case(uow.session, case_id)
+            if cutoff is not None:  # a unit that transferred the case away reads what happened until then
+                events = handover.until_transfer(events, cutoff)
             names = _hidden_fields(uow.session, actor, case.id, case.unit_id, case.process_version_id)
         for event in events:  # detached: changing them writes nothing
             event.data = need_to_know.masked(event.data, names) if names else event.data
@@ -404,6 +406,19 @@ def _visible_case(session: Session, actor: Actor, case_id: int, with_state: bool
     require_unit(actor, case.unit_id)
     need_to_know.require_can_read(actor, case.status)
     return case
+
+
+def _visible_case_or_former(session: Session, actor: Actor, case_id: int) -> tuple[Case, int | None]:
+    """``_visible_case``, or for the unit that transferred the case away, the case and the moment of
+    the transfer (engine.cases.handover)."""
+    try:
+        return _visible_case(session, actor, case_id), None
+    except Forbidden:
+        case = session.get(Case, case_id)
+        cutoff = handover.former_unit_cutoff(session, actor, case_id, case.unit_id)
+        if cutoff is None:
+            raise
+        return case, cutoff
 
 
 def _case_facts(session: Session, case_ids: set[int]) -> dict[int, dict]:

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from engine import clock
-from engine.vocabulary import CASE_ACTIVE, DELIVERY_PENDING, INCIDENT_OPEN, TASK_OPEN
+from engine.vocabulary import CASE_ACTIVE, DELIVERY_PENDING, HANDOVER_PENDING, INCIDENT_OPEN, TASK_OPEN
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -56,6 +56,8 @@ class Unit(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))  # balai | ipwl | lks
+    # The region's Balai over this unit (seed 003): its koordinator wilayah reads this unit's dashboard.
+    parent_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
 
 class User(Base):
@@ -343,3 +345,33 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+# --- handovers between units -------------------------------------------------------------------
+
+
+class CaseHandover(Base):
+    """A transfer of a case to another unit, or a referral asking another unit (or an outside
+    institution, by name) for a service. Answered once by the receiving unit (a referral may go
+    from accepted to done); ``next_alert_at`` brings a pending one to the scheduler's overdue alerts."""
+
+    __tablename__ = "case_handovers"
+    __table_args__ = (Index("ix_handovers_to_unit_status", "to_unit_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # transfer | referral
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    to_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # None: an outside institution
+    to_institution: Mapped[str | None] = mapped_column(String(200))
+    service: Mapped[str | None] = mapped_column(String(40))  # referrals
+    reason: Mapped[str] = mapped_column(Text)
+    consent_given_by: Mapped[str | None] = mapped_column(String(200))  # transfers: who consented (PM or wali)
+    consent_given_on: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default=HANDOVER_PENDING)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(default=clock.now)
+    due_at: Mapped[datetime | None] = mapped_column()
+    next_alert_at: Mapped[datetime | None] = mapped_column(index=True)
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+    answered_at: Mapped[datetime | None] = mapped_column()
+    answer_note: Mapped[str | None] = mapped_column(Text)

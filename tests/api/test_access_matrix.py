@@ -55,6 +55,20 @@ MATRIX = [
     ("POST", "/cases/{case}/closure", {"reason": "x"}, (401, 403, 403, 409, 403, 403, 403)),  # not suspended
     ("GET", "/access-log", None, (401, 403, 403, 200, 200, 403, 200)),
     ("GET", "/subject-access?nik=3171011501900001", None, (401, 403, 403, 403, 200, 403, 403)),
+    # transfers and referrals (engine.cases.handover): asked by the case's unit, answered by the other unit
+    # (409: allowed, but the fresh case already has a pending transfer; tests/api/test_handovers.py makes one)
+    ("POST", "/cases/{case}/transfers", "transfer", (401, 409, 403, 409, 403, 403, 403)),
+    ("POST", "/cases/{case}/referrals", "referral", (401, 201, 403, 201, 403, 403, 403)),
+    ("GET", "/cases/{case}/handovers", None, (401, 200, 200, 200, 200, 403, 403)),
+    ("GET", "/handovers", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/handovers/{transfer}", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/handovers/{transfer}/answer", {"answer": "accepted"}, (401, 403, 403, 403, 403, 403, 200)),
+    ("POST", "/handovers/{referral}/answer", {"answer": "accepted"}, (401, 403, 403, 403, 403, 200, 200)),
+    # a sending unit after the transfer: the history until then, not the case as it is now
+    ("GET", "/cases/{transferred}", None, (401, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/cases/{transferred}/history", None, (401, 200, 200, 200, 200, 200, 200)),
+    # a receiving unit of a referral: the referral, not the case
+    ("GET", "/handovers/{referral}", None, (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/metrics", None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/openapi.json", None, (200, 200, 200, 200, 200, 200, 200)),
@@ -72,6 +86,9 @@ def _body(kind, staff):
         "new_unit": {"code": f"LKS-{uniq}", "name": "LKS Baru", "kind": "lks"},
         "new_case": {"unit_id": staff.unit_id, "pm": pm},
         "new_response": {"unit_id": staff.unit_id, "pm": {"nama": "Andi"}, "uraian": "overdosis"},
+        "transfer": {"to_unit_id": staff.other_unit_id, "reason": "pindah", "consent_given_by": "Andi",
+                     "consent_given_on": "2026-01-02"},
+        "referral": {"to_unit_id": staff.other_unit_id, "service": "rehabilitasi_medis", "reason": "detoks"},
     }
     if kind == "deploy":  # the intake exactly as deployed already: 200, no new version
         bundle = next(b for b in folder_bundles(BPMN_DIR) if "atensi_intake.bpmn" in b)

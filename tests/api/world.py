@@ -5,6 +5,9 @@ import uuid
 
 from sqlalchemy import select
 
+from engine.cases.handover import Handovers
+from engine.config import Settings
+from engine.people.access import SYSTEM_ACTOR
 from engine.storage.models import Alert, HumanTask, Incident
 from tests.case_driver import registration
 
@@ -25,4 +28,18 @@ class World:
             ids = {"case": case_id, "task": task_id, "alert": alert.id, "incident": incident.id}
         if claimed_by:
             self.runtime.claim(task_id, self.staff.actor(claimed_by))
-        return ids
+        return {**ids, **self._handovers(case_id)}
+
+    def _handovers(self, case_id: int) -> dict:
+        """A transfer to the other unit and a referral there, both pending; and a case the first unit
+        transferred to the other unit (accepted), whose history the first unit may still read."""
+        with self.runtime.session_factory() as session:
+            settings = Settings(database_url=str(session.get_bind().url.render_as_string(hide_password=False)))
+        handovers = Handovers(self.runtime.session_factory, settings)
+        peksos, other = self.staff.actor("peksos"), self.staff.other_unit_id
+        transfer = handovers.propose_transfer(case_id, other, "pindah domisili", "Andi", "2026-01-02", peksos)
+        referral = handovers.refer(case_id, "shelter", "butuh tempat tinggal", peksos, to_unit_id=other)
+        moved = self.runtime.start_case("atensi_intake", registration(), peksos)
+        gone = handovers.propose_transfer(moved, other, "pindah domisili", "Andi", "2026-01-02", peksos)
+        handovers.answer(gone["id"], "accepted", None, SYSTEM_ACTOR)
+        return {"transfer": transfer["id"], "referral": referral["id"], "transferred": moved}

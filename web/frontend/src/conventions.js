@@ -4,7 +4,7 @@
 export const SPIFF_NS = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
 
 // Role keys a lane name (or a task's `role` property) may resolve to.
-export const KNOWN_ROLES = [ 'pekerja_sosial', 'konselor_adiksi', 'supervisor', 'admin' ];
+export const KNOWN_ROLES = [ 'pekerja_sosial', 'konselor_adiksi', 'supervisor', 'admin', 'koordinator_wilayah' ];
 
 // Roles offered as a per-task override in the editor.
 export const OVERRIDE_ROLES = [ 'pekerja_sosial', 'konselor_adiksi', 'supervisor' ];
