@@ -12,6 +12,7 @@ from . import (
     auth_views,
     casefile,
     cases,
+    dashboard,
     definitions,
     errors,
     handovers,
@@ -27,7 +28,8 @@ from .schemas.common import ProblemSchema
 
 API_VERSION = "1.0.0"
 BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp,
-              redesign.blp, migrations.blp, privacy.blp, casefile.blp, handovers.blp)
+              redesign.blp, migrations.blp, privacy.blp, casefile.blp, handovers.blp,
+              dashboard.blp)
 
 
 class AtensiApi(Api):

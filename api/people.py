@@ -75,4 +75,5 @@ def list_units():
 @blp.response(201, UnitSchema)
 def create_unit(body):
     """Create a Balai, IPWL or LKS (admin)."""
-    return services().directory.create_unit(current_actor(), body["code"], body["name"], body["kind"])
+    return services().directory.create_unit(current_actor(), body["code"], body["name"], body["kind"],
+                                            body["parent_unit_id"])

@@ -10,6 +10,9 @@ against every one of them.
 - migrated: moved from version 1 to version 2 of the intake process
 - parent / child: a crisis during intervensi spawned a case response (the child case)
 - finished: run from intake to the end of aftercare (closed)
+- transferred: registered by the other unit (LKS Lain), which proposed a transfer that this unit's
+  supervisor accepted; its Identifikasi, now this unit's, goes on to be overdue and escalated here.
+  The other unit still reads its history until the transfer (engine.cases.handover)
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from engine.cases.handover import Handovers
 from engine.cases.migration import CaseMigrations
 from engine.config import BPMN_DIR, Settings
 from engine.definitions.deployments import folder_bundles
@@ -32,7 +36,7 @@ BROKEN_SCRIPT = "jumlah_monitoring = jumlah_monitoring + 1"
 # PM names say the state, so a list page shows which case is which.
 NAMES = {"overdue": "Adi Terlambat", "alerted": "Bayu Peringatan", "reminded": "Citra Pengingat",
          "escalated": "Dian Eskalasi", "incident": "Eka Insiden", "migrated": "Fajar Migrasi",
-         "parent": "Gita Krisis", "finished": "Hadi Selesai"}
+         "parent": "Gita Krisis", "finished": "Hadi Selesai", "transferred": "Indah Pindahan"}
 
 
 @dataclass
@@ -46,13 +50,13 @@ class EveryState:
 
 class _Builder:
     def __init__(self, runtime, staff, settings: Settings, clock):
-        self.runtime, self.staff, self.clock = runtime, staff, clock
+        self.runtime, self.staff, self.clock, self.settings = runtime, staff, clock, settings
         self.work = DueWork(runtime.session_factory, settings, senders={})
         self.world = EveryState()
 
-    def start(self, state: str) -> CaseDriver:
+    def start(self, state: str, by: str = "peksos") -> CaseDriver:
         case_id = self.runtime.start_case("atensi_intake", registration(nama=NAMES[state], nik=_nik(state)),
-                                          self.staff.actor("peksos"))
+                                          self.staff.actor(by))
         self.world.cases[state] = case_id
         return CaseDriver(self.runtime, self.staff, case_id)
 
@@ -80,6 +84,15 @@ class _Builder:
         case.complete("Penutupan kasus")
         assert case.case().status == "completed"
 
+    def transferred(self) -> None:
+        """Registered by the other unit and transferred here, accepted by this unit's supervisor."""
+        case = self.start("transferred", by="asing")
+        handovers = Handovers(self.runtime.session_factory, self.settings)
+        proposed = handovers.propose_transfer(case.case_id, self.staff.unit_id, "PM pindah domisili",
+                                              NAMES["transferred"], "2026-01-04", self.staff.actor("asing"))
+        handovers.answer(proposed["id"], "accepted", "Diterima", self.staff.actor("supervisor"))
+        self.world.tasks["transferred"] = case.task("Identifikasi & orientasi").id
+
     def crisis(self) -> None:
         parent = self.start("parent")
         parent.into_intervensi()
@@ -106,6 +119,7 @@ def build_every_state(runtime, staff, settings: Settings, clock) -> EveryState:
     """Needs the ATENSI processes deployed and the test clock (time_machine) in hand."""
     build = _Builder(runtime, staff, settings, clock)
     build.finished()
+    build.transferred()
     build.crisis()
     incident = build.start("incident")
     incident.into_intervensi()

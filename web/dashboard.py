@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import gettext
 
 from atensi.services import services
@@ -37,14 +37,16 @@ def bars(counts: dict, order: tuple, table: dict, missing: str) -> list[Bar]:
 
 
 @bp.get("/dashboard")
-@require_roles(*vocabulary.EDITORS)
+@require_roles(*vocabulary.EDITORS, vocabulary.KOORDINATOR_WILAYAH)
 def dashboard():
     actor = current_actor()
     board = Dashboard(services().session_factory)
-    summary = board.summary(actor, DAYS_AHEAD)
-    heat = board.heat_map(actor)
+    unit_id = request.args.get("unit", type=int)  # a koordinator wilayah reads each unit of its region
+    summary = board.summary(actor, DAYS_AHEAD, unit_id)
+    heat = board.heat_map(actor, unit_id=unit_id)
+    region = board.region(actor) if actor.has(vocabulary.KOORDINATOR_WILAYAH) else []
     return render_template(
-        "dashboard.html", summary=summary, heat=heat,
+        "dashboard.html", summary=summary, heat=heat, region=region,
         stage_bars=bars(summary["by_stage"], vocabulary.STAGES[vocabulary.INTAKE], STAGES, gettext("No stage")),
         risk_bars=bars(summary["by_risk"], vocabulary.RISK_LEVELS, RISKS, gettext("Not assessed")),
         total_live=sum(summary["by_stage"].values()))

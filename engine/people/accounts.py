@@ -41,12 +41,15 @@ class Passwords:
         return self._hasher.hash("not-a-real-password")
 
 
-def create_unit(session: Session, code: str, name: str, kind: str) -> Unit:
+def create_unit(session: Session, code: str, name: str, kind: str, parent_unit_id: int | None = None) -> Unit:
+    """A unit; ``parent_unit_id`` names the Balai over it, whose koordinator wilayah reads its dashboard."""
     if kind not in UNIT_KINDS:
         raise InvalidInput("unknown unit kind", {"kind": [f"must be one of {', '.join(UNIT_KINDS)}"]})
+    if parent_unit_id is not None and session.get(Unit, parent_unit_id) is None:
+        raise InvalidInput("no such parent unit", {"parent_unit_id": ["no such unit"]})
     if session.scalars(select(Unit).where(Unit.code == code)).first() is not None:
         raise Conflict(f"unit {code} exists")
-    unit = Unit(code=code, name=name, kind=kind)
+    unit = Unit(code=code, name=name, kind=kind, parent_unit_id=parent_unit_id)
     session.add(unit)
     session.flush()
     return unit

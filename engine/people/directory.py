@@ -59,10 +59,10 @@ class Directory:
                 query = query.where(Unit.id == actor.unit_id)
             return list(uow.session.scalars(query))
 
-    def create_unit(self, actor: Actor, code: str, name: str, kind: str) -> Unit:
+    def create_unit(self, actor: Actor, code: str, name: str, kind: str, parent_unit_id: int | None = None) -> Unit:
         require_role(actor, ADMIN)
         with self._uow() as uow:
-            unit = accounts.create_unit(uow.session, code, name, kind)
+            unit = accounts.create_unit(uow.session, code, name, kind, parent_unit_id)
             uow.commit()
             uow.session.expunge_all()
             return unit

@@ -6,23 +6,23 @@ timer) in the coming days, and a heat map of how many active cases stand at each
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
 from engine.cases import state as workflow_state
 from engine.cases.runtime import latest_version
 from engine.definitions import versions
-from engine.errors import NotFound
-from engine.people.access import Actor, require_role
+from engine.errors import Forbidden, NotFound
+from engine.people.access import Actor, can_read_region, require_role
 from engine.read.queries import bpmn_xml, detached_read
-from engine.storage.models import Case, HumanTask
+from engine.storage.models import Case, HumanTask, Unit
 from engine.vocabulary import CASE_ACTIVE, CASE_INCIDENT, EDITORS, INTAKE, TASK_OPEN
 
 LIVE_STATUSES = (CASE_ACTIVE, CASE_INCIDENT)
@@ -53,29 +53,44 @@ class Dashboard:
     def __init__(self, session_factory: sessionmaker):
         self.session_factory = session_factory
 
-    def summary(self, actor: Actor, days: int = 7) -> dict:
-        """Counts per stage and risk level, overdue tasks per worker and deadlines in the next ``days``."""
-        require_role(actor, *EDITORS)
+    def region(self, actor: Actor) -> list[dict]:
+        """The units whose dashboards the actor reads: their own, and for a koordinator wilayah the
+        units of its region (those whose parent unit is the coordinator's Balai)."""
+        with detached_read(self.session_factory) as uow:
+            rows = uow.session.execute(select(Unit.id, Unit.code, Unit.name, Unit.parent_unit_id)
+                                       .where(or_(Unit.id == actor.unit_id, Unit.parent_unit_id == actor.unit_id))
+                                       .order_by(Unit.id != actor.unit_id, Unit.name)).all()
+            return [{"id": r.id, "code": r.code, "name": r.name} for r in rows
+                    if can_read_region(actor, r.id, r.parent_unit_id)]
+
+    def summary(self, actor: Actor, days: int = 7, unit_id: int | None = None) -> dict:
+        """Counts per stage and risk level, overdue tasks per worker and deadlines in the next ``days``,
+        of the actor's unit or (a koordinator wilayah) of a unit of its region."""
         now = clock.now()
         with detached_read(self.session_factory) as uow:
             session = uow.session
+            own_unit, actor = actor.unit_id, _viewer(session, actor, unit_id)
+            deadlines = sorted(_task_deadlines(session, actor, now, now + timedelta(days=days))
+                               + _timer_deadlines(session, actor, now, now + timedelta(days=days)),
+                               key=lambda d: (d.due_at, d.case_id))
+            if actor.unit_id != own_unit and not actor.is_system:  # another unit's PM: no names
+                deadlines = [replace(d, pm_name="") for d in deadlines]
             return {
+                "unit_id": actor.unit_id,
                 "by_stage": _live_case_counts(session, actor, Case.stage),
                 "by_risk": _live_case_counts(session, actor, Case.risk_level),
                 "overdue_by_worker": _overdue_by_worker(session, actor, now),
-                "deadlines": sorted(_task_deadlines(session, actor, now, now + timedelta(days=days))
-                                    + _timer_deadlines(session, actor, now, now + timedelta(days=days)),
-                                    key=lambda d: (d.due_at, d.case_id)),
+                "deadlines": deadlines,
                 "days": days,
             }
 
-    def heat_map(self, actor: Actor, process_key: str = INTAKE) -> dict:
+    def heat_map(self, actor: Actor, process_key: str = INTAKE, unit_id: int | None = None) -> dict:
         """The newest version's BPMN and, per element id, how many live cases of the unit stand there:
         at an open task, or (with no open task) at a waiting intermediate event such as a timer; and the
         same as (element name, count) steps, most crowded first."""
-        require_role(actor, *EDITORS)
         with detached_read(self.session_factory) as uow:
             session = uow.session
+            actor = _viewer(session, actor, unit_id)
             try:
                 version = latest_version(session, process_key, actor.unit_id)
             except NotFound:
@@ -92,6 +107,20 @@ class Dashboard:
 
 
 # --- building blocks ---------------------------------------------------------------------------
+
+
+def _viewer(session: Session, actor: Actor, unit_id: int | None) -> Actor:
+    """The actor as seen from the unit whose dashboard is read (checked: engine.people.access)."""
+    if actor.is_system and unit_id is None:
+        return actor
+    target = actor.unit_id if unit_id is None else unit_id
+    found = session.execute(select(Unit.id, Unit.parent_unit_id).where(Unit.id == target)).first()
+    if found is None:
+        raise NotFound(f"unit {target} not found")
+    if not can_read_region(actor, found.id, found.parent_unit_id):
+        require_role(actor, *EDITORS)  # says which roles read a dashboard
+        raise Forbidden("this unit is not in your region")
+    return Actor(actor.username, actor.roles, target)
 
 
 def _in_unit(actor: Actor, column) -> list:

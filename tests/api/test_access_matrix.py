@@ -169,3 +169,36 @@ def _changed_intake(marker: str = "<!-- LKS -->") -> dict:
 def _status(api, user, method, path) -> int:
     caller = api.anonymous if user == "anon" else api.as_(user)
     return caller._call(method, path).status_code
+
+
+def test_a_regional_coordinator_reads_the_dashboards_of_its_region_and_acts_on_no_case(
+        api, runtime, staff, deployed, other_supervisor, session_factory):
+    """The Balai (staff.unit) is over the LKS (staff.other_unit); its koordinator wilayah reads the LKS's
+    dashboard but neither its cases nor its tasks; the LKS's supervisor does not read the Balai's."""
+    from engine.people import accounts
+    from engine.storage.models import Unit
+    from tests.conftest import PASSWORD, QUICK_PASSWORDS
+
+    with session_factory() as session:
+        session.get(Unit, staff.other_unit_id).parent_unit_id = staff.unit_id
+        accounts.create_user(session, "korwil", PASSWORD, ["koordinator_wilayah"], staff.unit_id,
+                             passwords=QUICK_PASSWORDS)
+        session.commit()
+    theirs = api.as_("asing").post("/cases", json={**_body("new_case", staff)["json"], "unit_id": staff.other_unit_id})
+    task = api.as_("asing").get(f"/tasks?case_id={theirs.json['id']}").json["items"][0]["id"]
+    other = f"/dashboard?unit_id={staff.other_unit_id}"
+    own = f"/dashboard?unit_id={staff.unit_id}"
+    calls = [("GET", "/dashboard"), ("GET", own), ("GET", other), ("GET", "/dashboard/units"),
+             ("GET", f"/cases/{theirs.json['id']}"), ("POST", f"/tasks/{task}/claim"),
+             ("GET", "/dashboard?unit_id=999999")]
+    expected = {
+        "korwil": (200, 200, 200, 200, 403, 403, 404),
+        "supervisor": (200, 200, 403, 200, 403, 403, 404),
+        "peksos": (403, 403, 403, 200, 403, 403, 404),
+        "asing_sup": (200, 403, 200, 200, 200, 200, 404),
+    }
+    got = {user: tuple(api.as_(user)._call(method, path).status_code for method, path in calls) for user in expected}
+    assert got == expected
+    region = api.as_("korwil").get("/dashboard/units").json
+    assert [u["id"] for u in region] == [staff.unit_id, staff.other_unit_id]
+    assert all(d["pm_name"] == "" for d in api.as_("korwil").get(other).json["deadlines"])

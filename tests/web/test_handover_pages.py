@@ -99,3 +99,22 @@ def test_transfer_a_case_and_accept_it_as_the_other_unit_s_supervisor(
     screenshot(page, "transfer-accepted")
     page.goto(f"/cases/{case_id}")
     assert "Sari Pindah" in page.locator("main").inner_text()
+
+
+def test_a_regional_coordinator_reads_the_dashboard_of_a_unit_of_its_region(
+        client, pages, staff, session_factory, deployed, runtime):
+    from engine.storage.models import Unit
+
+    with session_factory() as session:
+        session.get(Unit, staff.other_unit_id).parent_unit_id = staff.unit_id
+        accounts.create_user(session, "korwil", PASSWORD, ["koordinator_wilayah"], staff.unit_id,
+                             passwords=QUICK_PASSWORDS)
+        session.commit()
+    their_case = runtime.start_case("atensi_intake", registration(nama="Tono Lain"), staff.actor("asing"))
+    pages.login("korwil")
+    own = client.get("/dashboard")
+    assert own.status_code == 200 and "Unit di wilayah" in text_of(own)
+    theirs = client.get(f"/dashboard?unit={staff.other_unit_id}")
+    assert theirs.status_code == 200 and "1 kasus aktif" in text_of(theirs)
+    assert "Tono Lain" not in text_of(theirs)  # counts, not the other unit's PM
+    assert client.get(f"/cases/{their_case}").status_code == 403  # reads dashboards, not their cases
