@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from atensi.services import services
 from engine.read.dashboard import Dashboard
@@ -16,8 +16,9 @@ blp.before_request(require_login)
 
 
 class DashboardArgs(Schema):
-    unit_id = fields.Int(load_default=None, metadata={"description": "a unit of the caller's region; default own"})
-    days = fields.Int(load_default=7, validate=lambda d: 1 <= d <= 90)
+    unit_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1),
+                         metadata={"description": "a unit of the caller's region; default own"})
+    days = fields.Int(load_default=7, validate=validate.Range(1, 90))
 
 
 class WorkerLoadSchema(Schema):

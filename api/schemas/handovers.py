@@ -7,9 +7,11 @@ from engine.vocabulary import HANDOVER_STATUSES, REFERRAL_ANSWERS, REFERRAL_SERV
 
 from .common import Timestamp
 
+ROW_ID_RANGE = validate.Range(1, 2**31 - 1)  # a row id: beyond it PostgreSQL's integer overflows
+
 
 class TransferCreateSchema(Schema):
-    to_unit_id = fields.Int(required=True, metadata={"description": "the receiving unit"})
+    to_unit_id = fields.Int(required=True, validate=ROW_ID_RANGE, metadata={"description": "the receiving unit"})
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
     consent_given_by = fields.Str(required=True, validate=validate.Length(min=1, max=200),
                                   metadata={"description": "who gave the PM's consent to the move (PM or wali)"})
@@ -19,7 +21,7 @@ class TransferCreateSchema(Schema):
 class ReferralCreateSchema(Schema):
     service = fields.Str(required=True, validate=validate.OneOf(REFERRAL_SERVICES))
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
-    to_unit_id = fields.Int(load_default=None, allow_none=True,
+    to_unit_id = fields.Int(load_default=None, allow_none=True, validate=ROW_ID_RANGE,
                             metadata={"description": "a unit in ATENSI; or give to_institution"})
     to_institution = fields.Str(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
                                 metadata={"description": "an outside institution, by name"})

@@ -18,7 +18,7 @@ class UnitSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Str(required=True, validate=validate.OneOf(UNIT_KINDS),
                       metadata={"description": "balai, ipwl or lks"})
-    parent_unit_id = fields.Int(load_default=None, allow_none=True,
+    parent_unit_id = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 2**31 - 1),
                                 metadata={"description": "the Balai over this unit: its koordinator wilayah "
                                                          "reads this unit's dashboard"})
 

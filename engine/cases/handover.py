@@ -267,7 +267,8 @@ def _answerable(row: CaseHandover, case: Case) -> dict:
 
 
 def _check_unit(session: Session, problems: dict, to_unit_id, own_unit_id: int) -> None:
-    if not isinstance(to_unit_id, int) or isinstance(to_unit_id, bool) or session.get(Unit, to_unit_id) is None:
+    if (not isinstance(to_unit_id, int) or isinstance(to_unit_id, bool) or not 0 < to_unit_id < 2**31
+            or session.get(Unit, to_unit_id) is None):
         problems["to_unit_id"] = ["no such unit"]
     elif to_unit_id == own_unit_id:
         problems["to_unit_id"] = ["the case is already in this unit"]
