@@ -839,8 +839,9 @@ def sandbox_engine_factory():
     """The engine's RestrictedPython sandbox, when it imports (other engineers own engine/)."""
     try:
         sys.path.insert(0, str(ROOT))
-        from engine.cases import sandbox
+        from engine.cases import sandbox, sandbox_pool
         sandbox.script_engine()
+        sandbox_pool.ready()  # its worker starts now: a script's call waits no longer than a script may run
         return sandbox.script_engine, sandbox
     except Exception as exc:      # noqa: BLE001 - report and carry on with the stock environment
         print(f"  --  engine.cases.sandbox not usable here ({exc!r}); running with TaskDataEnvironment only")
