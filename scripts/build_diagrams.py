@@ -50,6 +50,22 @@ def build_intake() -> str:
     add(user_task("Task_identifikasi", "Identifikasi & orientasi", PS, 320, MAIN,
                   "identifikasi.json", "P3D", "identifikasi"))
     add(user_task("Task_skrining", "Skrining ASSIST", KA, 410, KON, "skrining.json", "P3D", "asesmen"))
+    # crisis at any stage, as often as it happens: a non-interrupting message event sub-process;
+    # each report starts its own linked case response with the report and the case's risk level
+    add(Node("Sub_krisis", "subProcess", "Krisis dilaporkan", 600, TOP + 5, lane=PS, w=560, h=120,
+             attrs={"triggeredByEvent": "true"}))
+    add(Node("Start_krisis", "startEvent", "Krisis dilaporkan", 380, TOP + 5, parent="Sub_krisis",
+             attrs={"isInterrupting": "false"},
+             body=message_xml("Message_krisis", "MessageDef_krisis", variable="laporan_krisis")))
+    add(script_task("Script_risiko_induk", "Catat tingkat risiko kasus", PS, 510, TOP + 5,
+                    "try:\n    risk_level_induk = risk_level\nexcept NameError:\n    risk_level_induk = None",
+                    parent="Sub_krisis"))
+    add(Node("Throw_mulai_respon_kasus", "intermediateThrowEvent", "Mulai respon kasus", 660, TOP + 5,
+             parent="Sub_krisis", label="below",
+             body=message_xml("Message_mulai_respon_kasus", "MessageDef_mulai_respon_kasus", payload=(
+                 '{"pm": pm, "unit": unit, "kategori_usia": kategori_usia, '
+                 '"laporan_krisis": laporan_krisis, "risk_level_induk": risk_level_induk}'))))
+    add(Node("End_krisis_diteruskan", "endEvent", "Krisis diteruskan", 800, TOP + 5, parent="Sub_krisis"))
     # 4 DMN: the risk of each substance used (alcohol has its own bands), then the highest ------
     add(Node("Rule_risiko_per_zat", "businessRuleTask", "Risiko per zat", 530, KON, lane=KA,
              ext="<spiffworkflow:calledDecisionId>risiko_per_zat</spiffworkflow:calledDecisionId>",
@@ -104,17 +120,6 @@ def build_intake() -> str:
     add(user_task("Task_monitoring_bulanan", "Monitoring bulanan", PS, SX + 100, TOP,
                   "monitoring_bulanan.json", "P7D", "intervensi"))
     add(Node("End_monitoring", "endEvent", "Monitoring tercatat", SX + 220, TOP, lane=PS, label="above"))
-    # boundary: non-interrupting crisis message (top edge)
-    add(Node("Boundary_krisis", "boundaryEvent", "Krisis dilaporkan", SX + 360, sub_top, lane=PS,
-             attrs={"cancelActivity": "false", "attachedToRef": "Sub_intervensi"}, label=(22, -36),
-             props=stage_only("intervensi"),
-             body=message_xml("Message_krisis", "MessageDef_krisis", variable="laporan_krisis")))
-    add(Node("Throw_mulai_respon_kasus", "intermediateThrowEvent", "Mulai respon kasus", SX + 360, TOP,
-             lane=PS, props=stage_only("intervensi"), label="above",
-             body=message_xml("Message_mulai_respon_kasus", "MessageDef_mulai_respon_kasus", payload=(
-                 '{"pm": pm, "unit": unit, "kategori_usia": kategori_usia, '
-                 '"laporan_krisis": laporan_krisis}'))))
-    add(Node("End_krisis_diteruskan", "endEvent", "Krisis diteruskan", SX + 480, TOP, lane=PS, label="above"))
     # boundary: interrupting programme-period timer (bottom edge)
     add(Node("Timer_periode_program_berakhir", "boundaryEvent", "Periode program berakhir", SX + 230,
              sub_bottom, lane=PS, attrs={"attachedToRef": "Sub_intervensi"}, label=(24, 4),
@@ -177,6 +182,9 @@ def build_intake() -> str:
     add_late_steps(d, add, MAIN, LOW, SUP)
     # flows -------------------------------------------------------------------------------------
     f = d.flow
+    f("Flow_krisis_ke_risiko_induk", "Start_krisis", "Script_risiko_induk")
+    f("Flow_krisis_ke_respon", "Script_risiko_induk", "Throw_mulai_respon_kasus")
+    f("Flow_respon_ke_akhir", "Throw_mulai_respon_kasus", "End_krisis_diteruskan")
     f("Flow_rujukan_ke_identifikasi", "Start_rujukan_diterima", "Task_identifikasi")
     f("Flow_identifikasi_ke_skrining", "Task_identifikasi", "Task_skrining")
     f("Flow_skrining_ke_risiko_zat", "Task_skrining", "Rule_risiko_per_zat")
@@ -215,8 +223,6 @@ def build_intake() -> str:
     # boundary branches
     f("Flow_monitoring_timer", "Timer_monitoring_bulanan", "Task_monitoring_bulanan")
     f("Flow_monitoring_selesai", "Task_monitoring_bulanan", "End_monitoring")
-    f("Flow_krisis_ke_respon", "Boundary_krisis", "Throw_mulai_respon_kasus")
-    f("Flow_respon_ke_akhir", "Throw_mulai_respon_kasus", "End_krisis_diteruskan")
     f("Flow_periode_berakhir_ke_tinjau", "Timer_periode_program_berakhir", "Task_tinjau_intervensi")
     f("Flow_tinjau_ke_setting", "Task_tinjau_intervensi", "Gateway_setting_program", route="hv")
     # after a completed plan

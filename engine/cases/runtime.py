@@ -67,12 +67,12 @@ class Runtime:
             require_unit(actor, case.unit_id)
             consent.require_processing_allowed(case)
             wf, version = _load(uow.session, case)
-            waiting = case_sync.waiting_message_task(wf, name)
-            if waiting is None:
+            catcher = case_sync.message_catcher(wf, name)
+            if catcher is None:
                 raise Conflict(f"case {case_id} is not waiting for the message {name!r}")
-            wf.send_event(BpmnEvent(waiting.task_spec.event_definition, payload or {}))
+            wf.send_event(BpmnEvent(catcher.event_definition, payload or {}))
             history.record(uow.session, case.id, actor.username, "message_received", name,
-                           waiting.task_spec.bpmn_id, data=payload or {})
+                           catcher.bpmn_id, data=payload or {})
             _advance(uow.session, case, wf, version, actor)
             uow.commit()
 

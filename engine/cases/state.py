@@ -93,11 +93,40 @@ def load(state: dict, specs, consume: bool = False) -> BpmnWorkflow:
 
 
 def message_waits(workflow: BpmnWorkflow) -> set[str]:
-    return {
+    waiting = {
         task.task_spec.event_definition.name
         for task in workflow.event_manager.tasks.values()
         if isinstance(task.task_spec.event_definition, MessageEventDefinition) and task.task_spec.event_definition.name
     }
+    return waiting | set(event_subprocess_starts(workflow))
+
+
+def event_subprocess_starts(workflow: BpmnWorkflow) -> dict[str, object]:
+    """Message name → start event spec of each event sub-process of the process, while the case is
+    open. SpiffWorkflow 3.2 creates such a sub-process only when its message arrives, so no task
+    waits for it."""
+    if workflow.is_completed():
+        return {}
+    starts = {}
+    for name in workflow.spec.start.trigger_specs:
+        sp_spec = workflow.subprocess_specs.get(name)
+        for start in sp_spec.bpmn_start_events if sp_spec is not None else []:
+            definition = start.event_definition
+            if isinstance(definition, MessageEventDefinition) and definition.name:
+                starts.setdefault(definition.name, start)
+    return starts
+
+
+def open_event_subprocess(workflow: BpmnWorkflow, start) -> None:
+    """Open the event sub-process whose start event is `start`, waiting for its message. Left to
+    itself SpiffWorkflow 3.2 would do this on catching the message, but by connecting the sub-process
+    into the shared, cached process spec, which then makes every later case wait on it for ever."""
+    task_spec = workflow.spec.task_specs[start._wf_spec.name]
+    if not task_spec.inputs:  # SpiffWorkflow refuses a task with no input; the start gets no new output
+        task_spec.inputs = [workflow.spec.start]
+    child = workflow.task_tree._add_child(task_spec, TaskState.FUTURE)
+    child.triggered = True
+    child.task_spec._update(child)
 
 
 # --- pruning -----------------------------------------------------------------------------------

@@ -233,6 +233,20 @@ def waiting_message_task(wf: BpmnWorkflow, name: str):
     return None
 
 
+def message_catcher(wf: BpmnWorkflow, name: str):
+    """The element spec that catches the message now: a waiting catch event, or else the start
+    event of an event sub-process, which then sees the case's current data (as BPMN says; Spiff
+    3.2 would copy it from the workflow's root task, which holds none)."""
+    waiting = waiting_message_task(wf, name)
+    if waiting is not None:
+        return waiting.task_spec
+    start = workflow_state.event_subprocess_starts(wf).get(name)
+    if start is not None:
+        wf.task_tree.data = deepcopy(_current_data(wf, _live_tasks(wf)))
+        workflow_state.open_event_subprocess(wf, start)
+    return start
+
+
 # --- incidents and history ---------------------------------------------------------------------
 
 

@@ -1,8 +1,10 @@
 """Whole ATENSI cases driven through the engine, along every path, with a controllable clock."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from engine.errors import Conflict
 from engine.storage.models import Case, HistoryEvent, HumanTask
 from tests.case_driver import CaseDriver, registration
 
@@ -132,6 +134,51 @@ def test_a_crisis_during_intervensi_starts_case_response_for_the_same_pm(runtime
     response = CaseDriver(runtime, staff, child.id)
     assert response.open_names() == ["Kedaruratan (triase)"]
     assert "Pelaksanaan intervensi" in case.open_names()  # the intake carries on
+
+
+def test_crises_at_any_stage_each_start_their_own_linked_case_response(runtime, staff, deployed, clock):
+    case = start(runtime, staff, nama="Sari Dewi")
+    peksos = staff.actor("peksos")
+    case.complete("Identifikasi & orientasi")
+    runtime.send_message(case.case_id, "krisis", {"uraian": "PM kabur saat skrining"}, peksos)
+    assert case.open_names() == ["Skrining ASSIST"]  # the intake carries on
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
+    runtime.send_message(case.case_id, "krisis", {"uraian": "PM mengancam keluarga"}, peksos)  # asesmen
+    case.complete("Asesmen lanjut", setting="rawat_inap")
+    through_plan(case)
+    for uraian in ["PM overdosis", "PM overdosis lagi"]:
+        runtime.send_message(case.case_id, "krisis", {"uraian": uraian}, peksos)
+    with runtime.session_factory() as session:
+        children = session.scalars(select(Case).where(Case.parent_case_id == case.case_id)
+                                   .order_by(Case.id)).all()
+        spawned = session.scalars(select(HistoryEvent.data).where(
+            HistoryEvent.case_id == case.case_id, HistoryEvent.kind == "case_spawned")).all()
+    assert [c.process_key for c in children] == ["case_response"] * 4
+    assert sorted(d["case_id"] for d in spawned) == [c.id for c in children]
+    for child in children:
+        assert CaseDriver(runtime, staff, child.id).open_names() == ["Kedaruratan (triase)"]
+    first, _, third, _ = (runtime_case_data(runtime, c.id) for c in children)
+    assert first["laporan_krisis"] == {"uraian": "PM kabur saat skrining"}
+    assert first["risk_level_induk"] is None  # before skrining the case has no risk level yet
+    assert third["risk_level_induk"] == "tinggi" and third["laporan_krisis"] == {"uraian": "PM overdosis"}
+    assert "Pelaksanaan intervensi" in case.open_names() and case.case().stage == "intervensi"
+
+
+def test_a_closed_case_takes_no_crisis_report(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    through_assessment(case, score=2)
+    through_plan(case)
+    finish_intervention_and_wait(case, runtime, clock, months=3)
+    through_terminasi_and_aftercare(case, clock)
+    assert case.case().status == "completed", (case.open_names(), runtime_case_data(runtime, case.case_id))
+    with pytest.raises(Conflict):
+        runtime.send_message(case.case_id, "krisis", {"uraian": "terlambat"}, staff.actor("peksos"))
+
+
+def runtime_case_data(runtime, case_id: int) -> dict:
+    with runtime.session_factory() as session:
+        return session.scalars(select(HistoryEvent.data).where(
+            HistoryEvent.case_id == case_id, HistoryEvent.kind == "case_started")).one()
 
 
 def test_a_missed_kedaruratan_deadline_escalates_to_the_supervisor(runtime, staff, deployed, clock):

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.cases.migration import CaseMigrations
-from engine.errors import Forbidden
+from engine.errors import Conflict, Forbidden
 from engine.people.access import SYSTEM_ACTOR
 from engine.storage.models import Case, HistoryEvent, HumanTask
 from tests.case_driver import registration
@@ -239,18 +239,19 @@ def test_a_case_inside_a_sub_process_takes_a_task_inserted_in_that_sub_process(
     assert case.open_names() == [] and case.case().next_timer_at is not None  # waits for the period's end
 
 
-def test_a_case_waiting_for_a_message_the_target_removed_stays_with_the_reason(
+def test_a_case_moves_to_a_version_without_the_crisis_event_subprocess_and_stops_taking_crises(
         staff, intake_files, deploy, start_intake, migrations, clock):
     deploy(intake_files, "v1")
     case = start_intake()
     case.into_intervensi()
-    edited = bpmn_edit.remove_elements(intake_files[INTAKE], "Boundary_krisis", "Throw_mulai_respon_kasus",
-                                       "End_krisis_diteruskan")
+    edited = bpmn_edit.remove_elements(intake_files[INTAKE], "Sub_krisis")
     deploy({**intake_files, INTAKE: edited}, "v2: tanpa krisis")
     (move,) = migrations.dry_run("atensi_intake", staff.actor("supervisor")).cases
-    assert move.status == "blocked"
-    assert [b.element_id for b in move.blockers] == ["Boundary_krisis"]
-    assert move.blockers[0].message.startswith("waiting message")
+    assert move.status == "movable" and move.blockers == []  # no crisis was in flight
+    migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    assert _version(case) == 2
+    with pytest.raises(Conflict):
+        case.runtime.send_message(case.case_id, "krisis", {"uraian": "x"}, staff.actor("peksos"))
 
 
 def test_a_case_whose_stored_state_no_longer_restores_is_blocked_and_the_others_still_move(

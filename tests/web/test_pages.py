@@ -221,9 +221,9 @@ def test_the_case_list_exports_its_filtered_rows_as_csv(client, staff, deployed,
 @pytest.mark.parametrize("waits", [True, False])
 def test_a_crisis_can_be_reported_only_while_the_case_waits_for_it(client, staff, deployed, pages, runtime, waits,
                                                                    session_factory):
-    case = start(runtime, staff)
-    if waits:
-        case.into_intervensi(score=2, setting=None)
+    # an intake case takes a crisis at any stage, identifikasi too; a case response does not
+    case = start(runtime, staff) if waits else CaseDriver(
+        runtime, staff, runtime.start_case("case_response", registration(), staff.actor("peksos")))
     pages.login("peksos")
     page = text_of(client.get(f"/cases/{case.case_id}"))
     assert ('id="krisis"' in page) is waits
