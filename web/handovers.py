@@ -10,6 +10,7 @@ from engine.errors import Conflict, InvalidInput
 from engine.vocabulary import HANDOVER_PENDING, REFERRAL_ANSWERS, TRANSFER, TRANSFER_ANSWERS
 
 from .cases import render_case_page
+from .i18n import HANDOVER_STATUSES, label
 from .pages import current_actor, page_blueprint
 
 bp = page_blueprint("web_handovers", __name__)
@@ -46,7 +47,7 @@ def answer(handover_id):
     except Conflict as error:
         flash(str(error), "error")
         return redirect(url_for("web_handovers.handover", handover_id=handover_id))
-    flash(gettext("Answer recorded: %(answer)s.", answer=item["status"]), "success")
+    flash(gettext("Answer recorded: %(answer)s.", answer=label(HANDOVER_STATUSES, item["status"])), "success")
     return redirect(url_for("web_handovers.handover", handover_id=handover_id))
 
 
