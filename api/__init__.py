@@ -20,6 +20,7 @@ from . import (
     migrations,
     ops,
     people,
+    pms,
     privacy,
     redesign,
     tasks,
@@ -29,7 +30,7 @@ from .schemas.common import ProblemSchema
 API_VERSION = "1.0.0"
 BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp,
               redesign.blp, migrations.blp, privacy.blp, casefile.blp, handovers.blp,
-              dashboard.blp)
+              dashboard.blp, pms.blp)
 
 
 class AtensiApi(Api):

@@ -27,21 +27,27 @@ blp.before_request(require_login)
 @blp.post("/cases")
 @blp.arguments(CaseCreateSchema)
 @blp.response(201, CaseDetailSchema)
+@blp.alt_response(409, description="the NIK (or name and birth date) matches a PM registered before: the "
+                  "problem's `matches` say who and where; repeat with `pm_id` or `confirm_new_case`")
 def create_case(body):
     """Register a PM and start the ATENSI intake (or the process named by `process`)."""
     actor, engine = current_actor(), services()
-    case_id = registration.register(engine.runtime, body["pm"], actor, body["unit_id"], body["process"], body["data"])
+    case_id = registration.register(engine.runtime, body["pm"], actor, body["unit_id"], body["process"], body["data"],
+                                    pm_id=body["pm_id"], confirm_new_case=body["confirm_new_case"])
     return engine.queries.case(actor, case_id)
 
 
 @blp.post("/case-responses")
 @blp.arguments(CaseResponseCreateSchema)
 @blp.response(201, CaseDetailSchema)
+@blp.alt_response(409, description="a PM of the same NIK, or without one of the same name and birth date, is "
+                  "registered: the problem's `matches`; repeat with `pm_id` or `confirm_new_case`")
 def create_case_response(body):
     """Start a case response (respon kasus) for a new emergency referral."""
     actor, engine = current_actor(), services()
     case_id = registration.refer_emergency(engine.runtime, body["pm"], body["uraian"], actor, body["unit_id"],
-                                           body["data"])
+                                           body["data"], pm_id=body["pm_id"],
+                                           confirm_new_case=body["confirm_new_case"])
     return engine.queries.case(actor, case_id)
 
 

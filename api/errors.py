@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http
 import logging
+from dataclasses import asdict
 
 from flask import Flask, Response, json, request
 from sqlalchemy.exc import DataError
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from atensi.http_status import status_of
 from engine.errors import DeployError, EngineError, InvalidInput
+from engine.pms.duplicates import DuplicatePm
 
 PROBLEM_JSON = "application/problem+json"
 # Path converter for row ids and version numbers: beyond a 32-bit integer nothing exists (a 404, not a
@@ -86,6 +88,9 @@ def handle_engine_error(error: EngineError) -> Response:
                        unmapped_lanes=getattr(error, "unmapped_lanes", None) or None)
     if isinstance(error, InvalidInput):
         return problem(status, str(error), fields=error.fields or None)
+    if isinstance(error, DuplicatePm):
+        return problem(status, str(error), matches=[asdict(match) for match in error.matches],
+                       confirm="repeat the request with pm_id (a new case of that PM) or confirm_new_case: true")
     return problem(status, str(error) or None)
 
 

@@ -15,6 +15,7 @@ from engine.cases.runtime import Runtime
 from engine.config import Settings
 from engine.people.accounts import Passwords
 from engine.people.directory import Directory
+from engine.pms.service import PmRecords
 from engine.privacy.access_log import AccessLog
 from engine.privacy.consent import Consents
 from engine.privacy.subject_access import SubjectAccess
@@ -49,6 +50,7 @@ class Services:
     privacy: Privacy
     casefile: CaseFile  # notes and documents
     handovers: Handovers  # transfers and referrals between units
+    pms: PmRecords
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -58,7 +60,8 @@ class Services:
         return cls(settings, db, session_factory, runtime, Queries(session_factory),
                    Directory(session_factory, Passwords(settings)),
                    AlertActions(session_factory), Privacy.build(session_factory),
-                   CaseFile.build(session_factory, settings), Handovers(session_factory, settings))
+                   CaseFile.build(session_factory, settings), Handovers(session_factory, settings),
+                   PmRecords(session_factory))
 
 
 def services() -> Services:

@@ -12,7 +12,9 @@ from flask_babel import gettext
 
 from atensi.services import services
 from engine.cases import registration
+from engine.cases.numbers import case_number
 from engine.errors import Conflict, Forbidden, ProcessFailure, StillFailing
+from engine.pms.duplicates import DuplicatePm
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
 from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KRISIS, REFERRAL_SERVICES
 
@@ -93,8 +95,13 @@ def register():
     form = RegistrationForm()
     if not form.validate_on_submit():
         return render_template("case_new.html", form=form), 422 if request.method == "POST" else 200
-    case_id = registration.register(services().runtime, form.pm(), current_actor())
-    flash(gettext("Case #%(id)s registered: %(name)s. The intake has started.", id=case_id, name=form.nama.data),
+    try:
+        case_id = registration.register(services().runtime, form.pm(), current_actor(), pm_id=form.pm_id.data,
+                                        confirm_new_case=form.confirm_new_case.data)
+    except DuplicatePm as found:
+        return render_template("case_new.html", form=form, matches=found.matches), 409
+    flash(gettext("Case %(number)s registered: %(name)s. The intake has started.", number=case_number(case_id),
+                  name=form.nama.data),
           "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id))
 

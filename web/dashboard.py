@@ -49,4 +49,4 @@ def dashboard():
         "dashboard.html", summary=summary, heat=heat, region=region,
         stage_bars=bars(summary["by_stage"], vocabulary.STAGES[vocabulary.INTAKE], STAGES, gettext("No stage")),
         risk_bars=bars(summary["by_risk"], vocabulary.RISK_LEVELS, RISKS, gettext("Not assessed")),
-        total_live=sum(summary["by_stage"].values()))
+        total_live=summary["live_cases"])

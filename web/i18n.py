@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine import clock, vocabulary
 from engine.cases import shown
+from engine.cases.numbers import case_number
 from engine.vocabulary import (
     ADMIN,
     CASE_ACTIVE,
@@ -86,6 +87,7 @@ HISTORY = {
     "case_migration_undone": _l("Process version move undone"),
     "consent_given": _l("Consent recorded"), "case_suspended": _l("Consent withdrawn: case suspended"),
     "case_resumed": _l("Consent given again: case resumed"),
+    "pm_merged": _l("PM records merged"),
     "case_closed_without_consent": _l("Case closed after consent was withdrawn"),
     "note_added": _l("Case note"), "note_corrected": _l("Case note corrected"),
     "document_added": _l("Document uploaded"),
@@ -244,6 +246,7 @@ def init_app(app: Flask) -> None:
         "service": lambda v: label(SERVICES, v),
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
         "local_date": local_date, "due_text": due_text, "calendar_date": calendar_date,
+        "case_number": case_number, "iso_date": calendar_date,
         "value_text": value_text, "shown_text": shown_text,
         "party": lambda v: label(PARTIES, v), "consent_scope": lambda v: label(CONSENT_SCOPES, v),
         "access_action": lambda v: label(ACCESS_ACTIONS, v), "access_object": lambda v: label(ACCESS_OBJECTS, v),

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from engine.cases import registration
@@ -70,6 +79,9 @@ class RegistrationForm(FlaskForm):
                                  validators=[AnyOf(list(REFERRALS), message=_l("Choose the referral source."))])
     kontak_keluarga = StringField(_l("Family contact"), filters=[_strip], validators=[Optional(), _at_most(200)],
                                   description=_l("Name and telephone number of a family member."))
+    # Set by the buttons under a duplicate warning: a new case of that PM, or a new PM after all.
+    pm_id = IntegerField(validators=[Optional()])
+    confirm_new_case = BooleanField()
 
     def pm(self) -> dict:
         """The PM as the engine registers them (it derives anak/dewasa from the birth date)."""

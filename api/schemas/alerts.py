@@ -6,12 +6,14 @@ from marshmallow import Schema, fields, validate
 from engine.vocabulary import INCIDENT_OPEN, INCIDENT_STATUSES
 
 from .common import FreeObject, PagingArgs, Timestamp, page_of
+from .tasks import number_of_case
 
 
 class AlertSchema(Schema):
     id = fields.Int(required=True)
     kind = fields.Str(required=True, metadata={"description": "overdue, reminder, escalation or timer"})
     case_id = fields.Int(allow_none=True)
+    case_number = fields.Function(number_of_case, dump_only=True, metadata={"type": "string"})
     task_id = fields.Str(allow_none=True)
     unit_id = fields.Int()
     recipient = fields.Str(allow_none=True)
@@ -34,6 +36,7 @@ class AlertsArgs(PagingArgs):
 class IncidentSchema(Schema):
     id = fields.Int(required=True)
     case_id = fields.Int(required=True)
+    case_number = fields.Function(number_of_case, dump_only=True, metadata={"type": "string"})
     task_id = fields.Str()
     element_id = fields.Str()
     line = fields.Int(allow_none=True)

@@ -6,10 +6,12 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.cases import registration
+from engine.cases.numbers import case_number
 from engine.vocabulary import CASE_STATUSES, INTAKE, RISK_LEVELS
 
 from .alerts import AlertSchema, IncidentSchema
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
+from .pms import PmCaseSchema
 from .tasks import TaskSchema, is_child
 
 NIK = validate.Regexp(registration.NIK.pattern, error="NIK must be exactly 16 digits")
@@ -52,6 +54,10 @@ class CaseCreateSchema(Schema):
     unit_id = fields.Int(required=True, validate=ROW_ID_RANGE)
     pm = fields.Nested(PmSchema, required=True)
     data = FreeObject(load_default=dict, metadata={"description": "further registration data for the workflow"})
+    pm_id = fields.Int(load_default=None, allow_none=True, validate=ROW_ID_RANGE,
+                       metadata={"description": "a new case of this PM (one of the matches of a 409)"})
+    confirm_new_case = fields.Bool(load_default=False, metadata={
+        "description": "register a new PM although the NIK or name and birth date match one (409 otherwise)"})
 
 
 
@@ -61,11 +67,21 @@ class CaseResponseCreateSchema(Schema):
     uraian = fields.Str(required=True, validate=validate.Length(min=1, max=5000),
                         metadata={"description": "what happened: the emergency being referred"})
     data = FreeObject(load_default=dict)
+    pm_id = fields.Int(load_default=None, allow_none=True, validate=ROW_ID_RANGE,
+                       metadata={"description": "the emergency is of this PM (one of the matches of a 409)"})
+    confirm_new_case = fields.Bool(load_default=False, metadata={
+        "description": "a new PM although the NIK or name and birth date match one (409 otherwise)"})
 
+
+
+def _number(case) -> str | None:
+    return case_number(case.get("id") if isinstance(case, dict) else case.id)
 
 
 class CaseSchema(Schema):
     id = fields.Int(required=True)
+    number = fields.Function(_number, dump_only=True, metadata={"type": "string", "example": "K-000123"})
+    pm_id = fields.Int(allow_none=True, metadata={"description": "the PM record (GET /pms/{pm_id})"})
     process_key = fields.Str(required=True)
     parent_case_id = fields.Int(allow_none=True)
     unit_id = fields.Int(required=True)
@@ -92,6 +108,8 @@ class CaseDetailSchema(CaseSchema):
     incidents = fields.List(fields.Nested(IncidentSchema))
     alerts = fields.List(fields.Nested(AlertSchema))
     child_case_ids = fields.List(fields.Int())
+    pm_cases = fields.List(fields.Nested(PmCaseSchema), metadata={
+        "description": "the PM's other cases; another unit's as number, unit, stage and status only"})
 
 
 CasePageSchema = page_of(CaseSchema, "CasePage")

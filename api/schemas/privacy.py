@@ -78,6 +78,7 @@ class SubjectAccessSchema(Schema):
     nik = fields.Str(required=True)
     produced_at = Timestamp(required=True)
     produced_by = fields.Str(required=True)
+    pm_records = fields.List(FreeObject(), metadata={"description": "the PM records holding this NIK"})
     cases = fields.List(FreeObject(), required=True,
                         metadata={"description": "each case with its profile, workflow data, history, tasks, "
                                                  "consents, incidents and alerts"})

@@ -3,12 +3,22 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engine.cases.numbers import case_number
 from engine.read.queries import TASK_SORTS
 from engine.vocabulary import ROLES, TASK_OPEN, TASK_STATUSES
 
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of
 
 TASK_FILTER_STATUSES = (*TASK_STATUSES, "any")
+
+
+def _value(obj, name: str):
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def number_of_case(obj) -> str | None:
+    """The case number (engine.cases.numbers) of a row that holds a case_id."""
+    return case_number(_value(obj, "case_id"))
 
 
 def is_child(obj) -> bool:
@@ -19,6 +29,7 @@ def is_child(obj) -> bool:
 class TaskSchema(Schema):
     id = fields.Str(required=True)
     case_id = fields.Int(required=True)
+    case_number = fields.Function(number_of_case, dump_only=True, metadata={"type": "string", "example": "K-000123"})
     process_key = fields.Str()
     element_id = fields.Str()
     name = fields.Str()

@@ -78,19 +78,25 @@ def _iso_dates(pm: dict) -> dict:
 
 
 def register(runtime, pm: dict, actor: Actor, unit_id: int | None = None, process: str = INTAKE,
-             data: dict | None = None) -> int:
-    """Check the PM and start ``process`` (the ATENSI intake by default) for them: the case's id."""
+             data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False) -> int:
+    """Check the PM and start ``process`` (the ATENSI intake by default) for them: the case's id.
+    A PM who looks registered before (same NIK, or same name and birth date) is refused with the
+    matches (engine.pms.duplicates.DuplicatePm) unless the caller names the PM (``pm_id``: a new
+    case of theirs) or confirms a new PM (``confirm_new_case``)."""
     _require_valid(pm, emergency=False)
-    return runtime.start_case(process, intake_payload(pm, data), actor, unit_id)
+    return runtime.start_case(process, intake_payload(pm, data), actor, unit_id, pm_id=pm_id,
+                              refuse_duplicates=not confirm_new_case)
 
 
 def refer_emergency(runtime, pm: dict, uraian: str, actor: Actor, unit_id: int | None = None,
-                    data: dict | None = None) -> int:
-    """Check what is known of the PM and start a case response for the emergency: the case's id."""
+                    data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False) -> int:
+    """Check what is known of the PM and start a case response for the emergency: the case's id.
+    Duplicates as in ``register``: without a NIK, a PM of the same name and birth date."""
     _require_valid(pm, emergency=True)
     if not str(uraian or "").strip():
         raise InvalidInput("the emergency is not described", {"uraian": ["describe what happened"]})
-    return runtime.start_case(CASE_RESPONSE, case_response_payload(pm, uraian, data), actor, unit_id)
+    return runtime.start_case(CASE_RESPONSE, case_response_payload(pm, uraian, data), actor, unit_id, pm_id=pm_id,
+                              refuse_duplicates=not confirm_new_case)
 
 
 def _require_valid(pm: dict, emergency: bool) -> None:

@@ -29,6 +29,7 @@ from engine.people.access import (
     require_role,
     require_unit,
 )
+from engine.pms import duplicates, records
 from engine.privacy import consent, need_to_know
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
 from engine.storage.unit_of_work import UnitOfWork
@@ -55,9 +56,13 @@ class Runtime:
     # --- cases ---------------------------------------------------------------------------------
 
     def start_case(self, process_key: str, registration: dict, actor: Actor, unit_id: int | None = None,
-                   parent_case_id: int | None = None) -> int:
+                   parent_case_id: int | None = None, pm_id: int | None = None,
+                   refuse_duplicates: bool = False) -> int:
+        """Start a case. ``pm_id``: a new case of that PM; ``refuse_duplicates``: a DuplicatePm
+        error instead, when the registration looks like a PM registered before."""
         with spiff_failures("the case could not start"), self.uow() as uow:
-            case = start_case_in(uow.session, process_key, registration, actor, unit_id, parent_case_id)
+            case = start_case_in(uow.session, process_key, registration, actor, unit_id, parent_case_id, pm_id,
+                                 refuse_duplicates)
             uow.commit()
             return case.id
 
@@ -240,11 +245,14 @@ def _missing_data(exc: WorkflowDataException, task) -> InvalidInput:
                         {name: [f"required: {where} gives its result in {name}"]})
 
 
-def start_case_in(session, process_key, registration, actor, unit_id=None, parent_case_id=None) -> Case:
+def start_case_in(session, process_key, registration, actor, unit_id=None, parent_case_id=None,
+                  pm_id=None, refuse_duplicates=False) -> Case:
     unit_id = unit_id or actor.unit_id
     if unit_id is None:
         raise InvalidInput("unit is required", {"unit": ["required"]})
     require_unit(actor, unit_id)
+    if refuse_duplicates and pm_id is None and parent_case_id is None:
+        duplicates.refuse_duplicates(session, registration.get("pm") or {}, actor)
     version = latest_version(session, process_key, unit_id)
     data = _initial_data(registration, unit_id)
     pm = data.get("pm", {})
@@ -254,6 +262,7 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
         kategori_usia=data.get("kategori_usia"), profile=pm, state={}, serializer_version="",
         created_by=actor.username, created_at=clock.now(), updated_at=clock.now(),
     )
+    records.show_on_case(case, records.pm_for_new_case(session, pm, actor.username, pm_id, parent_case_id))
     session.add(case)
     session.flush()
     case_sync.open_task_rows(session, case, new_case=True)

@@ -190,7 +190,7 @@ def _subprocess_stage(version: CompiledVersion, task) -> str | None:
 
 
 def next_timer_due(wf: BpmnWorkflow) -> datetime | None:
-    timers = [due for task in wf.event_manager.tasks.values() if (due := _timer_due(task)) is not None]
+    timers = [due for task in wf.event_manager.tasks.values() if (due := timer_due(task)) is not None]
     return min(timers) if timers else None
 
 
@@ -203,7 +203,7 @@ def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
     session.add_all(CaseMessageWait(case_id=case.id, message_name=name) for name in sorted(messages))
 
 
-def _timer_due(task) -> datetime | None:
+def timer_due(task) -> datetime | None:
     """When a waiting timer fires next; None for other events and for a cycle that has used all
     its repetitions (SpiffWorkflow then reports a dict instead of a date)."""
     definition = task.task_spec.event_definition

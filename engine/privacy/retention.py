@@ -2,8 +2,8 @@
 
 The product default is five years after the case closed (``ATENSI_RETENTION_YEARS``). What stays is
 what statistics need and holds nobody's identity: process, unit, stages, task names, dates and who
-worked it. The PM's name, NIK, birth date and profile, every value the forms and scripts gathered
-(in the history and in the workflow state), consent names, incident texts and the case's alerts
+worked it. The PM's name, NIK, birth date and profile (the PM record too, with the last of its
+cases), every value the forms and scripts gathered (in the history and in the workflow state), consent names, incident texts and the case's alerts
 go, and so do the case's documents (their rows, and their blobs once that is committed); notes keep
 their author and time but not their text. A dry run lists the cases that would be anonymised; each
 anonymisation is in the access log.
@@ -21,7 +21,7 @@ from engine.casefile import documents
 from engine.casefile.blobs import BlobStore
 from engine.people.access import SYSTEM_ACTOR, Actor
 from engine.privacy import access_log
-from engine.storage.models import Alert, Case, CaseNote, Consent, HistoryEvent, Incident
+from engine.storage.models import Alert, Case, CaseNote, Consent, HistoryEvent, Incident, Pm
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import CASE_COMPLETED
 
@@ -115,4 +115,16 @@ def anonymise(session, case: Case, actor: Actor, years: float) -> list[str]:
     keys = documents.remove_rows(session, case.id)
     access_log.write(session, [access_log.entry(actor.username, "anonymise", "case", case.id, case.id,
                                                 case.unit_id, f"retention: {years:g} years after closing")])
+    _anonymise_pm_after_last_case(session, case)
     return keys
+
+
+def _anonymise_pm_after_last_case(session, case: Case) -> None:
+    """The PM record goes with the last of its cases (while one is kept, the record is needed)."""
+    if case.pm_id is None:
+        return
+    kept = select(Case.id).where(Case.pm_id == case.pm_id, Case.id != case.id, Case.anonymised_at.is_(None))
+    if session.scalar(kept.limit(1)) is None:
+        session.execute(update(Pm).where(Pm.id == case.pm_id).values(
+            name=ANONYMISED, name_key="", nik=None, birth_date=None, address="", family_contact="", guardian={},
+            anonymised_at=clock.now()))

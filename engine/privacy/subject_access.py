@@ -5,7 +5,7 @@ unmasked: it is the PM's own data. Producing it is itself recorded in the access
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.attributes import instance_state
 
@@ -24,6 +24,7 @@ from engine.storage.models import (
     HistoryEvent,
     HumanTask,
     Incident,
+    Pm,
     Unit,
 )
 from engine.vocabulary import ADMIN
@@ -45,10 +46,14 @@ class SubjectAccess:
         if not nik or not nik.isdigit() or len(nik) != 16:
             raise InvalidInput("a NIK is 16 digits", {"nik": ["exactly 16 digits"]})
         with self.session_factory() as session:
-            cases = list(session.scalars(select(Case).where(Case.pm_nik == nik).order_by(Case.id)))
+            records = list(session.scalars(select(Pm).where(Pm.nik == nik).order_by(Pm.id)))
+            # the PM's cases, those registered before the NIK was known included (engine.pms)
+            cases = list(session.scalars(select(Case).where(or_(
+                Case.pm_nik == nik, Case.pm_id.in_([r.id for r in records]))).order_by(Case.id)))
             if not cases:
                 raise NotFound("no case holds this NIK")
             report = {"nik": nik, "produced_at": clock.now(), "produced_by": actor.username,
+                      "pm_records": [_columns(record) for record in records],
                       "cases": [_case_report(session, case) for case in cases]}
             report["access_log"] = [_columns(e) for e in access_log.for_cases(session, [c.id for c in cases])]
         for case in cases:

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
 from engine.cases import state as workflow_state
+from engine.cases import sync as case_sync
 from engine.cases.runtime import latest_version
 from engine.definitions import versions
 from engine.errors import Forbidden, NotFound
 from engine.people.access import Actor, can_read_region, require_role
 from engine.read.queries import bpmn_xml, detached_read
 from engine.storage.models import Case, HumanTask, Unit
-from engine.vocabulary import CASE_ACTIVE, CASE_INCIDENT, EDITORS, INTAKE, TASK_OPEN
+from engine.vocabulary import CASE_ACTIVE, CASE_INCIDENT, CASE_RESPONSE, EDITORS, INTAKE, TASK_OPEN
 
 LIVE_STATUSES = (CASE_ACTIVE, CASE_INCIDENT)
 
@@ -82,6 +83,7 @@ class Dashboard:
                 "overdue_by_worker": _overdue_by_worker(session, actor, now),
                 "deadlines": deadlines,
                 "days": days,
+                **_people_and_cases(session, actor),
             }
 
     def heat_map(self, actor: Actor, process_key: str = INTAKE, unit_id: int | None = None) -> dict:
@@ -152,12 +154,34 @@ def _task_deadlines(session: Session, actor: Actor, start: datetime, end: dateti
             for task, name, usia, risk, stage in rows]
 
 
+def _people_and_cases(session: Session, actor: Actor) -> dict:
+    """Live cases, and the people they are for: a case response or a re-admission of the same PM
+    is another case but not another person."""
+    live = [Case.status.in_(LIVE_STATUSES), *_in_unit(actor, Case.unit_id)]
+    cases, people = session.execute(select(func.count(), func.count(func.distinct(Case.pm_id))).where(*live)).one()
+    responses = session.scalar(select(func.count()).where(*live, Case.process_key == CASE_RESPONSE))
+    return {"live_cases": cases, "live_people": people, "live_case_responses": responses or 0}
+
+
 def _timer_deadlines(session: Session, actor: Actor, start: datetime, end: datetime) -> list[Deadline]:
+    """Timers in the window whose firing opens work (a user task right after them, such as the
+    monthly monitoring); a timer that only moves the process on (the programme's end) is not a deadline."""
     cases = session.scalars(select(Case).where(
         Case.status.in_(LIVE_STATUSES), Case.next_timer_at >= start, Case.next_timer_at < end,
         *_in_unit(actor, Case.unit_id)))
-    return [Deadline(c.id, c.pm_name, c.kategori_usia, c.risk_level, c.stage, c.next_timer_at, "timer")
-            for c in cases]
+    found = []
+    for case in cases:
+        wf = workflow_state.load(case.state, versions.compiled(session, case.process_version_id).specs)
+        for task in wf.event_manager.tasks.values():
+            due = case_sync.timer_due(task)
+            if due is not None and start <= due < end and _opens_work(task.task_spec):
+                found.append(Deadline(case.id, case.pm_name, case.kategori_usia, case.risk_level, case.stage, due,
+                                      "timer", task_name=task.task_spec.bpmn_name or task.task_spec.bpmn_id))
+    return found
+
+
+def _opens_work(spec) -> bool:
+    return any(getattr(nxt, "manual", False) for nxt in spec.outputs)
 
 
 def _counts_at_open_tasks(session: Session, actor: Actor, process_key: str) -> dict[str, int]:

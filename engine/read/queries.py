@@ -7,7 +7,7 @@ scans, (status, unit_id, role, due_at) and (assignee, status, due_at), merged by
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
 
@@ -20,10 +20,12 @@ from engine import clock
 from engine.cases import handover, history, shown
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
+from engine.cases.numbers import case_id_of
 from engine.cases.runtime import form_schema
 from engine.definitions import deployments, versions
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.people.access import Actor, require_role, require_unit
+from engine.pms import duplicates
 from engine.privacy import access_log, need_to_know
 from engine.storage.models import (
     Alert,
@@ -205,6 +207,8 @@ class Queries:
                 "waiting_for": list(run("waiting_for").scalars()),
                 # the forms' fields, so that recorded data reads with its labels and enum titles
                 "form_fields": shown.form_fields(versions.compiled(uow.session, case["process_version_id"]).forms),
+                "pm_cases": [asdict(seen) for seen in duplicates.cases_of(uow.session, case["pm_id"], actor)
+                             if seen.case_id != case_id] if case["pm_id"] is not None else [],
             }
         access_log.note(self.session_factory, actor, "read", "case", case_id, case_id, case["unit_id"])
         return detail
@@ -381,7 +385,10 @@ def _case_conditions(actor: Actor, wanted: CaseFilter) -> list:
         conditions.append(late if wanted.overdue else ~late)
     if wanted.text and wanted.text.strip():
         text = wanted.text.strip()
-        if text.isdigit():  # a NIK or its first digits (ix_cases_pm_nik); names have no digits
+        by_number = case_id_of(text)
+        if by_number is not None:  # a case number, K-000123
+            conditions.append(Case.id == by_number)
+        elif text.isdigit():  # a NIK or its first digits (ix_cases_pm_nik); names have no digits
             conditions.append(Case.pm_nik.startswith(text, autoescape=True))
         else:  # a name anywhere in pm_name (ix_cases_pm_name_trgm on PostgreSQL)
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -125,6 +125,28 @@ class ProcessFile(Base):
 # --- cases -------------------------------------------------------------------------------------
 
 
+class Pm(Base):
+    """A PM (penerima manfaat) as a person: one record across their cases (a re-admission, a case
+    response). Lookups by NIK and by normalised name + date of birth find duplicates (engine.pms)."""
+
+    __tablename__ = "pms"
+    __table_args__ = (Index("ix_pms_name_birth", "name_key", "birth_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    name_key: Mapped[str] = mapped_column(String(200), default="")  # the name normalised for matching
+    nik: Mapped[str | None] = mapped_column(String(16), index=True)
+    birth_date: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    sex: Mapped[str | None] = mapped_column(String(1))  # L | P
+    address: Mapped[str] = mapped_column(Text, default="")
+    family_contact: Mapped[str] = mapped_column(String(200), default="")
+    guardian: Mapped[dict] = mapped_column(default=dict)  # a child's wali: name, relation, contact
+    # Set when a supervisor merged this record into another; its cases moved there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("pms.id"))
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    anonymised_at: Mapped[datetime | None] = mapped_column()
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
@@ -140,6 +162,8 @@ class Case(Base):
     process_key: Mapped[str] = mapped_column(String(120))
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    pm_id: Mapped[int | None] = mapped_column(ForeignKey("pms.id"), index=True)
+    # The PM's identity as this case shows it in lists (kept equal to the PM record by engine.pms).
     pm_name: Mapped[str] = mapped_column(String(200), default="")
     pm_nik: Mapped[str | None] = mapped_column(String(16))
     pm_birth_date: Mapped[str | None] = mapped_column(String(10))

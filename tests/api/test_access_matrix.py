@@ -28,6 +28,9 @@ MATRIX = [
     ("GET", "/units", None, (401, 200, 200, 200, 200, 200, 200)),
     ("POST", "/units", "new_unit", (401, 403, 403, 403, 201, 403, 403)),
     ("POST", "/cases", "new_case", (401, 201, 201, 201, 201, 403, 403)),
+    ("POST", "/cases", "same_nik", (401, 409, 409, 409, 409, 403, 403)),  # the NIK is registered: who and where
+    ("GET", "/pms/{pm}", None, (401, 200, 200, 200, 200, 403, 403)),
+    ("POST", "/pms/{pm}/merge", {"into": "{other_pm}", "reason": "sama orang"}, (401, 403, 403, 200, 403, 403, 403)),
     ("POST", "/case-responses", "new_response", (401, 201, 201, 201, 201, 403, 403)),
     ("GET", "/cases", None, (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/cases/{case}", None, (401, 200, 200, 200, 200, 403, 403)),
@@ -84,7 +87,8 @@ def _body(kind, staff):
         "new_user": {"username": f"u{uniq}", "password": "rahasia-123", "roles": ["pekerja_sosial"],
                      "unit_id": staff.unit_id},
         "new_unit": {"code": f"LKS-{uniq}", "name": "LKS Baru", "kind": "lks"},
-        "new_case": {"unit_id": staff.unit_id, "pm": pm},
+        "new_case": {"unit_id": staff.unit_id, "pm": pm, "confirm_new_case": True},
+        "same_nik": {"unit_id": staff.unit_id, "pm": pm},
         "new_response": {"unit_id": staff.unit_id, "pm": {"nama": "Andi"}, "uraian": "overdosis"},
         "transfer": {"to_unit_id": staff.other_unit_id, "reason": "pindah", "consent_given_by": "Andi",
                      "consent_given_on": "2026-01-02"},
@@ -117,6 +121,9 @@ def test_every_endpoint_answers_every_role_and_other_units_as_the_access_rules_s
 def _call(api, world, staff, user, method, path, body) -> int:
     ids = world.fresh(claimed_by="peksos" if body == "claimed" else None)
     caller = api.anonymous if user == "anon" else api.as_(user)
+    if isinstance(body, dict):  # "{other_pm}": an id of this call's fresh world
+        body = {key: ids[value[1:-1]] if isinstance(value, str) and value[1:-1] in ids else value
+                for key, value in body.items()}
     response = caller._call(method, path.format(**ids), **_body(body, staff))
     if response.status_code >= 400:  # every refusal is problem+json with its status
         assert response.mimetype == "application/problem+json", (user, method, path, response.data[:200])

@@ -34,7 +34,7 @@ def test_a_supervisor_deploys_a_new_version_and_gets_its_key_and_number(api, sta
 
 def test_the_definition_list_counts_the_cases_running_on_each_version(api, staff, deployed):
     for _ in range(2):
-        api.as_("peksos").post("/cases", json={"unit_id": staff.unit_id, "pm": pm()})
+        api.as_("peksos").post("/cases", json={"unit_id": staff.unit_id, "pm": pm(), "confirm_new_case": True})
     listed = {d["key"]: d for d in api.as_("supervisor").get("/process-definitions").json}
     assert listed["atensi_intake"]["versions"][0]["running_cases"] == 2
     assert listed["atensi_intake"]["versions"][0]["deployed_at"].endswith("+00:00")

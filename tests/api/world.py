@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine.cases.handover import Handovers
 from engine.config import Settings
 from engine.people.access import SYSTEM_ACTOR
-from engine.storage.models import Alert, HumanTask, Incident
+from engine.storage.models import Alert, Case, HumanTask, Incident
 from tests.case_driver import registration
 
 
@@ -25,7 +25,10 @@ class World:
             incident = Incident(case_id=case_id, task_id="", element_id="Task_identifikasi", message="boom")
             session.add_all([alert, incident])
             session.commit()
-            ids = {"case": case_id, "task": task_id, "alert": alert.id, "incident": incident.id}
+            other_case = self.runtime.start_case("atensi_intake", registration(), self.staff.actor("peksos"))
+            pm_of = dict(session.execute(select(Case.id, Case.pm_id).where(Case.id.in_([case_id, other_case]))).all())
+            ids = {"case": case_id, "task": task_id, "alert": alert.id, "incident": incident.id,
+                   "pm": pm_of[case_id], "other_pm": pm_of[other_case]}
         if claimed_by:
             self.runtime.claim(task_id, self.staff.actor(claimed_by))
         return {**ids, **self._handovers(case_id)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+from engine.cases.numbers import case_number
 from tests.every_state import NAMES
 
 ROLES = ("peksos", "konselor", "supervisor", "admin")
@@ -30,8 +31,9 @@ def case_page_marks(world) -> dict[str, tuple[list[str], list[str]]]:
                       "Pelaksanaan intervensi", "Eskalasi ke supervisor",
                       "pengingat sebelumnya tidak ditampilkan"], ["Pengingat ke-1:"]),  # only the newest
         "migrated": (["Intake ATENSI v2", "versi 1 → versi 2"], []),
-        "parent": ([f"Respon kasus #{world['child']}", "Pesan diterima: krisis"], []),
-        "child": ([f"Berasal dari #{world['parent']}", "Kedaruratan (triase)", "Eskalasi: kedaruratan terlambat"], []),
+        "parent": ([f"Respon kasus {case_number(world['child'])}", "Pesan diterima: krisis"], []),
+        "child": ([f"Berasal dari {case_number(world['parent'])}", "Kedaruratan (triase)",
+                   "Eskalasi: kedaruratan terlambat"], []),
         "finished": (["Selesai", "Tidak ada tugas terbuka", "Kasus ditutup"], ["Laporkan krisis"]),
     }
 
