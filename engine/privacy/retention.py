@@ -1,12 +1,12 @@
 """Retention: a closed case's personal data is anonymised after a configurable period.
 
-The product default is five years after the case closed (``ATENSI_RETENTION_YEARS``). What stays is
-what statistics need and holds nobody's identity: process, unit, stages, task names, dates and who
-worked it. The PM's name, NIK, birth date and profile (the PM record too, with the last of its
-cases), every value the forms and scripts gathered (in the history and in the workflow state), consent names, incident texts and the case's alerts
-go, and so do the case's documents (their rows, and their blobs once that is committed); notes keep
-their author and time but not their text. A dry run lists the cases that would be anonymised; each
-anonymisation is in the access log.
+The product default is five years after the case closed (``ATENSI_RETENTION_YEARS``). What stays is what
+statistics need and holds nobody's identity: process, unit, stages, task names, dates and who worked it.
+The PM's name, NIK, birth date and profile (the PM record too, with the last of its cases), every value
+the forms and scripts gathered (in the history and in the workflow state), consent names, incident texts
+and the case's alerts go, and so do the case's documents (their rows, and their blobs once that is
+committed); notes keep their author and time but not their text. A dry run lists the cases that would be
+anonymised; each anonymisation is in the access log.
 """
 from __future__ import annotations
 
