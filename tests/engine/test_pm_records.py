@@ -99,6 +99,7 @@ def test_an_emergency_without_nik_warns_on_the_same_normalised_name_and_birth_da
 def test_a_crisis_case_response_belongs_to_the_parents_pm(runtime, staff, deployed):
     case = CaseDriver(runtime, staff, runtime.start_case(INTAKE, payload(), staff.actor("peksos")))
     for name, data in (("Identifikasi & orientasi", {}), ("Skrining ASSIST", {"zat_utama": "ganja", "skor_ganja": 2}),
+                       ("Rujukan rehabilitasi medis", {}),
                        ("Susun rencana intervensi", {"komponen_atensi": ["terapi"]}),
                        ("Persetujuan rencana intervensi", {"rencana_disetujui": True})):
         case.complete(name, **data)
