@@ -101,7 +101,8 @@ class Runtime:
             wf, version = _load(session, case)
             data = forms.with_defaults(version.forms.get(row.form or ""), data)
             forms.validate(version.forms.get(row.form or ""), data)
-            need_to_know.refuse_masked(data, version.forms)
+            need_to_know.refuse_masked(
+                data, lambda: need_to_know.case_sensitive_fields(session, case.id, case.process_version_id))
             task = case_sync.task_by_id(wf, task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(NO_LONGER_AVAILABLE)

@@ -7,6 +7,8 @@ and in task data. Lists show a NIK masked except its last four digits.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import String, func, literal, or_, select
 from sqlalchemy.orm import Session
 
@@ -93,11 +95,13 @@ def masked_nik_column(column):
     return (stars + func.substr(column, func.length(column) - (NIK_SHOWN - 1))).label(column.key)
 
 
-def refuse_masked(data: dict, forms: dict) -> None:
-    """A masked value sent back (a form shown masked, then submitted) must not overwrite the real one."""
+def refuse_masked(data: dict, sensitive: Callable[[], frozenset[str]]) -> None:
+    """A masked value sent back (a form shown masked, then submitted) must not overwrite the real one.
+    ``sensitive`` gives the case's sensitive fields (case_sensitive_fields: of every version it ran on),
+    asked for only when a masked value is there."""
     if MASK not in data.values():
         return  # the usual case, decided without reading the forms
-    names = sensitive_fields(forms)
+    names = sensitive()
     sent_back = sorted(key for key, value in data.items() if key in names and value == MASK)
     if sent_back:
         raise InvalidInput("masked values cannot be saved", {key: ["claim the task to see and edit this value"]
