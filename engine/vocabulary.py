@@ -60,11 +60,13 @@ REFERRAL_SERVICES = ("rehabilitasi_medis", "shelter", "pelatihan_vokasional", "l
 # Risk levels, lowest first (set by the asesmen's DMN table; they order task priority).
 RISK_LOW, RISK_MEDIUM, RISK_HIGH = "rendah", "sedang", "tinggi"
 RISK_LEVELS = (RISK_LOW, RISK_MEDIUM, RISK_HIGH)
+URGENT_PRIORITY = 0  # a task the diagram marks urgent (a crisis triage): above every risk's priority
 
 # Message names the processes wait for.
 KRISIS = "krisis"  # a crisis reported on a running intake case
 START_CASE_RESPONSE = "mulai_respon_kasus"  # the intake starts a case response
-MESSAGES = (KRISIS, START_CASE_RESPONSE)
+LANJUT_ATENSI = "lanjut_atensi"  # a case response hands back to its intake, or starts one
+MESSAGES = (KRISIS, START_CASE_RESPONSE, LANJUT_ATENSI)
 
 # Documents of a case file (catatan kasus and dokumen): what a worker says an upload is.
 DOC_CONSENT, DOC_URINE_TEST, DOC_REFERRAL_LETTER = "formulir_persetujuan", "hasil_tes_urine", "surat_rujukan"

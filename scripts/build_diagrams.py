@@ -37,7 +37,8 @@ def shift(d, from_x, dx, inner=True):
 def build_intake() -> str:
     d = Diagram("atensi_intake", "ATENSI KP Napza – Rujukan sampai Bimbingan Lanjut", [PS, KA, SV],
                 lane_heights=[480, 160, 180])
-    d.messages = {"Message_krisis": "krisis", "Message_mulai_respon_kasus": "mulai_respon_kasus"}
+    d.messages = {"Message_krisis": "krisis", "Message_mulai_respon_kasus": "mulai_respon_kasus",
+                  "Message_lanjut_atensi": "lanjut_atensi"}
     # rows (y centres)
     TOP, VIA, MAIN, LOW = 150, 215, 340, 490
     KON, SUP = 640, 800
@@ -47,6 +48,11 @@ def build_intake() -> str:
     # 1-3 rujukan, identifikasi, skrining ---------------------------------------------
     add(Node("Start_rujukan_diterima", "startEvent", "Rujukan diterima", 200, MAIN, lane=PS,
              props=stage_only("identifikasi")))
+    # a case response with no intake yet recommends ATENSI: its PM starts here (case_response.bpmn)
+    add(Node("Start_lanjut_atensi", "startEvent", "Dari respon kasus", 200, TOP, lane=PS, label="above",
+             props=stage_only("identifikasi"),
+             body=message_xml("Message_lanjut_atensi", "MessageDef_lanjut_atensi_mulai",
+                              variable="rujukan_respon_kasus")))
     add(user_task("Task_identifikasi", "Identifikasi & orientasi", PS, 320, MAIN,
                   "identifikasi.json", "P3D", "identifikasi"))
     add(user_task("Task_skrining", "Skrining ASSIST", KA, 410, KON, "skrining.json", "P3D", "asesmen"))
@@ -186,6 +192,7 @@ def build_intake() -> str:
     f("Flow_krisis_ke_respon", "Script_risiko_induk", "Throw_mulai_respon_kasus")
     f("Flow_respon_ke_akhir", "Throw_mulai_respon_kasus", "End_krisis_diteruskan")
     f("Flow_rujukan_ke_identifikasi", "Start_rujukan_diterima", "Task_identifikasi")
+    f("Flow_respon_kasus_ke_identifikasi", "Start_lanjut_atensi", "Task_identifikasi", route="hv")
     f("Flow_identifikasi_ke_skrining", "Task_identifikasi", "Task_skrining")
     f("Flow_skrining_ke_risiko_zat", "Task_skrining", "Rule_risiko_per_zat")
     f("Flow_skrining_ke_risiko", "Rule_risiko_per_zat", "Rule_tingkat_risiko")
@@ -310,16 +317,22 @@ def add_late_steps(d, add, MAIN, LOW, SUP):
 
 # ============================================================================ case_response
 def build_case_response() -> str:
-    d = Diagram("case_response", "Respon Kasus KP Napza", [PS, KA, SV], lane_heights=[240, 160, 180])
-    d.messages = {"Message_mulai_respon_kasus": "mulai_respon_kasus"}
-    MAIN, KON, SUP = 200, 400, 570
+    """Triage decides the route (product defaults): a low-urgency report skips the crisis intervention
+    (no shelter placement); pendampingan repeats until the case is resolved; the recommendation acts."""
+    d = Diagram("case_response", "Respon Kasus KP Napza", [PS, KA, SV], lane_heights=[260, 160, 180])
+    d.messages = {"Message_mulai_respon_kasus": "mulai_respon_kasus", "Message_lanjut_atensi": "lanjut_atensi"}
+    TOP, MAIN, VIA, KON, SUP = 130, 220, 300, 420, 590
     add = d.add
     add(Node("Start_laporan_kedaruratan", "startEvent", "Laporan kedaruratan", 200, MAIN, lane=PS,
              props=stage_only("kedaruratan"),
              body=message_xml("Message_mulai_respon_kasus", "MessageDef_mulai_respon_kasus",
                               variable="rujukan_darurat")))
     add(user_task("Task_kedaruratan", "Kedaruratan (triase)", PS, 330, MAIN, "kedaruratan.json", "PT24H",
-                  "kedaruratan"))
+                  "kedaruratan",
+                  extra={"shows": "laporan_krisis.uraian=Laporan krisis, "
+                                  "kasus_induk.risk_level=Tingkat risiko kasus ATENSI, "
+                                  "kasus_induk.stage=Tahap kasus ATENSI",
+                         "urgent": "true"}))
     add(Node("Timer_batas_respon_24_jam", "boundaryEvent", "Batas respon 24 jam", 350, MAIN + 40, lane=PS,
              attrs={"cancelActivity": "false", "attachedToRef": "Task_kedaruratan"}, label=(22, 4),
              props=stage_only("kedaruratan"),
@@ -327,26 +340,59 @@ def build_case_response() -> str:
     add(user_task("Task_eskalasi_kedaruratan", "Eskalasi: kedaruratan terlambat", SV, 470, SUP,
                   "eskalasi_kedaruratan.json", "PT4H", "kedaruratan"))
     add(Node("End_eskalasi", "endEvent", "Eskalasi ditangani", 600, SUP, lane=SV))
-    add(user_task("Task_intervensi_krisis", "Intervensi krisis", PS, 500, MAIN, "intervensi_krisis.json",
+    add(Node("Gateway_tingkat_kedaruratan", "exclusiveGateway", "Tingkat kedaruratan?", 460, MAIN, lane=PS,
+             label="below"))
+    add(user_task("Task_intervensi_krisis", "Intervensi krisis", PS, 580, MAIN, "intervensi_krisis.json",
                   "P3D", "intervensi_krisis"))
-    add(user_task("Task_pendampingan", "Pendampingan penyelesaian kasus", PS, 650, MAIN,
+    add(Node("Gateway_gabung_pendampingan", "exclusiveGateway", None, 700, MAIN, lane=PS))
+    add(user_task("Task_pendampingan", "Pendampingan penyelesaian kasus", PS, 810, MAIN,
                   "pendampingan_kasus.json", "P14D", "pendampingan"))
-    add(user_task("Task_rehabilitasi_sosial", "Rehabilitasi sosial", PS, 800, MAIN,
+    add(Node("Gateway_kasus_terselesaikan", "exclusiveGateway", "Kasus terselesaikan?", 930, MAIN, lane=PS,
+             label="above"))
+    add(user_task("Task_rehabilitasi_sosial", "Rehabilitasi sosial", PS, 1050, MAIN,
                   "rehabilitasi_sosial.json", "P7D", "rehabilitasi_sosial"))
-    add(user_task("Task_penguatan", "Layanan penguatan PM dan keluarga", KA, 950, KON,
+    add(Node("Gateway_rekomendasi", "exclusiveGateway", "Rekomendasi?", 1170, MAIN, lane=PS, label="below"))
+    add(Node("Throw_lanjut_atensi", "intermediateThrowEvent", "Lanjutkan ATENSI", 1290, TOP, lane=PS,
+             label="above", props=stage_only("rehabilitasi_sosial"),
+             body=message_xml("Message_lanjut_atensi", "MessageDef_lanjut_atensi", payload=(
+                 '{"rekomendasi_respon_kasus": {"rekomendasi": rekomendasi, '
+                 '"tingkat_kedaruratan": tingkat_kedaruratan}}'))))
+    add(script_task("Script_catat_rujukan", "Catat rujukan", PS, 1290, MAIN,
+                    'rujukan = {"institusi": institusi_rujukan, "tanggal": now_iso()}',
+                    stage="rehabilitasi_sosial"))
+    add(Node("Gateway_gabung_rekomendasi", "exclusiveGateway", None, 1410, MAIN, lane=PS))
+    add(user_task("Task_penguatan", "Layanan penguatan PM dan keluarga", KA, 1530, KON,
                   "penguatan_pm_keluarga.json", "P14D", "penguatan"))
-    add(Node("End_respon_kasus_selesai", "endEvent", "Respon kasus selesai", 1090, KON, lane=KA,
+    add(Node("End_respon_kasus_selesai", "endEvent", "Respon kasus selesai", 1670, KON, lane=KA,
              props=stage_only("penguatan")))
     f = d.flow
     f("Flow_laporan_ke_kedaruratan", "Start_laporan_kedaruratan", "Task_kedaruratan")
-    f("Flow_kedaruratan_ke_krisis", "Task_kedaruratan", "Task_intervensi_krisis")
+    f("Flow_kedaruratan_ke_gateway", "Task_kedaruratan", "Gateway_tingkat_kedaruratan")
     f("Flow_batas_ke_eskalasi", "Timer_batas_respon_24_jam", "Task_eskalasi_kedaruratan")
     f("Flow_eskalasi_ke_akhir", "Task_eskalasi_kedaruratan", "End_eskalasi")
-    f("Flow_krisis_ke_pendampingan", "Task_intervensi_krisis", "Task_pendampingan")
-    f("Flow_pendampingan_ke_rehabilitasi", "Task_pendampingan", "Task_rehabilitasi_sosial")
-    f("Flow_rehabilitasi_ke_penguatan", "Task_rehabilitasi_sosial", "Task_penguatan")
+    f("Flow_kedaruratan_ke_krisis", "Gateway_tingkat_kedaruratan", "Task_intervensi_krisis",
+      name="sedang / tinggi / mengancam jiwa", default=True)
+    f("Flow_kedaruratan_rendah", "Gateway_tingkat_kedaruratan", "Gateway_gabung_pendampingan", name="rendah",
+      cond='tingkat_kedaruratan == "rendah"', route=("via", TOP))
+    f("Flow_krisis_ke_pendampingan", "Task_intervensi_krisis", "Gateway_gabung_pendampingan")
+    f("Flow_gabung_ke_pendampingan", "Gateway_gabung_pendampingan", "Task_pendampingan")
+    f("Flow_pendampingan_ke_gateway", "Task_pendampingan", "Gateway_kasus_terselesaikan")
+    f("Flow_kasus_terselesaikan", "Gateway_kasus_terselesaikan", "Task_rehabilitasi_sosial", name="ya",
+      cond="kasus_terselesaikan == True")
+    f("Flow_kasus_belum_selesai", "Gateway_kasus_terselesaikan", "Gateway_gabung_pendampingan",
+      name="belum: pendampingan lagi", default=True, route=("via", VIA))
+    f("Flow_rehabilitasi_ke_gateway", "Task_rehabilitasi_sosial", "Gateway_rekomendasi")
+    f("Flow_rekomendasi_lanjut_atensi", "Gateway_rekomendasi", "Throw_lanjut_atensi", name="lanjutkan ATENSI",
+      cond='rekomendasi == "lanjut_atensi"', route="vh")
+    f("Flow_rekomendasi_rujuk", "Gateway_rekomendasi", "Script_catat_rujukan", name="rujuk",
+      cond='rekomendasi == "rujuk"')
+    f("Flow_rekomendasi_tidak_perlu", "Gateway_rekomendasi", "Gateway_gabung_rekomendasi",
+      name="tidak diperlukan", default=True, route=("via", VIA))
+    f("Flow_lanjut_atensi_ke_gabung", "Throw_lanjut_atensi", "Gateway_gabung_rekomendasi", route="hv")
+    f("Flow_rujukan_ke_gabung", "Script_catat_rujukan", "Gateway_gabung_rekomendasi")
+    f("Flow_gabung_ke_penguatan", "Gateway_gabung_rekomendasi", "Task_penguatan", route="hv")
     f("Flow_penguatan_ke_akhir", "Task_penguatan", "End_respon_kasus_selesai")
-    return d.to_xml(pool_width=1080)
+    return d.to_xml(pool_width=1660)
 
 
 def main():

@@ -20,7 +20,7 @@ from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KRISIS, REFERRAL_SERVICES
 
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
-from .registration import RegistrationForm
+from .registration import EmergencyReferralForm, RegistrationForm
 
 bp = page_blueprint("web_cases", __name__)
 PER_PAGE = 25
@@ -103,6 +103,17 @@ def register():
     flash(gettext("Case %(number)s registered: %(name)s. The intake has started.", number=case_number(case_id),
                   name=form.nama.data),
           "success")
+    return redirect(url_for("web_cases.case_page", case_id=case_id))
+
+
+@bp.route("/cases/emergency", methods=["GET", "POST"])
+def refer_emergency():
+    form = EmergencyReferralForm()
+    if not form.validate_on_submit():
+        return render_template("case_emergency.html", form=form), 422 if request.method == "POST" else 200
+    case_id = registration.refer_emergency(services().runtime, form.pm(), form.uraian.data, current_actor())
+    flash(gettext("Emergency referral #%(id)s registered: %(name)s. The triage task is open.", id=case_id,
+                  name=form.nama.data), "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id))
 
 

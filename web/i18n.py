@@ -71,7 +71,7 @@ REFERRALS = {"keluarga": _l("Family"), "bnn": _l("BNN (National Narcotics Agency
              "pengadilan": _l("Court"), "layanan_kesehatan": _l("Health service"), "mandiri": _l("Self-referral"),
              "penjangkauan": _l("Outreach")}
 ALERT_KINDS = {"overdue": _l("Overdue"), "reminder": _l("Reminder"), "escalation": _l("Escalation"),
-               "timer": _l("Timer")}
+               "timer": _l("Timer"), "urgent": _l("Urgent")}
 PROCESSES = {INTAKE: _l("ATENSI intake"), CASE_RESPONSE: _l("Case response")}
 HISTORY = {
     "case_started": _l("Case registered"), "task_created": _l("Task opened"),
@@ -94,6 +94,7 @@ HISTORY = {
     "transfer_proposed": _l("Transfer to another unit proposed"), "transfer_accepted": _l("Transfer accepted"),
     "transfer_rejected": _l("Transfer rejected"), "referral_sent": _l("Referral sent"),
     "referral_answered": _l("Referral answered"),
+    "age_category_changed": _l("Age category recomputed from the date of birth"),
 }
 HANDOVER_KINDS = {TRANSFER: _l("Transfer"), REFERRAL: _l("Referral")}
 HANDOVER_STATUSES = {HANDOVER_PENDING: _l("Waiting for an answer"), HANDOVER_ACCEPTED: _l("Accepted"),
@@ -254,4 +255,5 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS, current_language=select_locale,
-                                 alert_text=alert_text, recorded=recorded)
+                                 alert_text=alert_text, recorded=recorded,
+                                 URGENT_PRIORITY=vocabulary.URGENT_PRIORITY)

@@ -91,3 +91,32 @@ class RegistrationForm(FlaskForm):
             "alamat": self.alamat.data or "", "sumber_rujukan": self.sumber_rujukan.data,
             "kontak_keluarga": self.kontak_keluarga.data or "",
         }
+
+
+class EmergencyReferralForm(FlaskForm):
+    """A new emergency referral: the PM as far as known (the NIK, the date of birth and the sex may
+    come later), and what happened. It starts a case response."""
+    nama = StringField(_l("Full name"), filters=[_strip],
+                       validators=[DataRequired(_l("Fill in the name.")), _at_most(200)],
+                       description=_l("The name as far as known, e.g. what the reporter calls the PM."))
+    nik = StringField(_l("NIK (national identity number)"), filters=[_strip], validators=[Optional(), is_nik],
+                      description=_l("Leave empty when not known yet."))
+    tanggal_lahir = IsoDateField(_l("Date of birth"), validators=[Optional(), not_in_future],
+                                 description=_l("Leave empty when not known yet."))
+    jenis_kelamin = SelectField(_l("Sex"), choices=[SelectChoice("", _l("— not known —")), *_choices(SEXES)],
+                                validate_choice=False,
+                                validators=[Optional(), AnyOf(list(SEXES), message=_l("Choose the sex."))])
+    kontak_keluarga = StringField(_l("Family contact"), filters=[_strip], validators=[Optional(), _at_most(200)],
+                                  description=_l("Name and telephone number of a family member."))
+    alamat = TextAreaField(_l("Address"), filters=[_strip], validators=[Optional(), _at_most(500)])
+    uraian = TextAreaField(_l("What happened"), filters=[_strip],
+                           validators=[DataRequired(_l("Describe the emergency.")), _at_most(4000)],
+                           description=_l("Who reported it, where the PM is now, what danger there is."))
+
+    def pm(self) -> dict:
+        """What is known of the PM; what is not known is left out (the engine checks what is given)."""
+        known = {"nama": self.nama.data, "nik": self.nik.data or None,
+                 "tanggal_lahir": self.tanggal_lahir.data.isoformat() if self.tanggal_lahir.data else None,
+                 "jenis_kelamin": self.jenis_kelamin.data or None, "kontak_keluarga": self.kontak_keluarga.data,
+                 "alamat": self.alamat.data}
+        return {key: value for key, value in known.items() if value}

@@ -38,8 +38,10 @@ from engine.vocabulary import (
     SUPERVISOR,
     TASK_OPEN,
     TRANSFER,
+    URGENT_PRIORITY,
 )
 
+URGENT = "urgent"  # an urgent task (engine.vocabulary.URGENT_PRIORITY) just opened
 RETRY_AFTER = timedelta(minutes=5)  # a task whose alerts could not be raised is tried again after this
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ class AlertPolicy:
 
 @dataclass(frozen=True)
 class Occurrence:
-    kind: str  # overdue | reminder | escalation
+    kind: str  # overdue | reminder | escalation | urgent
     number: int = 0  # the reminder's number
 
     def dedup_key(self, task_id: str) -> str:
@@ -73,12 +75,15 @@ class Occurrence:
 
 
 def plan(due_at: datetime, now: datetime, policy: AlertPolicy, sent: set[str],
-         task_id: str) -> tuple[list[Occurrence], datetime | None]:
-    """Which alerts are due now for a task, and when to look at it next."""
-    if now < due_at:
-        return [], due_at
-    late = now - due_at
+         task_id: str, urgent: bool = False) -> tuple[list[Occurrence], datetime | None]:
+    """Which alerts are due now for a task, and when to look at it next. An urgent task alerts the
+    supervisors once, as soon as it opens."""
     due: list[Occurrence] = []
+    if urgent and Occurrence(URGENT).dedup_key(task_id) not in sent:
+        due.append(Occurrence(URGENT))
+    if now < due_at:
+        return due, due_at
+    late = now - due_at
     overdue = Occurrence("overdue")
     reminders = int(late / policy.reminder_every) if policy.reminder_every else 0
     if overdue.dedup_key(task_id) not in sent:
@@ -122,6 +127,8 @@ def message(occurrence: Occurrence, task: HumanTask, pm_name: str, now: datetime
     late = f"terlambat {lateness_text(now - task.due_at)}"
     deadline = f"Batas waktu: {local_time_text(task.due_at, policy.timezone)}."
     link = f"Buka tugas: {task_link(task.id, policy)}"
+    if occurrence.kind == URGENT:
+        return f"Mendesak: {what} untuk {case} baru dibuka dan perlu segera ditangani. {deadline} {link}"
     if occurrence.kind == "overdue":
         return f"Tugas terlambat: {what} untuk {case} {late}. {deadline} {link}"
     if occurrence.kind == "reminder":
@@ -138,7 +145,7 @@ def task_link(task_id: str, policy: AlertPolicy) -> str:
 
 def recipient(occurrence: Occurrence, task: HumanTask) -> tuple[str | None, str | None]:
     """(username, role): the assignee, else the role's queue; escalations go to the supervisors."""
-    if occurrence.kind == "escalation":
+    if occurrence.kind in ("escalation", URGENT):
         return None, ESCALATION_ROLE
     if task.assignee:
         return task.assignee, None
@@ -205,7 +212,8 @@ def alert_task(session: Session, task_id: str, now: datetime, policy: AlertPolic
         return []
     sent = set(session.scalars(select(Alert.dedup_key).where(Alert.case_id == task.case_id,
                                                               Alert.task_id == task.id)))
-    occurrences, task.next_alert_at = plan(task.due_at, now, policy, sent, task.id)
+    occurrences, task.next_alert_at = plan(task.due_at, now, policy, sent, task.id,
+                                           urgent=task.priority == URGENT_PRIORITY)
     pm_name = session.scalar(select(Case.pm_name).where(Case.id == task.case_id)) or ""
     created = []
     for occurrence in occurrences:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from engine.cases.derived import DERIVED_FIELDS
 from engine.errors import InvalidInput
 from engine.people.access import Actor
 from engine.vocabulary import CASE_RESPONSE, INTAKE
@@ -77,13 +78,19 @@ def _iso_dates(pm: dict) -> dict:
     return {**pm, "tanggal_lahir": born.isoformat()} if isinstance(born, date) else dict(pm)
 
 
+def derived_problems(data: dict | None) -> dict[str, list[str]]:
+    """Per field (``data.kategori_usia``): further data may not set what the engine derives."""
+    return {f"data.{name}": ["derived by the engine (from the date of birth or the asesmen); do not send it"]
+            for name in DERIVED_FIELDS if name in (data or {})}
+
+
 def register(runtime, pm: dict, actor: Actor, unit_id: int | None = None, process: str = INTAKE,
              data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False) -> int:
     """Check the PM and start ``process`` (the ATENSI intake by default) for them: the case's id.
     A PM who looks registered before (same NIK, or same name and birth date) is refused with the
     matches (engine.pms.duplicates.DuplicatePm) unless the caller names the PM (``pm_id``: a new
     case of theirs) or confirms a new PM (``confirm_new_case``)."""
-    _require_valid(pm, emergency=False)
+    _require_valid(pm, emergency=False, data=data)
     return runtime.start_case(process, intake_payload(pm, data), actor, unit_id, pm_id=pm_id,
                               refuse_duplicates=not confirm_new_case)
 
@@ -92,14 +99,14 @@ def refer_emergency(runtime, pm: dict, uraian: str, actor: Actor, unit_id: int |
                     data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False) -> int:
     """Check what is known of the PM and start a case response for the emergency: the case's id.
     Duplicates as in ``register``: without a NIK, a PM of the same name and birth date."""
-    _require_valid(pm, emergency=True)
+    _require_valid(pm, emergency=True, data=data)
     if not str(uraian or "").strip():
         raise InvalidInput("the emergency is not described", {"uraian": ["describe what happened"]})
     return runtime.start_case(CASE_RESPONSE, case_response_payload(pm, uraian, data), actor, unit_id, pm_id=pm_id,
                               refuse_duplicates=not confirm_new_case)
 
 
-def _require_valid(pm: dict, emergency: bool) -> None:
-    problems = pm_problems(pm, emergency)
+def _require_valid(pm: dict, emergency: bool, data: dict | None = None) -> None:
+    problems = {**pm_problems(pm, emergency), **derived_problems(data)}
     if problems:
         raise InvalidInput("the PM's registration is not valid", problems)

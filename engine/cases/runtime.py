@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from copy import deepcopy
-from datetime import date
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine import clock
-from engine.cases import forms, history
+from engine.cases import derived, forms, history
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
 from engine.definitions import deployments, versions
@@ -34,7 +36,9 @@ from engine.privacy import consent, need_to_know
 from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, ProcessVersion, User
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import (
+    CASE_COMPLETED,
     CASE_INCIDENT,
+    CASE_SUSPENDED,
     EDITORS,
     INCIDENT_OPEN,
     INCIDENT_RESOLVED,
@@ -247,7 +251,9 @@ def _missing_data(exc: WorkflowDataException, task) -> InvalidInput:
 
 
 def start_case_in(session, process_key, registration, actor, unit_id=None, parent_case_id=None,
-                  pm_id=None, refuse_duplicates=False) -> Case:
+                  pm_id=None, refuse_duplicates=False, started_by: str | None = None) -> Case:
+    """started_by: the message that starts the case (only its start event is triggered); None for a
+    start by hand, which triggers the process's message start events when it has no other start."""
     unit_id = unit_id or actor.unit_id
     if unit_id is None:
         raise InvalidInput("unit is required", {"unit": ["required"]})
@@ -269,17 +275,38 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
     case_sync.open_task_rows(session, case, new_case=True)
     version = versions.compiled(session, version.id)
     wf = workflow_state.new_workflow(version.specs)
+    _choose_start(wf, started_by)
     for task in wf.get_tasks(state=TaskState.READY):
         task.data.update(deepcopy(data))
     history.record(session, case.id, actor.username, "case_started", process_key,
                    data={"process": process_key, "version": version.version, **data})
     case_sync.run_engine(session, case, wf, actor.username)
-    for name in version.start_messages:
+    for name in [started_by] if started_by else version.start_messages:
         waiting = case_sync.waiting_message_task(wf, name)
         if waiting is not None:
             wf.send_event(BpmnEvent(waiting.task_spec.event_definition, deepcopy(data)))
     _advance(session, case, wf, version, actor)
     return case
+
+
+def _choose_start(wf, started_by: str | None) -> None:
+    """BPMN starts a process at the one start event that was triggered (SpiffWorkflow arms them all):
+    the one catching ``started_by``, or by hand the start events without a trigger, when there are any."""
+    starts = [t for t in wf.get_tasks() if isinstance(t.task_spec, StartEvent) and t.workflow is wf
+              and not t.has_state(TaskState.FINISHED_MASK)]
+
+    def message(task):
+        definition = getattr(task.task_spec, "event_definition", None)
+        return definition.name if isinstance(definition, MessageEventDefinition) else None
+
+    if started_by:
+        keep = [t for t in starts if message(t) == started_by]
+    else:
+        keep = [t for t in starts if isinstance(getattr(t.task_spec, "event_definition", None), NoneEventDefinition)]
+    if keep:
+        for task in starts:
+            if task not in keep:
+                task.cancel()
 
 
 def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
@@ -329,17 +356,42 @@ def _advance(session, case: Case, wf, version, actor: Actor) -> str | None:
 
 
 def _route_thrown(session, case: Case, event, actor: Actor) -> None:
-    """A message nothing in the case caught starts the process whose start event catches it."""
+    """A message nothing in the case caught goes to the case it was spawned from while that case is
+    open (delivered when it waits for it, else recorded in its history); otherwise it starts the
+    process whose start event catches it, for the same PM."""
     name = getattr(event.event_definition, "name", None)
+    parent = session.get(Case, case.parent_case_id) if case.parent_case_id else None
+    if parent is not None and parent.status != CASE_COMPLETED:
+        _deliver_to_parent(session, case, parent, name, event.payload or {}, actor)
+        return
     target = next((v for v in latest_versions(session, case.unit_id)
                    if name in versions.compiled(session, v.id).start_messages), None)
     if target is None:
         history.record(session, case.id, actor.username, "message_unrouted", name or "?")
         return
-    registration = {"pm": case.profile, "kategori_usia": case.kategori_usia, **(event.payload or {})}
-    child = start_case_in(session, target.process_key, registration, SYSTEM_ACTOR, case.unit_id, case.id)
+    registration = {"pm": case.profile, "kategori_usia": case.kategori_usia, **(event.payload or {}),
+                    "kasus_induk": {"id": case.id, "process": case.process_key, "stage": case.stage,
+                                    "risk_level": case.risk_level}}
+    child = start_case_in(session, target.process_key, registration, SYSTEM_ACTOR, case.unit_id, case.id,
+                          started_by=name)
     history.record(session, case.id, actor.username, "case_spawned", f"{target.process_key} #{child.id}",
                    data={"case_id": child.id, "message": name})
+
+
+def _deliver_to_parent(session, case: Case, parent: Case, name, payload: dict, actor: Actor) -> None:
+    waits = session.scalars(select(CaseMessageWait.case_id).where(
+        CaseMessageWait.case_id == parent.id, CaseMessageWait.message_name == name)).first()
+    note = {"case_id": case.id, "message": name, **payload}
+    if waits is None or parent.status == CASE_SUSPENDED:  # the parent runs on: the outcome is on its record
+        history.record(session, parent.id, actor.username, "message_received", name or "?", data=note)
+        return
+    session.execute(select(Case.id).where(Case.id == parent.id).with_for_update())
+    wf, version = _load(session, parent)
+    waiting = case_sync.waiting_message_task(wf, name)
+    wf.send_event(BpmnEvent(waiting.task_spec.event_definition, deepcopy(payload)))
+    history.record(session, parent.id, actor.username, "message_received", name, waiting.task_spec.bpmn_id,
+                   data=note)
+    _advance(session, parent, wf, version, actor)
 
 
 def latest_versions(session, unit_id: int | None) -> list[ProcessVersion]:
@@ -350,22 +402,21 @@ def latest_versions(session, unit_id: int | None) -> list[ProcessVersion]:
 
 def _initial_data(registration: dict, unit_id: int) -> dict:
     data = deepcopy(registration)
-    pm = data.get("pm") or {}
-    if pm.get("tanggal_lahir") and not data.get("kategori_usia"):
-        data["kategori_usia"] = age_category(date.fromisoformat(pm["tanggal_lahir"]), clock.now().date())
+    category = derived.age_category_of((data.get("pm") or {}).get("tanggal_lahir"))
+    if category is not None:  # the date of birth decides, whatever was passed
+        data["kategori_usia"] = category
     data["unit"] = unit_id
     return data
-
-
-def age_category(born: date, today: date) -> str:
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return "anak" if age < 18 else "dewasa"
 
 
 def _load(session, case: Case):
     version = versions.compiled(session, case.process_version_id)
     # The case row was just read under its lock and is rewritten on save: nobody reads this dict again.
-    return workflow_state.load(case.state, version.specs, consume=True), version
+    wf = workflow_state.load(case.state, version.specs, consume=True)
+    if derived.refresh_age(case, wf):
+        history.record(session, case.id, SYSTEM_ACTOR.username, "age_category_changed",
+                       f"kategori usia: {case.kategori_usia}", data={"kategori_usia": case.kategori_usia})
+    return wf, version
 
 
 def _set_assignee(uow: UnitOfWork, row: HumanTask, username: str | None, actor: Actor,

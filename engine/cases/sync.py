@@ -36,6 +36,7 @@ from engine.vocabulary import (
     SUPERVISOR,
     TASK_CANCELLED,
     TASK_OPEN,
+    URGENT_PRIORITY,
 )
 
 DEFAULT_DUE = "P7D"
@@ -98,8 +99,10 @@ def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: C
         if task_id not in ready:  # a timer or an interrupting event took it away
             row.status, row.next_alert_at = TASK_CANCELLED, None
             history.record(session, case.id, actor, "task_cancelled", row.name, row.element_id, row.id)
-    priority = PRIORITY_BY_RISK.get(case.risk_level or "", 2)
+    by_risk = PRIORITY_BY_RISK.get(case.risk_level or "", 2)
     for task_id, task in ready.items():
+        urgent = bool(version.element(task.task_spec.bpmn_id).get("urgent"))
+        priority = URGENT_PRIORITY if urgent else by_risk
         if task_id in open_rows:
             open_rows[task_id].priority = priority
         else:  # task ids are never reused, so a READY task without an open row is new
@@ -129,7 +132,7 @@ def _new_task_row(case: Case, wf: BpmnWorkflow, version: CompiledVersion, task, 
         element_id=task.task_spec.bpmn_id, name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
         stage=meta.get("stage") or _subprocess_stage(version, task), role=meta.get("role"),
         assignee=meta.get("assignee"), status=TASK_OPEN, priority=priority, form=meta.get("form"),
-        due_at=due_at, next_alert_at=due_at, created_at=now,
+        due_at=due_at, next_alert_at=now if priority == URGENT_PRIORITY else due_at, created_at=now,
     )
 
 

@@ -247,7 +247,7 @@ def extension_elements(el):
 
 def element_facts(doc: Document, resolve_file: Callable[[str], str | None]) -> dict[str, dict]:
     """element id -> name, type, process, lane, role, form, due_in, due_date, stage, assignee, decision,
-    shows and banner (engine.cases.shown)."""
+    shows and banner (engine.cases.shown), urgent."""
     facts: dict[str, dict] = {}
     for process in doc.processes():
         _collect(doc, process, None, resolve_file, facts)
@@ -287,6 +287,8 @@ def _facts(el, kind: str, process: str, lane_and_role: tuple | None, resolve_fil
         "decision": (decision.text or "").strip() or None if decision is not None else None,
         "shows": shown.parse_paths(props.get("shows")),
         "banner": next(iter(shown.parse_paths(props.get("banner"))), None),
+        # urgent: first in every inbox and an alert to the unit's supervisors as soon as it opens
+        "urgent": (props.get("urgent") or "").strip().lower() in ("true", "ya", "1"),
     }
 
 

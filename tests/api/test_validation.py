@@ -170,3 +170,8 @@ def test_login_answers_with_a_token_that_expires(api, staff):
     body = api.login("supervisor").json
     assert body["token_type"] == "Bearer" and body["user"]["roles"] == ["supervisor"]
     assert datetime.fromisoformat(body["expires_at"]).utcoffset() is not None
+
+
+def test_registration_data_cannot_set_what_the_engine_derives(api, staff, deployed):
+    response = register(api, staff, pm=pm(tanggal_lahir="2016-03-01"), data={"kategori_usia": "dewasa"})
+    assert "data.kategori_usia" in problem_of(response, 422)["fields"]

@@ -190,9 +190,10 @@ def test_a_missed_kedaruratan_deadline_escalates_to_the_supervisor(runtime, staf
     assert runtime.fire_timers(case_id)
     escalation = response.task("Eskalasi: kedaruratan terlambat")
     assert escalation.role == "supervisor"
-    response.complete("Kedaruratan (triase)")
-    for name in ["Intervensi krisis", "Pendampingan penyelesaian kasus", "Rehabilitasi sosial",
-                 "Layanan penguatan PM dan keluarga"]:
+    response.complete("Kedaruratan (triase)", tingkat_kedaruratan="tinggi")
+    response.complete("Intervensi krisis")
+    response.complete("Pendampingan penyelesaian kasus", kasus_terselesaikan=True)
+    for name in ["Rehabilitasi sosial", "Layanan penguatan PM dan keluarga"]:
         response.complete(name)
     response.complete("Eskalasi: kedaruratan terlambat")
     assert response.case().status == "completed"
