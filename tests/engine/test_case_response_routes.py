@@ -99,11 +99,7 @@ def test_lanjut_atensi_for_a_new_emergency_referral_starts_an_intake_for_the_sam
 def test_lanjut_atensi_from_a_crisis_hands_back_to_the_running_intake(runtime, staff, deployed, clock):
     intake_id = runtime.start_case("atensi_intake", registration(nama="Sari Dewi"), staff.actor("peksos"))
     intake = CaseDriver(runtime, staff, intake_id)
-    intake.complete("Identifikasi & orientasi")
-    intake.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
-    intake.complete("Asesmen lanjut", setting="rawat_inap")
-    intake.complete("Susun rencana intervensi")
-    intake.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    intake.into_intervensi(score=30, setting="rawat_inap")
     runtime.send_message(intake_id, "krisis", {"uraian": REPORT}, staff.actor("peksos"))
     (child,) = [c for c in cases_of(runtime, "case_response") if c.parent_case_id == intake_id]
     response = CaseDriver(runtime, staff, child.id)
@@ -118,11 +114,7 @@ def test_lanjut_atensi_from_a_crisis_hands_back_to_the_running_intake(runtime, s
 def test_the_triage_shows_the_report_and_the_parent_cases_risk(runtime, staff, deployed, clock):
     intake_id = runtime.start_case("atensi_intake", registration(), staff.actor("peksos"))
     intake = CaseDriver(runtime, staff, intake_id)
-    intake.complete("Identifikasi & orientasi")
-    intake.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
-    intake.complete("Asesmen lanjut", setting="rawat_inap")
-    intake.complete("Susun rencana intervensi")
-    intake.complete("Persetujuan rencana intervensi", rencana_disetujui=True)
+    intake.into_intervensi(score=30, setting="rawat_inap")
     runtime.send_message(intake_id, "krisis", {"uraian": REPORT}, staff.actor("peksos"))
     (child,) = cases_of(runtime, "case_response")
     with runtime.session_factory() as session:
