@@ -23,6 +23,7 @@ from . import (
     pms,
     privacy,
     redesign,
+    reports,
     tasks,
 )
 from .schemas.common import ProblemSchema
@@ -30,7 +31,7 @@ from .schemas.common import ProblemSchema
 API_VERSION = "1.0.0"
 BLUEPRINTS = (auth_views.blp, people.blp, cases.blp, tasks.blp, definitions.blp, alerts.blp, ops.blp,
               redesign.blp, migrations.blp, privacy.blp, casefile.blp, handovers.blp,
-              dashboard.blp, pms.blp)
+              dashboard.blp, pms.blp, reports.blp)
 
 
 class AtensiApi(Api):

@@ -1,0 +1,179 @@
+"""The monthly laporan kegiatan of a unit (seed 003: "laporan kegiatan PM", monev).
+
+Counts are grouped in SQL (one GROUP BY per breakdown, scoped to the unit and the month); only the
+grouped rows come back to Python, where age bands and medians are formed from them.
+"""
+from __future__ import annotations
+
+import statistics
+from datetime import UTC, date, datetime
+
+from sqlalchemy import String, and_, case, cast, distinct, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import clock
+from engine.errors import InvalidInput
+from engine.people.access import Actor, require_role, require_unit
+from engine.read.queries import detached_read
+from engine.storage.models import Case, HistoryEvent, HumanTask
+from engine.vocabulary import EDITORS, TASK_COMPLETED, TASK_OPEN
+
+# Product default: the age bands of the report (anak under 18 as in the registration).
+AGE_BANDS = ((0, 12, "0-12"), (13, 17, "13-17"), (18, 25, "18-25"), (26, 35, "26-35"), (36, 50, "36-50"),
+             (51, 200, "51+"))
+# Answers of completed tasks counted per month (names of the intake's form fields).
+ANSWERS = {"setting": "setting", "component": "komponen_atensi", "termination": "alasan_terminasi"}
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    if not 1 <= month <= 12 or not 2000 <= year <= 2200:
+        raise InvalidInput("month must be YYYY-MM", {"month": ["must be YYYY-MM between 2000 and 2200"]})
+    start = datetime(year, month, 1, tzinfo=UTC)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+def age_band(born: str | None, on: date) -> str | None:
+    try:
+        birth = date.fromisoformat(born or "")
+    except ValueError:
+        return None
+    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return next((label for low, high, label in AGE_BANDS if low <= years <= high), None)
+
+
+class MonthlyReport:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def build(self, actor: Actor, year: int, month: int, unit_id: int | None = None) -> dict:
+        require_role(actor, *EDITORS)
+        unit_id = unit_id or actor.unit_id
+        if unit_id is None:
+            raise InvalidInput("unit is required", {"unit_id": ["required"]})
+        require_unit(actor, unit_id)
+        start, end = month_bounds(year, month)
+        with detached_read(self.session_factory) as uow:
+            s = uow.session
+            served = [Case.unit_id == unit_id, Case.created_at < end,
+                      or_(Case.completed_at.is_(None), Case.completed_at >= start)]
+            new = [Case.unit_id == unit_id, Case.created_at >= start, Case.created_at < end]
+            closed = [Case.unit_id == unit_id, Case.completed_at >= start, Case.completed_at < end]
+            person = func.coalesce(Case.pm_nik, Case.pm_name)
+            return {
+                "unit_id": unit_id, "month": f"{year:04d}-{month:02d}",
+                "pm_served": s.scalar(select(func.count(distinct(person))).where(*served)) or 0,
+                "cases_served": _count(s, served),
+                "new_cases": _count(s, new),
+                "closed_cases": _count(s, closed),
+                "by_kategori_usia": _grouped(s, Case.kategori_usia, served),
+                "by_sex": _grouped(s, _profile(Case.profile, "jenis_kelamin"), served),
+                "by_referral_source": _grouped(s, _profile(Case.profile, "sumber_rujukan"), served),
+                "by_age_band": _age_bands(s, served, (end.date())),
+                **{f"by_{name}": _answers(s, unit_id, field, start, end) for name, field in ANSWERS.items()},
+                "median_days_to_stage": _median_days_to_stage(s, new),
+                "overdue_by_worker": _overdue_rate(s, unit_id, start, end),
+            }
+
+
+def _profile(column, key: str):
+    return column[key].as_string()
+
+
+def _count(s: Session, where: list) -> int:
+    return s.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+
+
+def _grouped(s: Session, column, where: list) -> dict:
+    return {value: count for value, count in s.execute(select(column, func.count()).where(*where).group_by(column))}
+
+
+def _age_bands(s: Session, where: list, on: date) -> dict:
+    bands: dict = {}
+    for born, count in s.execute(select(Case.pm_birth_date, func.count()).where(*where).group_by(Case.pm_birth_date)):
+        band = age_band(born, on)
+        bands[band] = bands.get(band, 0) + count
+    return bands
+
+
+def _answers(s: Session, unit_id: int, field: str, start: datetime, end: datetime) -> dict:
+    """How often each answer to ``field`` was given in a task completed this month (one per case)."""
+    value = HistoryEvent.data[field].as_string()
+    rows = s.execute(
+        select(value, func.count(distinct(HistoryEvent.case_id)))
+        .join(Case, Case.id == HistoryEvent.case_id)
+        .where(Case.unit_id == unit_id, HistoryEvent.kind == "task_completed", HistoryEvent.at >= start,
+               HistoryEvent.at < end, value.isnot(None))
+        .group_by(value))
+    return {answer: count for answer, count in rows}
+
+
+def _median_days_to_stage(s: Session, new: list) -> dict:
+    """Per stage, the median days from registration to first reaching it, over the month's new cases."""
+    first = (select(HistoryEvent.case_id, cast(HistoryEvent.data["stage"].as_string(), String).label("stage"),
+                    func.min(HistoryEvent.at).label("at"))
+             .where(HistoryEvent.kind == "stage_changed")
+             .group_by(HistoryEvent.case_id, HistoryEvent.data["stage"].as_string()).subquery())
+    rows = s.execute(select(first.c.stage, first.c.at, Case.created_at).join(Case, Case.id == first.c.case_id)
+                     .where(*new))
+    days: dict[str, list[float]] = {}
+    for stage, at, created in rows:
+        if stage:
+            seconds = (clock.as_utc(at) - clock.as_utc(created)).total_seconds()
+            days.setdefault(stage, []).append(max(seconds, 0) / 86400)
+    return {stage: round(statistics.median(values), 1) for stage, values in days.items()}
+
+
+def _overdue_rate(s: Session, unit_id: int, start: datetime, end: datetime) -> list[dict]:
+    """Tasks due this month per worker, and how many were (or are still) late."""
+    now = clock.now()
+    late = or_(and_(HumanTask.status == TASK_COMPLETED, HumanTask.completed_at > HumanTask.due_at),
+               and_(HumanTask.status == TASK_OPEN, HumanTask.due_at < now))
+    rows = s.execute(
+        select(func.coalesce(HumanTask.completed_by, HumanTask.assignee), func.count(),
+               func.sum(case((late, 1), else_=0)))
+        .where(HumanTask.unit_id == unit_id, HumanTask.due_at >= start, HumanTask.due_at < end)
+        .group_by(func.coalesce(HumanTask.completed_by, HumanTask.assignee)))
+    out = [{"worker": worker, "due": due, "overdue": int(overdue or 0),
+            "rate": round((overdue or 0) / due, 3) if due else 0.0} for worker, due, overdue in rows]
+    return sorted(out, key=lambda r: (-r["rate"], r["worker"] is None, r["worker"] or ""))
+
+
+
+def rows(report: dict) -> list[tuple[str, str, object]]:
+    """The report as (section, key, value) rows: the shape of the CSV and XLSX exports."""
+    summary = ("month", "unit_id", "pm_served", "cases_served", "new_cases", "closed_cases")
+    out: list[tuple[str, str, object]] = [("ringkasan", name, report[name]) for name in summary]
+    for section, values in report.items():
+        if section.startswith("by_") or section == "median_days_to_stage":
+            out.extend((section, "" if key is None else str(key), value)
+                       for key, value in sorted(values.items(), key=lambda kv: str(kv[0])))
+    for load in report["overdue_by_worker"]:
+        worker = load["worker"] or ""
+        out.extend((f"overdue_{name}", worker, load[name]) for name in ("due", "overdue", "rate"))
+    return out
+
+
+def as_csv(report: dict) -> str:
+    import csv
+    import io
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("section", "key", "value"))
+    writer.writerows(rows(report))
+    return buffer.getvalue()
+
+
+def as_xlsx(report: dict) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Laporan {report['month']}"
+    sheet.append(("section", "key", "value"))
+    for row in rows(report):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
