@@ -74,9 +74,12 @@ class RegistrationForm(FlaskForm):
                                 validators=[DataRequired(_l("Choose the sex.")),
                                             AnyOf(list(SEXES), message=_l("Choose the sex."))])
     alamat = TextAreaField(_l("Address"), filters=[_strip], validators=[Optional(), _at_most(500)])
-    sumber_rujukan = SelectField(_l("Referral source"), choices=_choices(REFERRALS), default="keluarga",
+    # No default: a tired worker would leave "Keluarga" as it is (issue 15).
+    sumber_rujukan = SelectField(_l("Referral source"), choices=[SelectChoice("", _l("— choose —")),
+                                                                 *_choices(REFERRALS)],
                                  validate_choice=False,
-                                 validators=[AnyOf(list(REFERRALS), message=_l("Choose the referral source."))])
+                                 validators=[DataRequired(_l("Choose the referral source.")),
+                                             AnyOf(list(REFERRALS), message=_l("Choose the referral source."))])
     kontak_keluarga = StringField(_l("Family contact"), filters=[_strip], validators=[Optional(), _at_most(200)],
                                   description=_l("Name and telephone number of a family member."))
     # Set by the buttons under a duplicate warning: a new case of that PM, or a new PM after all.

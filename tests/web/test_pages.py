@@ -161,6 +161,17 @@ def test_registering_a_case_checks_nik_and_birth_date(client, staff, deployed, p
     assert (case.pm_name, case.kategori_usia, case.stage) == ("Budi", "dewasa", "identifikasi")
 
 
+def test_the_referral_source_has_no_default_and_must_be_chosen(client, staff, deployed, pages):
+    pages.login("peksos")
+    blank = text_of(client.get("/cases/new"))
+    assert 'selected value="keluarga"' not in blank and 'value="keluarga" selected' not in blank
+    assert blank.index('value=""', blank.index('id="sumber_rujukan"')) < blank.index('value="keluarga"')
+    form = {"nama": "Budi", "nik": "3171011501900001", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L",
+            "sumber_rujukan": ""}
+    response = pages.post("/cases/new", form, token_from="/cases/new")
+    assert response.status_code == 422 and "Pilih sumber rujukan." in text_of(response)
+
+
 def test_completing_a_task_goes_to_my_next_task_on_the_case(client, staff, deployed, pages, runtime):
     case = start(runtime, staff)
     case.complete("Identifikasi & orientasi")

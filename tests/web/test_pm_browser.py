@@ -21,6 +21,7 @@ def fill_registration(page) -> None:
     page.fill("#nik", NIK)
     page.fill("#tanggal_lahir", "2000-08-15")
     page.select_option("#jenis_kelamin", "P")
+    page.select_option("#sumber_rujukan", "keluarga")
     page.get_by_role("button", name="Daftarkan dan mulai intake").click()
 
 
