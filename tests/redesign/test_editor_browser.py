@@ -51,7 +51,10 @@ def editor(browser, live, staff):
 
 
 def start_case(live, staff) -> int:
-    response = live.api.as_("peksos").post("/cases", json={"unit_id": staff.unit_id, "pm": pm()})
+    """A case of a new PM each time (the same NIK twice would be a duplicate to confirm)."""
+    start_case.count = getattr(start_case, "count", 0) + 1
+    person = pm(nama=f"Budi Santoso {start_case.count}", nik=f"31710115019{start_case.count:05d}")
+    response = live.api.as_("peksos").post("/cases", json={"unit_id": staff.unit_id, "pm": person})
     assert response.status_code == 201, response.json
     return response.json["id"]
 
@@ -72,8 +75,15 @@ def test_a_supervisor_changes_a_due_time_adds_a_task_in_a_lane_and_new_cases_run
     editor.select("Task_identifikasi")
     editor.type_field("atensi-dueIn", "P5D")
 
-    # A new task dropped from the palette onto the flow out of Identifikasi, in the Pekerja Sosial lane.
-    point = editor.screen_point(395, 430)
+    # A new task dropped from the palette onto the flow out of Identifikasi (the middle of its longest
+    # segment, wherever the layout draws it), in the Pekerja Sosial lane.
+    point = editor.screen_point(*editor.page.evaluate("""() => {
+        const flow = editor.modeler.get('elementRegistry').filter(
+            e => e.type === 'bpmn:SequenceFlow' && e.source && e.source.id === 'Task_identifikasi')[0];
+        const w = flow.waypoints, segments = w.slice(1).map((p, i) => [w[i], p]);
+        const length = ([a, b]) => Math.abs(a.x - b.x) + Math.abs(a.y - b.y);
+        const [a, b] = segments.reduce((best, s) => length(s) > length(best) ? s : best);
+        return [(a.x + b.x) / 2, (a.y + b.y) / 2]; }"""))
     editor.page.click('.djs-palette [data-action="create.task"]')
     editor.page.mouse.move(point["x"] - 40, point["y"] - 40)
     editor.page.mouse.move(point["x"], point["y"], steps=5)
