@@ -169,25 +169,19 @@ def raise_due_alerts(session_factory: sessionmaker, settings: Settings, now: dat
     now = now or clock.now()
     policy = AlertPolicy.from_settings(settings)
     created: list[Alert] = []
+    # Open tasks, then pending transfers and referrals: the same rules, addressed to the receiving unit.
+    kinds = ((due_task_ids, _alert_task_or_defer), (due_handover_ids, alert_handover))
     looked_at = 0
-    while looked_at < budget:
-        with UnitOfWork(session_factory) as uow:
-            task_ids = due_task_ids(uow.session, now, batch)
-            if not task_ids:
-                break
-            for task_id in task_ids:
-                created.extend(_alert_task_or_defer(uow.session, task_id, now, policy, settings))
-            uow.commit()
-        looked_at += len(task_ids)
-    while looked_at < budget:  # pending transfers and referrals: the same rules, addressed to the receiving unit
-        with UnitOfWork(session_factory) as uow:
-            handover_ids = due_handover_ids(uow.session, now, batch)
-            if not handover_ids:
-                break
-            for handover_id in handover_ids:
-                created.extend(alert_handover(uow.session, handover_id, now, policy, settings))
-            uow.commit()
-        looked_at += len(handover_ids)
+    for claim_due, alert_one in kinds:
+        while looked_at < budget:
+            with UnitOfWork(session_factory) as uow:
+                ids = claim_due(uow.session, now, batch)
+                if not ids:
+                    break
+                for item_id in ids:
+                    created.extend(alert_one(uow.session, item_id, now, policy, settings))
+                uow.commit()
+            looked_at += len(ids)
     return created
 
 
