@@ -105,7 +105,7 @@ def event_subprocess_starts(workflow: BpmnWorkflow) -> dict[str, object]:
     """Message name → start event spec of each event sub-process of the process, while the case is
     open. SpiffWorkflow 3.2 creates such a sub-process only when its message arrives, so no task
     waits for it."""
-    if workflow.is_completed():
+    if workflow.completed:  # not is_completed(): that marks a stuck workflow completed as it asks
         return {}
     starts = {}
     for name in workflow.spec.start.trigger_specs:

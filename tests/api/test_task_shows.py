@@ -11,6 +11,7 @@ def test_plan_approval_carries_the_plan_and_a_return_needs_a_note(api, staff, de
     case.complete("Identifikasi & orientasi")
     case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=31)
     case.complete("Asesmen lanjut", setting="rawat_inap", catatan_asesmen="Ringkas: siap berubah.")
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi"], rencana_kegiatan=LONG_PLAN)
 
     approval = case.task("Persetujuan rencana intervensi")

@@ -108,18 +108,21 @@ def _draw(root, after_id: str, new_id: str, at: tuple[float, float] | None = Non
 
 
 def remove_user_task(raw: bytes, element_id: str) -> bytes:
-    """Take a task out of a straight line: its incoming flow now leads where its outgoing flow led."""
+    """Take a task out of a straight line: its incoming flows now lead where its outgoing flow led."""
     root = _root(raw)
     task = _by_id(root, element_id)
     process = task.getparent()
     ns = {"bpmn": BPMN}
-    into = process.xpath(f"bpmn:sequenceFlow[@targetRef='{element_id}']", namespaces=ns)[0]
+    intos = process.xpath(f"bpmn:sequenceFlow[@targetRef='{element_id}']", namespaces=ns)
     out = process.xpath(f"bpmn:sequenceFlow[@sourceRef='{element_id}']", namespaces=ns)[0]
-    into.set("targetRef", out.get("targetRef"))
     target = _by_id(root, out.get("targetRef"))
-    for incoming in target.findall(f"{{{BPMN}}}incoming"):
-        if incoming.text == out.get("id"):
-            incoming.text = into.get("id")
+    replaced = next(i for i in target.findall(f"{{{BPMN}}}incoming") if i.text == out.get("id"))
+    for into in intos:  # in the place of the old incoming: the schema wants incoming before outgoing
+        into.set("targetRef", out.get("targetRef"))
+        incoming = etree.Element(f"{{{BPMN}}}incoming")
+        incoming.text = into.get("id")
+        replaced.addprevious(incoming)
+    target.remove(replaced)
     for el in [task, out, *root.xpath(f"//bpmn:flowNodeRef[text()='{element_id}']", namespaces=ns),
                *root.xpath(f"//*[@bpmnElement='{element_id}' or @bpmnElement='{out.get('id')}']")]:
         el.getparent().remove(el)
