@@ -20,6 +20,7 @@ def test_plan_approval_shows_the_plan_refuses_a_return_without_a_note_and_the_re
     case.complete("Identifikasi & orientasi")
     case.complete("Skrining ASSIST", zat_utama="stimulan_amfetamin", skor_stimulan_amfetamin=30)
     case.complete("Asesmen lanjut", setting="rawat_inap", catatan_asesmen="Pemakaian sabu harian, dukungan ibu kuat.")
+    case.complete("Rujukan rehabilitasi medis")
     case.complete("Susun rencana intervensi", komponen_atensi=["terapi", "dukungan_keluarga"],
                   tujuan="PM pulih dan kembali bersekolah.", rencana_kegiatan=KEGIATAN.strip())
     page = browser_page
