@@ -98,22 +98,23 @@ def _age_bands(s: Session, where: list, on: date) -> dict:
 
 def _answers(s: Session, unit_id: int, field: str, start: datetime, end: datetime) -> dict:
     """How often each answer to ``field`` was given in a task completed this month (one per case)."""
-    value = HistoryEvent.data[field].as_string()
-    rows = s.execute(
-        select(value, func.count(distinct(HistoryEvent.case_id)))
-        .join(Case, Case.id == HistoryEvent.case_id)
-        .where(Case.unit_id == unit_id, HistoryEvent.kind == "task_completed", HistoryEvent.at >= start,
-               HistoryEvent.at < end, value.isnot(None))
-        .group_by(value))
+    # The JSON path is selected in a subquery and grouped there by name: PostgreSQL does not take two
+    # separately bound copies of one path expression for the same GROUP BY expression.
+    answers = (select(HistoryEvent.data[field].as_string().label("answer"), HistoryEvent.case_id)
+               .join(Case, Case.id == HistoryEvent.case_id)
+               .where(Case.unit_id == unit_id, HistoryEvent.kind == "task_completed", HistoryEvent.at >= start,
+                      HistoryEvent.at < end).subquery())
+    rows = s.execute(select(answers.c.answer, func.count(distinct(answers.c.case_id)))
+                     .where(answers.c.answer.isnot(None)).group_by(answers.c.answer))
     return {answer: count for answer, count in rows}
 
 
 def _median_days_to_stage(s: Session, new: list) -> dict:
     """Per stage, the median days from registration to first reaching it, over the month's new cases."""
-    first = (select(HistoryEvent.case_id, cast(HistoryEvent.data["stage"].as_string(), String).label("stage"),
-                    func.min(HistoryEvent.at).label("at"))
-             .where(HistoryEvent.kind == "stage_changed")
-             .group_by(HistoryEvent.case_id, HistoryEvent.data["stage"].as_string()).subquery())
+    staged = (select(HistoryEvent.case_id, cast(HistoryEvent.data["stage"].as_string(), String).label("stage"),
+                     HistoryEvent.at).where(HistoryEvent.kind == "stage_changed").subquery())
+    first = (select(staged.c.case_id, staged.c.stage, func.min(staged.c.at).label("at"))
+             .group_by(staged.c.case_id, staged.c.stage).subquery())
     rows = s.execute(select(first.c.stage, first.c.at, Case.created_at).join(Case, Case.id == first.c.case_id)
                      .where(*new))
     days: dict[str, list[float]] = {}
