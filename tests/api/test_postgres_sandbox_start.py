@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 from sqlalchemy import select
@@ -28,14 +29,14 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.skipif(not is_postgres_run(), reason="several server processes need PostgreSQL")]
 SCRIPT = "if lari:\n    x = sum(range(10**12))\ndaftar = [i for i in range(3)]"  # a loop: it runs in a worker
-WORKER_MODULE = b"engine.cases.sandbox_worker"
+WORKER_MODULE = "engine.cases.sandbox_worker"
 GATE = f"""import os, time
 _hold = os.environ.get("ATENSI_TEST_HOLD_SANDBOX_START")
 if _hold:
-    with open("/proc/self/cmdline", "rb") as _cmdline:
-        if {WORKER_MODULE!r} in _cmdline.read():
-            while os.path.exists(_hold):
-                time.sleep(0.02)
+    import psutil
+    if {WORKER_MODULE!r} in " ".join(psutil.Process().cmdline()):
+        while os.path.exists(_hold):
+            time.sleep(0.02)
 """
 
 
@@ -46,24 +47,15 @@ def free_port() -> int:
 
 
 def sandbox_workers_under(pid: int) -> list[int]:
-    """The sandbox worker processes descending from `pid` (read from /proc)."""
-    parents, commands = {}, {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                commands[int(entry.name)] = (entry / "cmdline").read_bytes()
-            except (OSError, IndexError, ValueError):
-                continue
-
-    def descends(child: int) -> bool:
-        while child in parents and child > 1:
-            child = parents[child]
-            if child == pid:
-                return True
-        return False
-
-    return [p for p, command in commands.items() if WORKER_MODULE in command and descends(p)]
+    """The sandbox worker processes descending from `pid`."""
+    workers = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if WORKER_MODULE in " ".join(child.cmdline()):
+                workers.append(child.pid)
+        except psutil.Error:  # ended meanwhile
+            continue
+    return workers
 
 
 def wait_until(condition, timeout: float) -> bool:
