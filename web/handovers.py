@@ -54,38 +54,34 @@ def answer(handover_id):
 @bp.post("/cases/<int:case_id>/transfer")
 def propose_transfer(case_id):
     form = request.form
-    try:
-        services().handovers.propose_transfer(case_id, _int(form.get("to_unit_id")), form.get("reason"),
-                                              form.get("consent_given_by"), form.get("consent_given_on"),
-                                              current_actor())
-    except InvalidInput as error:
-        return _refused(case_id, error)
-    except Conflict as error:
-        flash(str(error), "error")
-        return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="handovers"))
-    flash(gettext("Transfer proposed. The receiving unit's supervisor will answer."), "success")
-    return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="handovers"))
+    return _asked(case_id, lambda: services().handovers.propose_transfer(
+        case_id, _int(form.get("to_unit_id")), form.get("reason"), form.get("consent_given_by"),
+        form.get("consent_given_on"), current_actor()),
+        gettext("Transfer proposed. The receiving unit's supervisor will answer."))
 
 
 @bp.post("/cases/<int:case_id>/referral")
 def refer(case_id):
     form = request.form
     outside = (form.get("to_institution") or "").strip() or None
+    return _asked(case_id, lambda: services().handovers.refer(
+        case_id, form.get("service"), form.get("reason"), current_actor(),
+        to_unit_id=None if outside else _int(form.get("to_unit_id")), to_institution=outside),
+        gettext("Referral sent."))
+
+
+def _asked(case_id: int, ask, done_message: str):
+    """Send a transfer or referral request from the case page: its form's errors beside the fields (422),
+    a refusal as a message, and back to the case's handovers either way."""
     try:
-        services().handovers.refer(case_id, form.get("service"), form.get("reason"), current_actor(),
-                                   to_unit_id=None if outside else _int(form.get("to_unit_id")),
-                                   to_institution=outside)
+        ask()
     except InvalidInput as error:
-        return _refused(case_id, error)
+        return render_case_page(case_id, 422, handover_errors=error.fields)
     except Conflict as error:
         flash(str(error), "error")
-        return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="handovers"))
-    flash(gettext("Referral sent."), "success")
+    else:
+        flash(done_message, "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="handovers"))
-
-
-def _refused(case_id: int, error: InvalidInput):
-    return render_case_page(case_id, 422, handover_errors=error.fields)
 
 
 def _int(value) -> int | None:

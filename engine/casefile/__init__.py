@@ -5,14 +5,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import sessionmaker
 
+from engine.casefile.access import read_rows, writable
 from engine.casefile.blobs import BlobStore, store_for
 from engine.casefile.documents import Documents
-from engine.casefile.documents import for_case as document_rows
-from engine.casefile.notes import Notes, visible_case, writable
-from engine.casefile.notes import for_case as note_rows
+from engine.casefile.notes import Notes
 from engine.config import Settings
 from engine.people.access import Actor
-from engine.privacy import access_log
+from engine.storage.models import CaseDocument, CaseNote
 
 
 @dataclass
@@ -29,11 +28,8 @@ class CaseFile:
     def for_page(self, case_id: int, actor: Actor) -> dict:
         """Notes and documents of a case for its page, read together (one row in the access log),
         with the ids of the caller's notes still open to correction."""
-        with self.notes.session_factory() as session:
-            case = visible_case(session, actor, case_id)
-            notes, documents = note_rows(session, case_id), document_rows(session, case_id)
-            session.expunge_all()
-        access_log.note(self.notes.session_factory, actor, "read", "casefile", case_id, case_id, case.unit_id)
+        case, notes, documents = read_rows(self.notes.session_factory, actor, case_id, "casefile",
+                                           CaseNote, CaseDocument)
         correctable = {n.id for n in notes if n.author == actor.username and self.notes.correctable(n)}
         return {"notes": {n.id: n for n in notes}, "documents": documents, "correctable": correctable,
                 "correction_minutes": self.notes.minutes, "writable": writable(case, actor)}

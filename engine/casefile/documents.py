@@ -22,8 +22,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
+from engine.casefile.access import read_rows, require_writable, visible_case
 from engine.casefile.blobs import BlobStore
-from engine.casefile.notes import require_writable, visible_case
 from engine.cases import history
 from engine.errors import InvalidInput, NotFound, TooLarge, UnsupportedType
 from engine.people.access import Actor
@@ -107,12 +107,8 @@ class Documents:
             return document
 
     def listed(self, case_id: int, actor: Actor) -> list[CaseDocument]:
-        with self.session_factory() as session:
-            case = visible_case(session, actor, case_id)
-            documents = for_case(session, case_id)
-            session.expunge_all()
-        access_log.note(self.session_factory, actor, "read", "documents", case_id, case_id, case.unit_id)
-        return documents
+        """The case's documents, oldest first; the read is in the access log."""
+        return read_rows(self.session_factory, actor, case_id, "documents", CaseDocument)[1]
 
     def download(self, case_id: int, document_id: int, actor: Actor) -> Download:
         """The document and its content, for someone who may see the case; in the access log."""
@@ -132,11 +128,6 @@ class Documents:
         with self.session_factory() as session:
             known = set(session.scalars(select(CaseDocument.storage_key)))
         return [key for key in self.store.keys(KEY_PREFIX) if key not in known]
-
-
-def for_case(session: Session, case_id: int) -> list[CaseDocument]:
-    return list(session.scalars(select(CaseDocument).where(CaseDocument.case_id == case_id)
-                                .order_by(CaseDocument.id)))
 
 
 def remove_rows(session: Session, case_id: int) -> list[str]:

@@ -10,47 +10,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
+from engine.casefile.access import read_rows, require_writable
 from engine.cases import history
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.people.access import Actor, require_role, require_unit
-from engine.privacy import access_log
-from engine.privacy.consent import require_processing_allowed
-from engine.privacy.need_to_know import require_can_read
-from engine.storage.models import Case, CaseNote
+from engine.people.access import Actor
+from engine.storage.models import CaseNote
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import LANE_ROLES
 
 MAX_TEXT = 5000
-WRITERS = LANE_ROLES  # the case's workers and the unit's supervisors
 
 
 def check_text(text) -> str:
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
         raise InvalidInput("a note needs text", {"text": [f"1 to {MAX_TEXT} characters"]})
     return text.strip()
-
-
-def writable(case, actor: Actor) -> bool:
-    """Whether the caller may add notes and documents to the case now (for the pages' forms)."""
-    try:
-        require_writable(case, actor)
-    except (Conflict, Forbidden):
-        return False
-    return True
-
-
-def require_writable(case: Case, actor: Actor) -> None:
-    """Who may add to a case's file, and when: not once its data is anonymised, nor while the PM's
-    consent is withdrawn (processing has stopped)."""
-    require_unit(actor, case.unit_id)
-    require_role(actor, *WRITERS)
-    if case.anonymised_at is not None:
-        raise Conflict(f"case {case.id} is anonymised")
-    require_processing_allowed(case)
 
 
 class Notes:
@@ -103,27 +79,7 @@ class Notes:
 
     def listed(self, case_id: int, actor: Actor) -> list[CaseNote]:
         """The case's notes, oldest first; the read is in the access log."""
-        with self.session_factory() as session:
-            case = visible_case(session, actor, case_id)
-            notes = for_case(session, case_id)
-            session.expunge_all()
-        access_log.note(self.session_factory, actor, "read", "notes", case_id, case_id, case.unit_id)
-        return notes
-
-
-def for_case(session: Session, case_id: int) -> list[CaseNote]:
-    return list(session.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)))
-
-
-def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
-    """The case, if the caller may read it (its unit; a suspended case only for supervisors and admins)."""
-    row = session.execute(select(Case.id, Case.unit_id, Case.status, Case.anonymised_at)
-                          .where(Case.id == case_id)).first()
-    if row is None:
-        raise NotFound(f"case {case_id} not found")
-    require_unit(actor, row.unit_id)
-    require_can_read(actor, row.status)
-    return row
+        return read_rows(self.session_factory, actor, case_id, "notes", CaseNote)[1]
 
 
 def _note_of(session: Session, case_id: int, note_id) -> CaseNote:
