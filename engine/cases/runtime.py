@@ -379,13 +379,16 @@ def _route_thrown(session, case: Case, event, actor: Actor) -> None:
 
 
 def _deliver_to_parent(session, case: Case, parent: Case, name, payload: dict, actor: Actor) -> None:
+    # Lock the parent and re-read it under the lock: its row was read unlocked, and another request
+    # may have moved it on since.
+    session.execute(select(Case).where(Case.id == parent.id).with_for_update(),
+                    execution_options={"populate_existing": True})
     waits = session.scalars(select(CaseMessageWait.case_id).where(
         CaseMessageWait.case_id == parent.id, CaseMessageWait.message_name == name)).first()
     note = {"case_id": case.id, "message": name, **payload}
     if waits is None or parent.status == CASE_SUSPENDED:  # the parent runs on: the outcome is on its record
         history.record(session, parent.id, actor.username, "message_received", name or "?", data=note)
         return
-    session.execute(select(Case.id).where(Case.id == parent.id).with_for_update())
     wf, version = _load(session, parent)
     waiting = case_sync.waiting_message_task(wf, name)
     wf.send_event(BpmnEvent(waiting.task_spec.event_definition, deepcopy(payload)))
