@@ -1,17 +1,20 @@
 """A small pool of sandbox worker processes (engine.cases.sandbox_worker), used from any thread.
 
-Each request takes an idle worker, sends plain JSON data, and waits at most the wall-clock limit
-for the reply. A worker that breaks a limit is killed and a fresh one is started in the background.
-A worker's start-up (about a second, more on a busy machine) is never waited for while a case's
-lock is held: a writing unit of work calls `ready()` before it takes the lock, which waits for a
-starting worker there; under the lock a request waits for a worker at most the wall-clock limit,
-and otherwise fails (an incident to retry). Workers belong to the process that started them: after
-a fork the child starts its own.
+Each request takes an idle worker, sends plain JSON data, and waits for the reply. The wall-clock
+limit is one deadline per operation (`operation()`, opened by a unit of work): waiting for a busy
+worker and running every script and condition of that operation share it, so a case's lock is held
+no longer than the limit plus the engine's own work (see `operation`). A worker that breaks a limit
+is killed and a fresh one is started in the background. A worker's start-up (about a second, more on
+a busy machine) is never waited for while a case's lock is held: a writing unit of work calls
+`ready()` before it takes the lock, which waits for a starting worker there; under the lock a
+request waits for a worker at most until the deadline, and otherwise fails (an incident to retry).
+Workers belong to the process that started them: after a fork the child starts its own.
 """
 from __future__ import annotations
 
 import atexit
 import contextlib
+import contextvars
 import json
 import os
 import selectors
@@ -93,9 +96,8 @@ class Worker:
             self.kill()
             raise ScriptError("the sandbox worker process did not start")
 
-    def call(self, payload: bytes, limits: Limits) -> dict:
+    def call(self, payload: bytes, limits: Limits, deadline: float) -> dict:
         """The worker's reply; SandboxFailure when it broke a limit (it is then killed)."""
-        deadline = time.monotonic() + limits.wall_seconds
         try:
             write_frame(self.process.stdin, payload)
             frame = self._receive(deadline)
@@ -162,12 +164,19 @@ class Pool:
         self._starting = 0  # workers being started in the background
         self._ready = threading.Condition()
 
-    def run(self, payload: bytes) -> dict:
-        worker = self._acquire()
+    def run(self, payload: bytes, deadline: float | None = None) -> dict:
+        """Wait for a worker and run `payload`, both before `deadline` (default: the wall clock from now)."""
+        deadline = deadline or time.monotonic() + self.limits.wall_seconds
+        if deadline <= time.monotonic():  # spent by the operation's earlier code: keep the worker
+            raise SandboxFailure(self._spent())
+        worker = self._acquire(deadline)
         try:
-            return worker.call(payload, self.limits)
+            return worker.call(payload, self.limits, deadline)
         finally:
             self._release(worker)
+
+    def _spent(self) -> str:
+        return f"exceeded its time limit ({self.limits.wall_seconds:g} s, shared by the operation's code)"
 
     def warm(self) -> None:
         """Start the workers now rather than on the first script."""
@@ -200,18 +209,17 @@ class Pool:
         for worker in idle:
             worker.kill()
 
-    def _acquire(self) -> Worker:
-        # The caller may hold a case's lock: wait for a busy or starting worker no longer than a
-        # script may run, and never start one here (a start-up can take longer than that).
+    def _acquire(self, deadline: float) -> Worker:
+        # The caller may hold a case's lock: wait for a busy or starting worker no longer than the
+        # deadline, and never start one here (a start-up can take longer than that).
         if self._reserve():
             threading.Thread(target=self._add_idle, name="sandbox-worker-start", daemon=True).start()
-        deadline = time.monotonic() + self.limits.wall_seconds
         with self._ready:
             while not self._idle:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise SandboxFailure(f"found no idle sandbox worker within {self.limits.wall_seconds:g} s "
-                                         "(all busy or starting); retry the incident")
+                    raise SandboxFailure("found no idle sandbox worker within its time limit "
+                                         f"({self.limits.wall_seconds:g} s; all busy or starting); retry the incident")
                 self._ready.wait(remaining)
             return self._idle.pop()
 
@@ -285,6 +293,59 @@ def start(settings: Settings) -> Pool:
     return current
 
 
+class _Operation:
+    """When the current operation's clock started (None: at its first lock or sandbox call)."""
+
+    __slots__ = ("started",)
+
+    def __init__(self):
+        self.started: float | None = None
+
+
+_operation: contextvars.ContextVar[_Operation | None] = contextvars.ContextVar("sandbox_operation", default=None)
+
+
+@contextlib.contextmanager
+def operation():
+    """One wall-clock deadline for all the sandboxed code of one operation (a unit of work).
+
+    The clock starts when the operation takes its case's lock (`start_clock`) or, if it takes none,
+    at its first sandbox call; waiting for a worker and running every script, condition and timer
+    expression then share `wall_seconds` from there. A breach fails the element that was running
+    (an incident), so no lock is held longer than the limit plus the engine's own work around the
+    scripts (loading, recording the incident, committing: milliseconds). `restart_clock` after a
+    commit, whose transaction released the locks. Nested operations share the outer clock."""
+    if _operation.get() is not None:
+        yield
+        return
+    token = _operation.set(_Operation())
+    try:
+        yield
+    finally:
+        _operation.reset(token)
+
+
+def start_clock() -> None:
+    """The operation now holds a lock: its deadline counts from here (if it did not start already)."""
+    current = _operation.get()
+    if current is not None and current.started is None:
+        current.started = time.monotonic()
+
+
+def restart_clock() -> None:
+    current = _operation.get()
+    if current is not None:
+        current.started = None
+
+
+def _deadline(limits: Limits) -> float:
+    current = _operation.get()
+    if current is None:
+        return time.monotonic() + limits.wall_seconds
+    start_clock()
+    return current.started + limits.wall_seconds
+
+
 def ready() -> None:
     """Called before a case's lock is taken (engine.storage.unit_of_work): see Pool.ready."""
     pool().ready()
@@ -305,7 +366,7 @@ def run(mode: str, source: str, context: dict, external: dict | None, now: str) 
         payload = encode(request)
     except TypeError as exc:
         raise ScriptError(f"the task data cannot go to the sandbox: {exc}") from None
-    reply = current.run(payload)
+    reply = current.run(payload, _deadline(current.limits))
     if not reply["ok"]:
         raise SandboxFailure(f"{reply['error']}: {reply['message']}", reply.get("line"))
     return reply

@@ -19,6 +19,9 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self._write:  # a sandbox worker's start-up is waited for here, never under a case's lock
             sandbox_pool.ready()
+        # The operation's scripts share one wall-clock deadline (see sandbox_pool.operation).
+        self._operation = sandbox_pool.operation()
+        self._operation.__enter__()
         # On SQLite the write flag makes each transaction BEGIN IMMEDIATE (see engine.storage.db).
         options = {"atensi_write": True} if self._write else {}
         self.session = self._session_factory(execution_options=options)
@@ -29,10 +32,12 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+            self._operation.__exit__(None, None, None)
 
     def commit(self) -> None:
         self.session.commit()
         self.session.info.clear()  # per-transaction caches (see case_sync.open_task_rows)
+        sandbox_pool.restart_clock()  # the commit released the locks
 
     def lock_case(self, case_id: int) -> Case:
         """Take the case's row lock before reading it; concurrent writers of one case queue here."""
@@ -55,6 +60,7 @@ class UnitOfWork:
         if row is None:
             return None
         case, content_hash = row
+        sandbox_pool.start_clock()  # the lock is held from here: the scripts' deadline counts from now
         versions.remember_hash(self.session, case.process_version_id, content_hash)
         return case
 

@@ -68,13 +68,19 @@ def wait_until(condition, timeout: float) -> bool:
 
 
 @pytest.fixture
-def gunicorn(database_url, tmp_path):
+def sandbox_env() -> dict:
+    """The server's sandbox settings; a test module may override this fixture."""
+    return {"ATENSI_SANDBOX_WORKERS": "1", "ATENSI_SANDBOX_WALL_SECONDS": "1", "ATENSI_SANDBOX_CPU_SECONDS": "30"}
+
+
+@pytest.fixture
+def gunicorn(database_url, tmp_path, sandbox_env):
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(GATE)
     hold, port = tmp_path / "hold-sandbox-start", free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "ATENSI_SECRET_KEY": TEST_SECRET,
-           "ATENSI_SANDBOX_WORKERS": "1", "ATENSI_SANDBOX_WALL_SECONDS": "1", "ATENSI_SANDBOX_CPU_SECONDS": "30",
+           **sandbox_env,
            "PYTHONPATH": str(site), "ATENSI_TEST_HOLD_SANDBOX_START": str(hold)}
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4",

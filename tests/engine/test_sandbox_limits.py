@@ -182,7 +182,7 @@ def test_a_request_waits_for_a_busy_sandbox_no_longer_than_a_script_may_run():
     pool = sandbox_pool.configure(sandbox_pool.Limits(wall_seconds=1.0, cpu_seconds=5, memory_mib=256, workers=1))
     try:
         pool.ready()  # its worker starts here, as before a case's lock
-        held = pool._acquire()  # the one worker is taken (deterministically, not by racing a runaway script)
+        held = pool._acquire(time.monotonic() + 5)  # the one worker is taken (not by racing a runaway script)
         started = time.monotonic()
         with pytest.raises(sandbox_pool.SandboxFailure, match="busy"):
             sandbox_pool.run("eval", "1 + 1", {}, {}, "")
