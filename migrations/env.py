@@ -1,8 +1,9 @@
 """Alembic environment: the URL comes from the caller (engine.storage.upgrade) or DATABASE_URL."""
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import create_engine, pool
 
 from engine.config import Settings
+from engine.storage.db import server_url
 from engine.storage.models import Base
 
 config = context.config
@@ -20,12 +21,18 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
-        connectable = engine_from_config(config.get_section(config.config_ini_section, {}),
-                                         prefix="sqlalchemy.", poolclass=pool.NullPool)
+        connectable = _engine(config.get_main_option("sqlalchemy.url"))
         with connectable.connect() as connection:
             _run(connection)
     else:
         _run(connectable)
+
+
+def _engine(url: str):
+    if url.startswith("sqlite"):
+        return create_engine(url, poolclass=pool.NullPool)
+    url, connect_args = server_url(url)  # ?prepare_threshold=none, as the app reads it
+    return create_engine(url, poolclass=pool.NullPool, connect_args=connect_args)
 
 
 def _run(connection) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import orjson
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
 
@@ -21,7 +21,29 @@ JSON_OPTIONS = {"json_serializer": json_dumps, "json_deserializer": orjson.loads
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **JSON_OPTIONS)
+    url, connect_args = server_url(url)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args,
+                         **JSON_OPTIONS)
+
+
+def server_url(url: str) -> tuple[URL, dict]:
+    """A PostgreSQL URL and its psycopg connection arguments. ``?prepare_threshold=none`` turns off
+    psycopg's server-side prepared statements (it prepares a query on its 5th run on a connection):
+    behind PgBouncer in transaction pooling before 1.21, the next transaction may run on another
+    server connection, which lacks them. A number sets the threshold. psycopg itself would take the
+    URL's text as the threshold and fail on the first query."""
+    parsed = make_url(url)
+    raw = parsed.query.get("prepare_threshold")
+    if raw is None:
+        return parsed, {}
+    raw = raw if isinstance(raw, str) else raw[-1]
+    if raw.strip().lower() in ("none", "off", "false"):
+        threshold = None
+    elif raw.strip().isdigit():
+        threshold = int(raw)
+    else:
+        raise ValueError(f"DATABASE_URL: prepare_threshold must be a number or none, not {raw!r}")
+    return parsed.difference_update_query(["prepare_threshold"]), {"prepare_threshold": threshold}
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -98,10 +98,16 @@ class Tally:
     requests: dict = field(default_factory=dict)  # kind -> {status or "connection": count}
     registered: list = field(default_factory=list)  # (case_id, nik, version, sent after the second deploy)
     completed: list = field(default_factory=list)  # (task_id, case_id, element_id)
+    first_failure: float | None = None  # monotonic time a host first failed to answer
+    answered_after_failure: int = 0  # 2xx answers since then (by the hosts still up)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, kind: str, outcome) -> None:
         with self.lock:
+            if outcome == "connection" and self.first_failure is None:
+                self.first_failure = time.monotonic()
+            elif self.first_failure is not None and str(outcome).startswith("2"):
+                self.answered_after_failure += 1
             per_kind = self.requests.setdefault(kind, {})
             per_kind[str(outcome)] = per_kind.get(str(outcome), 0) + 1
 
@@ -218,7 +224,7 @@ class Load:
         for thread in clients:
             thread.join()
         return {"seconds": round(time.monotonic() - started, 1), "versions": [first_version, self.second_version],
-                "requests": self.tally.requests}
+                "requests": self.tally.requests, "answered_after_a_host_failed": self.tally.answered_after_failure}
 
 
 # --- the checks, on the database, once the load is over --------------------------------------------

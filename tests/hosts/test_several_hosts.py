@@ -30,6 +30,20 @@ BIN = Path(sys.executable).parent
 LOAD_SECONDS = 20
 CRASH_AFTER_SECONDS = 8  # after the load started (the second deploy is at a quarter of it)
 SECRET = "one-secret-for-every-host-of-this-test"
+PGBOUNCER = shutil.which("pgbouncer") or next(iter(Path("/usr/sbin").glob("pgbouncer")), None)
+VIA_PGBOUNCER = ("api2", "w2")  # when it is installed; api1 and w1 connect to PostgreSQL directly
+PGBOUNCER_INI = """[databases]
+postgres = host={db} port=5432 dbname=postgres
+[pgbouncer]
+listen_addr = {db}
+listen_port = 6432
+unix_socket_dir =
+auth_type = trust
+auth_file = {scratch}/userlist.txt
+pool_mode = transaction
+max_client_conn = 400
+default_pool_size = 10
+"""
 
 
 def _pg_bindir() -> Path | None:
@@ -60,6 +74,9 @@ class Machines:
         self.address = {host: self.lan.add(host, number) for host, number in
                         [("db", 1), ("api1", 11), ("api2", 12), ("w1", 21), ("w2", 22), ("client", 100)]}
         self.db_url = f"postgresql+psycopg://postgres@{self.address['db']}:5432/postgres"
+        # transaction pooling: no server-side prepared statements (see engine.storage.db.server_url)
+        self.pooled_url = f"postgresql+psycopg://postgres@{self.address['db']}:6432/postgres?prepare_threshold=none"
+        self.pooled = False
 
     def popen(self, host: str, argv: list[str], **kwargs) -> None:
         """Runs ``argv`` on ``host``, its output in the host's log."""
@@ -69,7 +86,8 @@ class Machines:
     def env(self, host: str) -> dict:
         home = self.scratch / host
         home.mkdir(exist_ok=True)
-        return {**os.environ, "DATABASE_URL": self.db_url, "ATENSI_SECRET_KEY": SECRET,
+        url = self.pooled_url if self.pooled and host in VIA_PGBOUNCER else self.db_url
+        return {**os.environ, "DATABASE_URL": url, "ATENSI_SECRET_KEY": SECRET,
                 "ATENSI_INSTANCE_DIR": str(home), "ATENSI_DOCUMENTS_URL": str(home / "documents"),
                 "ATENSI_SANDBOX_WORKERS": "1", "ATENSI_SCHEDULER_POLL_SECONDS": "0.5",
                 "ATENSI_TEST_DATABASE_URL": ""}
@@ -85,6 +103,15 @@ class Machines:
         self.popen("db", ["runuser", "-u", "postgres", "--", str(bindir / "postgres"), "-D", str(data),
                           "-p", "5432", "-k", str(self.scratch), "-c", f"listen_addresses={self.address['db']}",
                           "-c", "fsync=off", "-c", "max_connections=200"])
+
+    def start_pgbouncer(self) -> None:
+        if PGBOUNCER is None:
+            return
+        (self.scratch / "userlist.txt").write_text('"postgres" ""\n')
+        ini = self.scratch / "pgbouncer.ini"
+        ini.write_text(PGBOUNCER_INI.format(db=self.address["db"], scratch=self.scratch))
+        self.popen("db", ["runuser", "-u", "postgres", "--", str(PGBOUNCER), str(ini)])
+        self.pooled = True
 
     def client(self, *args: str) -> list[str]:
         return [str(BIN / "python"), "-m", "tests.hosts.driver", *args]
@@ -129,6 +156,7 @@ def _wait_for_line(path: Path, text: str, seconds: float) -> bool:
 def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_mid_run(machines):
     began = time.monotonic()
     machines.start_postgres()
+    machines.start_pgbouncer()
     setup = machines.lan.run("client", machines.client("setup", machines.db_url), cwd=ROOT,
                              env=machines.env("client"), capture_output=True, text=True, timeout=120)
     assert setup.returncode == 0, setup.stderr[-3000:] + machines.logs()
@@ -153,8 +181,10 @@ def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_m
     assert driver.returncode == 0, machines.logs()
     report = json.loads(out.strip().splitlines()[-1])
     report["killed_processes"], report["total_seconds"] = killed, round(time.monotonic() - began, 1)
+    report["via_pgbouncer"] = list(VIA_PGBOUNCER) if machines.pooled else []
     print("\nseveral hosts:", json.dumps(report, indent=1))
     assert all(killed.values()), killed
+    assert report["answered_after_a_host_failed"] > 0, report  # the hosts still up took the load
     assert report["registrations_acknowledged"] > 0 and report["completions_acknowledged"] > 0, report
     assert report["lost_registrations"] == [] and report["lost_completions"] == [], report
     assert report["timers_fired_twice"] == [] and report["follow_ups_opened_twice"] == [], report
