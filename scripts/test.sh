@@ -17,6 +17,21 @@ if [ ! -x /usr/bin/chromium ] && as_root_or_ci; then
   apt-get install -y chromium >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y chromium >/dev/null)
 fi
 
+# tests/hosts/test_several_hosts.py: hosts in network namespaces (root only), the second API host and
+# worker through PgBouncer; it skips with the reason when these are missing.
+if [ "$(id -u)" = "0" ]; then
+  missing=""
+  command -v ip >/dev/null || missing="$missing iproute2"
+  command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing="$missing pgbouncer"
+  if [ -n "$missing" ]; then
+    echo "== installing$missing for the several-hosts test"
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 \
+      || (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+          --no-install-recommends $missing >/dev/null) || echo "   (not installed: the test will say why it skips)"
+  fi
+fi
+
 if ! pg_reachable "$PG_URL"; then
   if [ -n "${ATENSI_TEST_PG_URL:-}" ]; then
     echo "ATENSI_TEST_PG_URL=$ATENSI_TEST_PG_URL is not reachable; unset it to use a throwaway server" >&2
