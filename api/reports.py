@@ -27,7 +27,8 @@ class MonthlyArgs(Schema):
 @blp.arguments(MonthlyArgs, location="query")
 @blp.response(200)
 def monthly_report(args):
-    """The unit's laporan kegiatan for a month (supervisors of the unit, admin)."""
+    """The unit's laporan kegiatan for a month (supervisors of the unit, admin; a koordinator wilayah for the
+    units of its region by unit_id)."""
     year, month = (int(part) for part in args["month"].split("-"))
     report = monthly.MonthlyReport(services().session_factory).build(current_actor(), year, month, args["unit_id"])
     name = f"laporan-kegiatan-{report['unit_id']}-{report['month']}"

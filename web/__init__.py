@@ -12,11 +12,11 @@ from datetime import timedelta
 
 from flask import Flask
 
-from . import auth_views, casefile, cases, dashboard, editor, handovers, i18n, inbox, privacy, tasks
+from . import auth_views, casefile, cases, dashboard, editor, handovers, i18n, inbox, privacy, reports, tasks
 from .pages import csrf
 
 BLUEPRINTS = (editor.bp, auth_views.bp, inbox.bp, tasks.bp, cases.bp, dashboard.bp, privacy.bp, casefile.bp,
-               handovers.bp)
+               handovers.bp, reports.bp)
 
 
 def init_app(app: Flask) -> None:

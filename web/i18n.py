@@ -11,7 +11,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_timezone, gettext, ngettext
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_timezone,
+    gettext,
+    ngettext,
+)
 from flask_babel import lazy_gettext as _l
 
 from engine import clock, vocabulary
@@ -234,6 +243,14 @@ def file_size(size: int) -> str:
     return format_decimal(round(size / (1024 * 1024), 1)) + " MB"
 
 
+def month_name(month: str) -> str:
+    """'2026-12' -> 'Desember 2026' in the page's language."""
+    try:
+        return format_date(date.fromisoformat(f"{month}-01"), "MMMM yyyy")
+    except ValueError:
+        return month
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -252,6 +269,7 @@ def init_app(app: Flask) -> None:
         "party": lambda v: label(PARTIES, v), "consent_scope": lambda v: label(CONSENT_SCOPES, v),
         "access_action": lambda v: label(ACCESS_ACTIONS, v), "access_object": lambda v: label(ACCESS_OBJECTS, v),
         "document_kind": lambda v: label(DOCUMENT_KINDS, v), "file_size": file_size,
+        "decimal": format_decimal, "percent": format_percent, "month_name": month_name,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS, current_language=select_locale,

@@ -70,7 +70,7 @@ class Dashboard:
         now = clock.now()
         with detached_read(self.session_factory) as uow:
             session = uow.session
-            own_unit, actor = actor.unit_id, _viewer(session, actor, unit_id)
+            own_unit, actor = actor.unit_id, viewer_of_unit(session, actor, unit_id)
             deadlines = sorted(_task_deadlines(session, actor, now, now + timedelta(days=days))
                                + _timer_deadlines(session, actor, now, now + timedelta(days=days)),
                                key=lambda d: (d.due_at, d.case_id))
@@ -92,7 +92,7 @@ class Dashboard:
         same as (element name, count) steps, most crowded first."""
         with detached_read(self.session_factory) as uow:
             session = uow.session
-            actor = _viewer(session, actor, unit_id)
+            actor = viewer_of_unit(session, actor, unit_id)
             try:
                 version = latest_version(session, process_key, actor.unit_id)
             except NotFound:
@@ -111,8 +111,8 @@ class Dashboard:
 # --- building blocks ---------------------------------------------------------------------------
 
 
-def _viewer(session: Session, actor: Actor, unit_id: int | None) -> Actor:
-    """The actor as seen from the unit whose dashboard is read (checked: engine.people.access)."""
+def viewer_of_unit(session: Session, actor: Actor, unit_id: int | None) -> Actor:
+    """The actor as seen from the unit whose dashboard or report is read (checked: engine.people.access)."""
     if actor.is_system and unit_id is None:
         return actor
     target = actor.unit_id if unit_id is None else unit_id

@@ -5,6 +5,7 @@ grouped rows come back to Python, where age bands and medians are formed from th
 """
 from __future__ import annotations
 
+import json
 import statistics
 from datetime import UTC, date, datetime
 
@@ -12,11 +13,15 @@ from sqlalchemy import String, and_, case, cast, distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
-from engine.errors import InvalidInput
-from engine.people.access import Actor, require_role, require_unit
+from engine.cases import shown
+from engine.cases.runtime import latest_version
+from engine.definitions import versions
+from engine.errors import InvalidInput, NotFound
+from engine.people.access import Actor, require_role
+from engine.read.dashboard import viewer_of_unit
 from engine.read.queries import detached_read
-from engine.storage.models import Case, HistoryEvent, HumanTask
-from engine.vocabulary import EDITORS, TASK_COMPLETED, TASK_OPEN
+from engine.storage.models import Case, HistoryEvent, HumanTask, Pm
+from engine.vocabulary import EDITORS, INTAKE, KOORDINATOR_WILAYAH, TASK_COMPLETED, TASK_OPEN
 
 # Product default: the age bands of the report (anak under 18 as in the registration).
 AGE_BANDS = ((0, 12, "0-12"), (13, 17, "13-17"), (18, 25, "18-25"), (26, 35, "26-35"), (36, 50, "36-50"),
@@ -47,27 +52,27 @@ class MonthlyReport:
         self.session_factory = session_factory
 
     def build(self, actor: Actor, year: int, month: int, unit_id: int | None = None) -> dict:
-        require_role(actor, *EDITORS)
-        unit_id = unit_id or actor.unit_id
-        if unit_id is None:
+        """The report of the actor's unit, or (a koordinator wilayah) of a unit of its region."""
+        require_role(actor, *EDITORS, KOORDINATOR_WILAYAH)
+        if (unit_id or actor.unit_id) is None:
             raise InvalidInput("unit is required", {"unit_id": ["required"]})
-        require_unit(actor, unit_id)
         start, end = month_bounds(year, month)
         with detached_read(self.session_factory) as uow:
             s = uow.session
+            unit_id = viewer_of_unit(s, actor, unit_id).unit_id
             served = [Case.unit_id == unit_id, Case.created_at < end,
                       or_(Case.completed_at.is_(None), Case.completed_at >= start)]
             new = [Case.unit_id == unit_id, Case.created_at >= start, Case.created_at < end]
             closed = [Case.unit_id == unit_id, Case.completed_at >= start, Case.completed_at < end]
-            person = func.coalesce(Case.pm_nik, Case.pm_name)
             return {
                 "unit_id": unit_id, "month": f"{year:04d}-{month:02d}",
-                "pm_served": s.scalar(select(func.count(distinct(person))).where(*served)) or 0,
+                # people: the PM record, so a re-admission or a case response is not another person
+                "pm_served": s.scalar(select(func.count(distinct(Case.pm_id))).where(*served)) or 0,
                 "cases_served": _count(s, served),
                 "new_cases": _count(s, new),
                 "closed_cases": _count(s, closed),
                 "by_kategori_usia": _grouped(s, Case.kategori_usia, served),
-                "by_sex": _grouped(s, _profile(Case.profile, "jenis_kelamin"), served),
+                "by_sex": _by_sex(s, served),
                 "by_referral_source": _grouped(s, _profile(Case.profile, "sumber_rujukan"), served),
                 "by_age_band": _age_bands(s, served, (end.date())),
                 **{f"by_{name}": _answers(s, unit_id, field, start, end) for name, field in ANSWERS.items()},
@@ -88,9 +93,21 @@ def _grouped(s: Session, column, where: list) -> dict:
     return {value: count for value, count in s.execute(select(column, func.count()).where(*where).group_by(column))}
 
 
+def _by_sex(s: Session, where: list) -> dict:
+    """Sex as the PM record says (a correction there counts; the case profile keeps the registration's copy)."""
+    return _grouped_pm(s, Pm.sex, where)
+
+
+def _grouped_pm(s: Session, column, where: list) -> dict:
+    rows = s.execute(select(column, func.count()).select_from(Case).outerjoin(Pm, Pm.id == Case.pm_id)
+                     .where(*where).group_by(column))
+    return {value: count for value, count in rows}
+
+
 def _age_bands(s: Session, where: list, on: date) -> dict:
+    """Age on the month's last day, from the PM record's date of birth."""
     bands: dict = {}
-    for born, count in s.execute(select(Case.pm_birth_date, func.count()).where(*where).group_by(Case.pm_birth_date)):
+    for born, count in _grouped_pm(s, Pm.birth_date, where).items():
         band = age_band(born, on)
         bands[band] = bands.get(band, 0) + count
     return bands
@@ -106,7 +123,21 @@ def _answers(s: Session, unit_id: int, field: str, start: datetime, end: datetim
                       HistoryEvent.at < end).subquery())
     rows = s.execute(select(answers.c.answer, func.count(distinct(answers.c.case_id)))
                      .where(answers.c.answer.isnot(None)).group_by(answers.c.answer))
-    return {answer: count for answer, count in rows}
+    counts: dict = {}
+    for answer, count in rows:
+        for value in _values(answer):  # a list answer (the ATENSI components) counts once per item
+            counts[value] = counts.get(value, 0) + count
+    return counts
+
+
+def _values(answer: str) -> list[str]:
+    if answer.startswith("["):
+        try:
+            items = json.loads(answer)
+        except ValueError:
+            return [answer]
+        return [str(item) for item in items] if isinstance(items, list) else [answer]
+    return [answer]
 
 
 def _median_days_to_stage(s: Session, new: list) -> dict:
@@ -178,3 +209,22 @@ def as_xlsx(report: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def answer_labels(session_factory: sessionmaker, unit_id: int | None) -> dict[str, dict]:
+    """The titles of the counted answers (``x-enumTitles`` of the intake's forms, newest version the
+    unit starts cases on): e.g. the seven ATENSI components by their full official names."""
+    with detached_read(session_factory) as uow:
+        try:
+            version = latest_version(uow.session, INTAKE, unit_id)
+        except NotFound:
+            return {name: {} for name in ANSWERS}
+        fields = shown.form_fields(versions.compiled(uow.session, version.id).forms)
+    labels = {}
+    for name, field in ANSWERS.items():
+        prop = fields.get(field) or {}
+        prop = prop.get("items") if isinstance(prop.get("items"), dict) else prop
+        titles = prop.get("x-enumTitles") or {}
+        # every value of the enum in its order; None where the form gives no title (the page humanises it)
+        labels[name] = {value: titles.get(value) for value in prop.get("enum") or titles}
+    return labels
