@@ -18,11 +18,12 @@ if [ ! -x /usr/bin/chromium ] && as_root_or_ci; then
 fi
 
 # tests/hosts/test_several_hosts.py: hosts in network namespaces (root only), the second API host and
-# worker through PgBouncer; it skips with the reason when these are missing.
+# worker through PgBouncer, the login limits in Redis; it skips (or leaves those parts out) when missing.
 if [ "$(id -u)" = "0" ]; then
   missing=""
   command -v ip >/dev/null || missing="$missing iproute2"
   command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing="$missing pgbouncer"
+  command -v redis-server >/dev/null || missing="$missing redis-server"
   if [ -n "$missing" ]; then
     echo "== installing$missing for the several-hosts test"
     # shellcheck disable=SC2086

@@ -28,6 +28,7 @@ FIRST, SECOND, TIMER = "Task_catat", "Task_tindak_lanjut", "Timer_tunggu"
 TIMER_SECONDS = 3
 CLIENT_THREADS = 4
 SETTLE_SECONDS = 40  # after the load: every due timer fires within this
+LIMITED, LOGIN_LIMIT = "penguji", 10  # a user for the login limit (atensi.limits: 10 failed a minute)
 PM = {"nama": "Uji Host", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L", "sumber_rujukan": "keluarga"}
 
 
@@ -43,7 +44,8 @@ def setup(db_url: str) -> None:
     quick = accounts.Passwords(Settings(password_time_cost=1, password_memory_kib=8, password_parallelism=1))
     with make_session_factory(engine)() as session:
         unit = accounts.create_unit(session, "BALAI-01", "Balai Uji Host", "balai")
-        for username, roles in [("peksos", ["pekerja_sosial"]), ("admin", ["admin"])]:
+        for username, roles in [("peksos", ["pekerja_sosial"]), ("admin", ["admin"]),
+                                (LIMITED, ["pekerja_sosial"])]:
             accounts.create_user(session, username, PASSWORD, roles, unit.id, passwords=quick)
         session.commit()
         print(json.dumps({"unit_id": unit.id}))
@@ -119,6 +121,7 @@ class Load:
         self.second_deploy_at: float | None = None  # monotonic time the second version was acknowledged
         self.second_version: int | None = None
         self.headers: dict[str, dict] = {}
+        self.deadline = 0.0  # monotonic end of the load
 
     def call(self, kind: str, method: str, path: str, token_of: str, **kwargs):
         """One request to the next host: the response, or None when the host could not answer."""
@@ -184,8 +187,8 @@ class Load:
             task = open_[hash(threading.current_thread().name) % len(open_)]
             self.complete(task["id"], task["case_id"], SECOND)
 
-    def client(self, worker: int, deadline: float) -> None:
-        while time.monotonic() < deadline:
+    def client(self, worker: int) -> None:
+        while time.monotonic() < self.deadline:
             case = self.register(worker)
             if case is not None:
                 first = next((t for t in case["open_tasks"] if t["element_id"] == FIRST), None)
@@ -206,25 +209,40 @@ class Load:
                     raise RuntimeError(f"{url} did not come up")
                 time.sleep(0.2)
 
+    def login_limit_across_hosts(self) -> dict:
+        """Failed logins alternate between the hosts; then the right password, on each host."""
+        def attempt(url: str, password: str) -> int:
+            return requests.post(f"{url}/api/v1/auth/login", json={"username": LIMITED, "password": password},
+                                 timeout=15).status_code
+
+        urls = self.balancer.urls
+        failed = [attempt(urls[n % len(urls)], "salah-salah") for n in range(LOGIN_LIMIT)]
+        return {"failed_logins": failed, "then_right_password": [attempt(url, PASSWORD) for url in urls]}
+
     def run(self) -> dict:
+        """The load; the second version is deployed through the first host a quarter in, and the load
+        goes on for at least half its length after that (the test kills hosts once it is deployed)."""
         self.wait_healthy()
         self.login("admin")
         self.login("peksos")
+        limits = self.login_limit_across_hosts()
         first_version = self.deploy("Uji beberapa host")
         started = time.monotonic()
-        deadline = started + self.seconds
-        clients = [threading.Thread(target=self.client, args=(n, deadline), name=f"client-{n}")
-                   for n in range(CLIENT_THREADS)]
+        self.deadline = started + self.seconds
+        clients = [threading.Thread(target=self.client, args=(n,), name=f"client-{n}") for n in range(CLIENT_THREADS)]
         for thread in clients:
             thread.start()
         print("load started", file=sys.stderr, flush=True)
         time.sleep(self.seconds * 0.25)
         self.second_version = self.deploy("Uji beberapa host, versi kedua")
         self.second_deploy_at = time.monotonic()
+        self.deadline = max(self.deadline, self.second_deploy_at + self.seconds * 0.5)
+        print("second version deployed", file=sys.stderr, flush=True)
         for thread in clients:
             thread.join()
         return {"seconds": round(time.monotonic() - started, 1), "versions": [first_version, self.second_version],
-                "requests": self.tally.requests, "answered_after_a_host_failed": self.tally.answered_after_failure}
+                "login_limit": limits, "requests": self.tally.requests,
+                "answered_after_a_host_failed": self.tally.answered_after_failure}
 
 
 # --- the checks, on the database, once the load is over --------------------------------------------
