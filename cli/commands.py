@@ -219,6 +219,9 @@ def with_own_secret(settings: Settings, host: str | None) -> Settings:
     if settings.secret_key == instance_secret.BUILTIN_SECRET and not os.environ.get("ATENSI_SECRET_KEY"):
         path = instance_secret.keep_new_secret(settings.instance_dir)
         click.echo(f"generated a secret key for tokens and cookies, kept in {path}")
+        if not settings.database_url.startswith("sqlite"):  # a shared database: maybe several hosts
+            click.echo("  every host on this database needs the same secret (ATENSI_SECRET_KEY, or this file): "
+                       "cookies and tokens signed by a host with its own are refused by the others")
         settings = replace(settings, secret_key=instance_secret.kept_secret(settings.instance_dir))
     try:
         instance_secret.refuse_builtin(settings.secret_key, settings.development, host)

@@ -38,6 +38,15 @@ def test_the_first_start_generates_a_secret_only_its_owner_can_read_and_later_st
     assert Settings.from_env().secret_key == first.secret_key == again.secret_key
 
 
+def test_a_secret_generated_on_a_shared_database_says_every_host_needs_the_same(instance, monkeypatch, capsys):
+    with_own_secret(Settings.from_env(), "127.0.0.1")
+    assert "every host" not in capsys.readouterr().out  # SQLite: one host
+    (instance / SECRET_FILE).unlink()
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://atensi@db.example/atensi")  # not connected to
+    with_own_secret(Settings.from_env(), "0.0.0.0")
+    assert "every host on this database needs the same secret (ATENSI_SECRET_KEY" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("development", ["", "development"])
 def test_serve_refuses_the_builtin_secret_on_a_public_address_even_in_development(instance, monkeypatch,
                                                                                   development):

@@ -9,11 +9,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
+import time
 
 SUBNET = "10.77.0"
+OURS = re.compile(r"^atn(\d+)-")  # atn<pid of the test process>-<host>
 
 
 def why_not_available() -> str | None:
@@ -33,8 +36,9 @@ class Lan:
     """``lan.add("api1", 11)`` makes host ``api1`` at 10.77.0.11; ``lan.popen("api1", [...])`` runs a
     process on it; ``lan.crash("api1")`` is a power cut: every process on it gets SIGKILL."""
 
-    def __init__(self, tag: str):
-        self.prefix = f"atn{tag}"
+    def __init__(self):
+        remove_stale()
+        self.prefix = f"atn{os.getpid()}"
         self.switch = f"{self.prefix}-lan"
         self.hosts: dict[str, str] = {}  # name -> address
         self.processes: list[subprocess.Popen] = []
@@ -92,3 +96,26 @@ class Lan:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
         self.hosts.clear()
         atexit.unregister(self.remove)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def remove_stale() -> None:
+    """Namespaces a test process that was itself killed left behind, with whatever still runs in them."""
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout.split("\n")
+    for ns in (line.split()[0] for line in listed if line.strip()):
+        match = OURS.match(ns)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        pids = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout.split()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        time.sleep(0.2 if pids else 0)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)

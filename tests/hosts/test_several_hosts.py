@@ -71,7 +71,7 @@ class Machines:
 
     def __init__(self, scratch: Path):
         self.scratch = scratch
-        self.lan = Lan(str(os.getpid()))
+        self.lan = Lan()
         self.address = {host: self.lan.add(host, number) for host, number in
                         [("db", 1), ("api1", 11), ("api2", 12), ("w1", 21), ("w2", 22), ("client", 100)]}
         self.db_url = f"postgresql+psycopg://postgres@{self.address['db']}:5432/postgres"
