@@ -9,8 +9,10 @@ a host that refused or dropped a connection is left out for a second, and a toke
 is used on every other. Only answers the client saw (2xx) count as acknowledged writes."""
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import os
 import statistics
 import sys
 import threading
@@ -29,6 +31,8 @@ TIMER_SECONDS = 3
 CLIENT_THREADS = 4
 SETTLE_SECONDS = 40  # after the load: every due timer fires within this
 LIMITED, LOGIN_LIMIT = "penguji", 10  # a user for the login limit (atensi.limits: 10 failed a minute)
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
 PM = {"nama": "Uji Host", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L", "sumber_rujukan": "keluarga"}
 
 
@@ -40,6 +44,7 @@ def setup(db_url: str) -> None:
 
     _wait_for_database(db_url)
     upgrade(db_url)
+    _make_bucket()
     engine = make_engine(db_url)
     quick = accounts.Passwords(Settings(password_time_cost=1, password_memory_kib=8, password_parallelism=1))
     with make_session_factory(engine)() as session:
@@ -50,6 +55,24 @@ def setup(db_url: str) -> None:
         session.commit()
         print(json.dumps({"unit_id": unit.id}))
     engine.dispose()
+
+
+def _make_bucket() -> None:
+    """The shared bucket of the documents, when they go to one (ATENSI_DOCUMENTS_URL=s3://…)."""
+    url, endpoint = os.environ.get("ATENSI_DOCUMENTS_URL", ""), os.environ.get("ATENSI_S3_ENDPOINT_URL")
+    if not url.startswith("s3://"):
+        return
+    import boto3
+
+    client, deadline = boto3.client("s3", endpoint_url=endpoint), time.monotonic() + 60
+    while True:
+        try:
+            client.create_bucket(Bucket=url[5:].split("/")[0])
+            return
+        except Exception:  # the S3 server is still starting
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
 
 
 def _wait_for_database(db_url: str, seconds: float = 30) -> None:
@@ -100,6 +123,7 @@ class Tally:
     requests: dict = field(default_factory=dict)  # kind -> {status or "connection": count}
     registered: list = field(default_factory=list)  # (case_id, nik, version, sent after the second deploy)
     completed: list = field(default_factory=list)  # (task_id, case_id, element_id)
+    documents: list = field(default_factory=list)  # (case_id, document_id, sha256 of the content)
     first_failure: float | None = None  # monotonic time a host first failed to answer
     answered_after_failure: int = 0  # 2xx answers since then (by the hosts still up)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -170,6 +194,14 @@ class Load:
             self.tally.registered.append((case["id"], nik, case["version"], sent_after_deploy))
         return case
 
+    def upload(self, case_id: int) -> None:
+        content = PDF + f"% kasus {case_id}\n".encode()
+        answer = self.call("document", "POST", f"/cases/{case_id}/documents", "peksos", data={"kind": "lainnya"},
+                           files={"file": ("surat.pdf", content, "application/pdf")})
+        if answer is not None and answer.status_code == 201:
+            with self.tally.lock:
+                self.tally.documents.append((case_id, answer.json()["id"], hashlib.sha256(content).hexdigest()))
+
     def complete(self, task_id: str, case_id: int, element_id: str) -> None:
         answer = self.call("completion", "POST", f"/tasks/{task_id}/complete", "peksos",
                            json={"data": {"catatan": "selesai"}})
@@ -190,6 +222,8 @@ class Load:
     def client(self, worker: int) -> None:
         while time.monotonic() < self.deadline:
             case = self.register(worker)
+            if case is not None and case["id"] % 3 == 0:
+                self.upload(case["id"])
             if case is not None:
                 first = next((t for t in case["open_tasks"] if t["element_id"] == FIRST), None)
                 if first is not None:
@@ -286,6 +320,7 @@ def check(db: sa.Engine, load: Load) -> dict:
         db, "SELECT case_id, completed_at FROM human_tasks WHERE element_id = :e AND status = 'completed'", e=FIRST)}
     late = _lateness(db, waited)
     second = load.second_version
+    unreadable = _unreadable_documents(load)
     return {
         "registrations_acknowledged": len(tally.registered),
         "completions_acknowledged": len(tally.completed),
@@ -299,7 +334,22 @@ def check(db: sa.Engine, load: Load) -> dict:
         "registered_after_second_deploy": sum(1 for *_, after in tally.registered if after),
         "old_version_after_second_deploy": [c for c, _, v, after in tally.registered if after and v != second],
         "timer_lateness_ms": late,
+        "documents_acknowledged": len(tally.documents),
+        "documents_unreadable": unreadable,
     }
+
+
+def _unreadable_documents(load: Load) -> list:
+    """Acknowledged documents that a host still up does not give back byte for byte."""
+    unreadable = []
+    for case_id, document_id, digest in load.tally.documents:
+        for _ in load.balancer.urls:  # a host that is down is left out for the next try
+            answer = load.call("document_read", "GET", f"/cases/{case_id}/documents/{document_id}", "peksos")
+            if answer is not None:
+                break
+        if answer is None or answer.status_code != 200 or hashlib.sha256(answer.content).hexdigest() != digest:
+            unreadable.append(document_id)
+    return unreadable
 
 
 def _lateness(db: sa.Engine, waited: dict) -> dict:

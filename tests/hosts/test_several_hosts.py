@@ -30,6 +30,8 @@ BIN = Path(sys.executable).parent
 LOAD_SECONDS = 20
 CRASH_AFTER_SECONDS = 8  # after the load started (the second deploy is at a quarter of it)
 SECRET = "one-secret-for-every-host-of-this-test"
+BUCKET = "atensi-dokumen"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "uji", "AWS_SECRET_ACCESS_KEY": "rahasia-uji", "AWS_DEFAULT_REGION": "us-east-1"}
 REDIS = shutil.which("redis-server")  # the login limits, shared by the API hosts, when installed
 PGBOUNCER = shutil.which("pgbouncer") or next(iter(Path("/usr/sbin").glob("pgbouncer")), None)
 VIA_PGBOUNCER = ("api2", "w2")  # when it is installed; api1 and w1 connect to PostgreSQL directly
@@ -79,6 +81,7 @@ class Machines:
         self.pooled_url = f"postgresql+psycopg://postgres@{self.address['db']}:6432/postgres?prepare_threshold=none"
         self.pooled = False
         self.redis_url: str | None = None
+        self.s3_url: str | None = None
 
     def popen(self, host: str, argv: list[str], **kwargs) -> None:
         """Runs ``argv`` on ``host``, its output in the host's log."""
@@ -90,8 +93,10 @@ class Machines:
         home.mkdir(exist_ok=True)
         url = self.pooled_url if self.pooled and host in VIA_PGBOUNCER else self.db_url
         shared_limits = {"ATENSI_RATELIMIT_STORAGE_URI": self.redis_url} if self.redis_url else {}
-        return {**os.environ, **shared_limits, "DATABASE_URL": url, "ATENSI_SECRET_KEY": SECRET,
-                "ATENSI_INSTANCE_DIR": str(home), "ATENSI_DOCUMENTS_URL": str(home / "documents"),
+        documents = {"ATENSI_DOCUMENTS_URL": f"s3://{BUCKET}/atensi", "ATENSI_S3_ENDPOINT_URL": self.s3_url,
+                     **S3_CREDENTIALS} if self.s3_url else {"ATENSI_DOCUMENTS_URL": str(home / "documents")}
+        return {**os.environ, **shared_limits, **documents, "DATABASE_URL": url, "ATENSI_SECRET_KEY": SECRET,
+                "ATENSI_INSTANCE_DIR": str(home),
                 "ATENSI_SANDBOX_WORKERS": "1", "ATENSI_SCHEDULER_POLL_SECONDS": "0.5",
                 "ATENSI_TEST_DATABASE_URL": ""}
 
@@ -122,6 +127,11 @@ class Machines:
         self.popen("db", [REDIS, "--bind", self.address["db"], "--port", "6379", "--save", "", "--appendonly", "no",
                           "--protected-mode", "no", "--dir", str(self.scratch)])
         self.redis_url = f"redis://{self.address['db']}:6379/0"
+
+    def start_s3(self) -> None:
+        """moto's S3 server (a dev dependency) on the database host: the documents' shared bucket."""
+        self.popen("db", [str(BIN / "python"), "-m", "moto.server", "-H", self.address["db"], "-p", "9000"])
+        self.s3_url = f"http://{self.address['db']}:9000"
 
     def client(self, *args: str) -> list[str]:
         return [str(BIN / "python"), "-m", "tests.hosts.driver", *args]
@@ -168,6 +178,7 @@ def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_m
     machines.start_postgres()
     machines.start_pgbouncer()
     machines.start_redis()
+    machines.start_s3()
     setup = machines.lan.run("client", machines.client("setup", machines.db_url), cwd=ROOT,
                              env=machines.env("client"), capture_output=True, text=True, timeout=120)
     assert setup.returncode == 0, setup.stderr[-3000:] + machines.logs()
@@ -205,6 +216,7 @@ def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_m
     assert report["lost_registrations"] == [] and report["lost_completions"] == [], report
     assert report["timers_fired_twice"] == [] and report["follow_ups_opened_twice"] == [], report
     assert report["timers_not_fired"] == [] and report["timers_fired"] == report["timers_started"] > 0, report
+    assert report["documents_acknowledged"] > 0 and report["documents_unreadable"] == [], report
     assert report["registered_after_second_deploy"] > 0, report
     assert report["old_version_after_second_deploy"] == [], report
     assert not any(status.startswith("5") for kind in report["requests"].values() for status in kind), report
