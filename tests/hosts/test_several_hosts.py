@@ -1,10 +1,13 @@
 """Several machines, for real: PostgreSQL, two API hosts (gunicorn), two scheduler hosts (`atensi worker`)
 and a client each in its own network namespace, linked by veth pairs to one bridge (tests/hosts/netns.py).
+The database host also runs PgBouncer (transaction pooling; api2 and w2 go through it), Redis (both API
+hosts' login limits) and an S3-compatible server (the documents), each when installed.
 The client (tests/hosts/driver.py) drives registrations, completions and inbox reads through both API
 hosts, with a 3-second timer started by every completion, and deploys a new version through the first
 host while the load runs. Mid-run one API host and one worker host lose power (SIGKILL to every process
 on them). Then: no acknowledged write is lost, no timer fires twice, every due timer fires, and every
-case registered after the new deploy was acknowledged runs on it, whichever host took it.
+case registered after the new deploy was acknowledged runs on it, whichever host took it; every
+acknowledged document reads back whole; ten failed logins spread over both hosts hold back both.
 
 Needs root and iproute2 (network namespaces) and PostgreSQL's server binaries; it runs in the
 PostgreSQL pass of scripts/test.sh (make test). Nothing in it talks to the machine's own network."""
@@ -26,6 +29,7 @@ from tests.conftest import is_postgres_run
 from .netns import Lan, why_not_available
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "hosts"  # the last run's figures: several_hosts.json
 BIN = Path(sys.executable).parent
 LOAD_SECONDS = 20
 CRASH_AFTER_SECONDS = 8  # after the load started (the second deploy is at a quarter of it)
@@ -173,8 +177,7 @@ def _wait_for_line(path: Path, text: str, seconds: float) -> bool:
     return False
 
 
-def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_mid_run(machines):
-    began = time.monotonic()
+def start_everything(machines: Machines) -> None:
     machines.start_postgres()
     machines.start_pgbouncer()
     machines.start_redis()
@@ -186,6 +189,10 @@ def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_m
         machines.start_api(host)
     for host in ("w1", "w2"):
         machines.start_worker(host)
+
+
+def load_with_a_crash(machines: Machines) -> dict:
+    """The client's load; once it runs and the deploy through api1 is answered, api1 and w1 lose power."""
     urls = [f"http://{machines.address[h]}:8000" for h in ("api1", "api2")]
     progress = machines.scratch / "client.log"
     with progress.open("w") as err:
@@ -203,12 +210,22 @@ def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_m
         driver.kill()
         driver.communicate()
     assert driver.returncode == 0, machines.logs()
-    report = json.loads(out.strip().splitlines()[-1])
-    report["killed_processes"], report["total_seconds"] = killed, round(time.monotonic() - began, 1)
-    report["via_pgbouncer"] = list(VIA_PGBOUNCER) if machines.pooled else []
-    report["limits_in_redis"] = bool(machines.redis_url)
-    print("\nseveral hosts:", json.dumps(report, indent=1))
     assert all(killed.values()), killed
+    report = json.loads(out.strip().splitlines()[-1])
+    report["killed_processes"] = killed
+    report["via_pgbouncer"] = list(VIA_PGBOUNCER) if machines.pooled else []
+    report["limits_in_redis"], report["documents_in_s3"] = bool(machines.redis_url), bool(machines.s3_url)
+    return report
+
+
+def test_two_api_hosts_and_two_workers_lose_nothing_when_one_of_each_is_killed_mid_run(machines):
+    began = time.monotonic()
+    start_everything(machines)
+    report = load_with_a_crash(machines)
+    report["total_seconds"] = round(time.monotonic() - began, 1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "several_hosts.json").write_text(json.dumps(report, indent=1))
+    print("\nseveral hosts:", json.dumps(report, indent=1))
     if machines.redis_url:  # ten failed logins alternating between the hosts hold back both
         assert report["login_limit"] == {"failed_logins": [401] * 10, "then_right_password": [429, 429]}, report
     assert report["answered_after_a_host_failed"] > 0, report  # the hosts still up took the load
