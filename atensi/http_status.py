@@ -12,11 +12,13 @@ from engine.errors import (
     NotFound,
     ScriptError,
     TooLarge,
+    Unavailable,
     UnsupportedType,
 )
 
 ENGINE_STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (TooLarge, 413), (UnsupportedType, 415),
-                 (InvalidInput, 422), (ScriptError, 422), (DeployError, 400), (EngineError, 400))
+                 (InvalidInput, 422), (ScriptError, 422), (DeployError, 400), (Unavailable, 503),
+                 (EngineError, 400))
 
 
 def status_of(error: EngineError) -> int:

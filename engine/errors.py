@@ -29,6 +29,10 @@ class Forbidden(EngineError):
     pass
 
 
+class Unavailable(EngineError):
+    """Something the operation needs is not there for this server (a 503): its set-up, not the request."""
+
+
 class InvalidInput(EngineError):
     """Bad input, with one message per field."""
 

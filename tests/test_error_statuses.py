@@ -15,6 +15,7 @@ from engine.errors import (
     NotFound,
     Problem,
     ScriptError,
+    Unavailable,
 )
 from web.pages import page_blueprint
 
@@ -26,6 +27,7 @@ ERRORS = {
     "invalid_input": (InvalidInput("bad fields", {"pm.nik": ["16 digits"]}), 422),
     "script_error": (ScriptError("line 2: name 'x' is not defined"), 422),
     "deploy_error": (DeployError([Problem("no start event", "a.bpmn", "Process_1", 3)]), 400),
+    "unavailable": (Unavailable("the document store of this server lacks it"), 503),
     "engine_error": (EngineError("something the engine refused"), 400),
 }
 

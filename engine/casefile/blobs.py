@@ -14,6 +14,13 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
 
+from engine.errors import Unavailable
+
+# A document row is in the shared database but its content is not in this server's store: with
+# several hosts, one kept its documents in a folder of its own.
+MISSING = ("the document's content is not in the document store this server uses: every host of an "
+           "installation needs the same ATENSI_DOCUMENTS_URL (one shared bucket)")
+
 
 class BlobStore(Protocol):
     def put(self, key: str, content: bytes) -> None: ...
@@ -49,7 +56,10 @@ class FolderStore:
             raise
 
     def get(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise Unavailable(MISSING) from None
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -79,7 +89,10 @@ class S3Store:
         self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=content)
 
     def get(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise Unavailable(MISSING) from None
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))

@@ -79,3 +79,10 @@ def test_a_document_goes_to_the_bucket_and_comes_back_and_a_refused_one_leaves_n
     assert casefile.documents.orphans() == [f"cases/{case_id}/orphan"]
     casefile.documents.store.delete(f"cases/{case_id}/orphan")
     assert len(bucket.list_objects_v2(Bucket=BUCKET)["Contents"]) == 1
+
+
+def test_a_key_missing_from_the_bucket_is_unavailable_naming_the_setting(s3_server, bucket):
+    from engine.errors import Unavailable
+
+    with pytest.raises(Unavailable, match="ATENSI_DOCUMENTS_URL"):
+        S3Store(BUCKET, "atensi", s3_server).get("cases/1/not-there")
