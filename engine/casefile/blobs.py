@@ -7,6 +7,7 @@ traced back to its case, and a blob with no metadata row (``orphans``) can be fo
 """
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from typing import Protocol
 from urllib.parse import urlparse
 
 from engine.errors import Unavailable
+
+log = logging.getLogger(__name__)
 
 # A document row is in the shared database but its content is not in this server's store: with
 # several hosts, one kept its documents in a folder of its own.
@@ -59,6 +62,7 @@ class FolderStore:
         try:
             return self._path(key).read_bytes()
         except FileNotFoundError:
+            log.error("document content %s is not in the folder %s", key, self.root)
             raise Unavailable(MISSING) from None
 
     def delete(self, key: str) -> None:
@@ -92,6 +96,7 @@ class S3Store:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
         except self.client.exceptions.NoSuchKey:
+            log.error("document content %s is not in the bucket %s", self._key(key), self.bucket)
             raise Unavailable(MISSING) from None
 
     def delete(self, key: str) -> None:
