@@ -216,6 +216,14 @@ def shown_text(value) -> str:
     return "" if value is None else str(value)
 
 
+def shown_fact(item: dict) -> str:
+    """A shown value in words: a case's risk level or stage by its label ('Tinggi', 'Asesmen')."""
+    table = {"risk_level": RISKS, "risk_level_induk": RISKS, "stage": STAGES}.get(item["path"].rsplit(".", 1)[-1])
+    if table is not None and isinstance(item["text"], str) and item["text"] in table:
+        return label(table, item["text"])
+    return shown_text(item["text"])
+
+
 def recorded(fields: dict, key: str, value) -> tuple[str, str]:
     """A recorded form value as (label, text): the form's title and enum titles ('Zat utama',
     'Stimulan jenis amfetamin (sabu)'), else the humanised key; text in full."""
@@ -265,7 +273,7 @@ def init_app(app: Flask) -> None:
         "process": lambda v: label(PROCESSES, v), "humanise": humanise, "local_datetime": local_datetime,
         "local_date": local_date, "due_text": due_text, "calendar_date": calendar_date,
         "case_number": case_number, "iso_date": calendar_date,
-        "value_text": value_text, "shown_text": shown_text,
+        "value_text": value_text, "shown_text": shown_text, "shown_fact": shown_fact,
         "party": lambda v: label(PARTIES, v), "consent_scope": lambda v: label(CONSENT_SCOPES, v),
         "access_action": lambda v: label(ACCESS_ACTIONS, v), "access_object": lambda v: label(ACCESS_OBJECTS, v),
         "document_kind": lambda v: label(DOCUMENT_KINDS, v), "file_size": file_size,

@@ -38,7 +38,7 @@ from engine.storage.models import (
     ProcessVersion,
 )
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import CASE_SUSPENDED, EDITORS, INCIDENT_OPEN, TASK_OPEN
+from engine.vocabulary import CASE_SUSPENDED, EDITORS, INCIDENT_OPEN, TASK_OPEN, URGENT_PRIORITY
 
 MAX_PER_PAGE = 200
 # sort name -> (column, descending) pairs; ids break ties so paging is stable
@@ -149,7 +149,7 @@ class Queries:
         with self._read() as uow:
             session = uow.session
             total = session.scalar(select(func.count()).select_from(HumanTask).where(*conditions)) or 0
-            tasks = session.execute(_page(wanted, base, branches)).mappings().all() if total > paging.offset else []
+            tasks = _urgent_first(session, wanted, base, branches) if total > paging.offset else []
             facts = _case_facts(session, {task["case_id"] for task in tasks})
             return Page([_task_view(task, facts[task["case_id"]]) for task in tasks], total, paging.page,
                         paging.per_page)
@@ -359,17 +359,31 @@ def _task_conditions(actor: Actor, wanted: TaskFilter) -> tuple[list, list]:
     return conditions, branches
 
 
-def _page(wanted: TaskFilter, base: list, branches: list):
+def _urgent_first(session, wanted: TaskFilter, base: list, branches: list) -> list:
+    """Urgent tasks (a crisis triage) head the inbox whatever the chosen sort; each part is read in
+    that sort. The urgent part is small, so the rest still pages in index order."""
+    urgent = HumanTask.priority == URGENT_PRIORITY
+    paging = wanted.paging
+    n_urgent = session.scalar(select(func.count()).select_from(HumanTask).where(*base, or_(*branches), urgent)) or 0
+    rows = []
+    if paging.offset < n_urgent:
+        rows += session.execute(_page(wanted, [*base, urgent], branches, paging.offset, paging.per_page)).mappings()
+    rest_offset, rest_limit = max(paging.offset - n_urgent, 0), paging.per_page - len(rows)
+    if rest_limit > 0:
+        rows += session.execute(_page(wanted, [*base, ~urgent], branches, rest_offset, rest_limit)).mappings()
+    return rows
+
+
+def _page(wanted: TaskFilter, base: list, branches: list, offset: int, limit: int):
     """One page of tasks. With two alternatives, each is read in index order up to the page's end
     and the two heads are merged, instead of sorting every matching row."""
-    paging = wanted.paging
     if len(branches) == 1:
         return (select(TASKS).where(*base, *branches).order_by(*TASK_SORTS[wanted.sort])
-                .offset(paging.offset).limit(paging.per_page))
+                .offset(offset).limit(limit))
     keys = [HumanTask.__table__.c[name] for name in {"id", *(n for n, _ in SORT_KEYS[wanted.sort])}]
     heads = union_all(*(select(select(*keys).where(*base, who).order_by(*TASK_SORTS[wanted.sort])
-                               .limit(paging.offset + paging.per_page).subquery()) for who in branches)).subquery()
-    ids = select(heads.c.id).order_by(*_order(heads.c, wanted.sort)).offset(paging.offset).limit(paging.per_page)
+                               .limit(offset + limit).subquery()) for who in branches)).subquery()
+    ids = select(heads.c.id).order_by(*_order(heads.c, wanted.sort)).offset(offset).limit(limit)
     return select(TASKS).where(HumanTask.id.in_(ids)).order_by(*TASK_SORTS[wanted.sort])
 
 

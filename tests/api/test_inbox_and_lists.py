@@ -181,3 +181,24 @@ def test_paging_the_default_inbox_merges_my_tasks_and_my_roles_tasks_in_due_orde
     assert seen == [t["id"] for t in created]
     newest_first = api.as_("peksos").get("/tasks?sort=-due&per_page=3").json["items"]
     assert [t["id"] for t in newest_first] == [t["id"] for t in created[::-1][:3]]
+
+
+def test_an_urgent_crisis_triage_heads_the_inbox_whatever_the_sort_and_page(api, staff, deployed, clock):
+    intakes = []
+    for i in range(2):
+        intakes.append(register(api, staff, nik=f"31710115019002{i:02d}"))
+        clock.shift(timedelta(hours=1))
+    referred = api.as_("peksos").post("/case-responses", json={
+        "unit_id": staff.unit_id, "pm": {"nama": "Tono"}, "uraian": "PM overdosis di rumah"})
+    assert referred.status_code == 201, referred.json
+    triage = HttpCase(api, referred.json["id"]).task("Kedaruratan (triase)")
+    clock.shift(timedelta(hours=1))
+    later = register(api, staff, nik="3171011501900299")
+    for sort in ("due", "-due", "priority", "-priority", "created", "-created"):
+        items = api.as_("peksos").get(f"/tasks?sort={sort}").json["items"]
+        assert [t["id"] for t in items][0] == triage["id"], sort
+        assert {t["case_id"] for t in items[1:]} == {c.case_id for c in (*intakes, later)}, sort
+    newest_first = [api.as_("peksos").get(f"/tasks?sort=-created&per_page=1&page={page}").json for page in (1, 2, 3)]
+    assert [p["items"][0]["case_id"] for p in newest_first] == [referred.json["id"], later.case_id,
+                                                                 intakes[1].case_id]
+    assert {p["total"] for p in newest_first} == {4}
