@@ -38,7 +38,7 @@ def build_intake() -> str:
     d = Diagram("atensi_intake", "ATENSI KP Napza – Rujukan sampai Bimbingan Lanjut", [PS, KA, SV],
                 lane_heights=[480, 160, 180])
     d.messages = {"Message_krisis": "krisis", "Message_mulai_respon_kasus": "mulai_respon_kasus",
-                  "Message_lanjut_atensi": "lanjut_atensi"}
+                  "Message_lanjut_atensi": "lanjut_atensi", "Message_koordinasi": "koordinasi"}
     # rows (y centres)
     TOP, VIA, MAIN, LOW = 150, 215, 340, 490
     KON, SUP = 640, 800
@@ -122,7 +122,9 @@ def build_intake() -> str:
     add(Node("Timer_monitoring_bulanan", "boundaryEvent", "Monitoring bulanan", SX + 100, sub_top, lane=PS,
              attrs={"cancelActivity": "false", "attachedToRef": "Sub_intervensi"}, label=(22, -36),
              props=stage_only("intervensi"),
-             body=timer_xml("timeCycle", '"R4/P1M"', "TimerDef_monitoring_bulanan")))
+             body=timer_xml("timeCycle", "siklus_monitoring", "TimerDef_monitoring_bulanan"),
+             documentation="Siklus dari tabel keputusan periode_program (siklus_monitoring, default produk: "
+                           "setiap 1 bulan selama program)."))
     add(user_task("Task_monitoring_bulanan", "Monitoring bulanan", PS, SX + 100, TOP,
                   "monitoring_bulanan.json", "P7D", "intervensi"))
     add(Node("End_monitoring", "endEvent", "Monitoring tercatat", SX + 220, TOP, lane=PS, label="above"))
@@ -169,7 +171,7 @@ def build_intake() -> str:
     add(user_task("Task_rencana_bimbingan_lanjut", "Rencana bimbingan lanjut", PS, 3760, MAIN,
                   "rencana_bimbingan_lanjut.json", "P7D", "aftercare"))
     add(script_task("Script_siapkan_kunjungan", "Siapkan kunjungan tindak lanjut", PS, 3910, MAIN,
-                    "try:\n    jumlah_kunjungan\nexcept NameError:\n    jumlah_kunjungan = 3\n"
+                    "try:\n    jumlah_kunjungan\nexcept NameError:\n    jumlah_kunjungan = jumlah_kunjungan_bawaan\n"
                     "kunjungan_ke = 0\naftercare_mulai = now_iso()", stage="aftercare"))
     add(Node("Gateway_gabung_kunjungan", "exclusiveGateway", None, 4030, MAIN, lane=PS))
     add(script_task("Script_jadwalkan_kunjungan", "Jadwalkan kunjungan berikutnya", PS, 4150, MAIN,
@@ -224,8 +226,11 @@ def build_intake() -> str:
       name="belum", default=True, route=("via", IN - 70))
     for element, _name, _form, _role, _why in ACTIVITIES:
         kind = element.removeprefix("Task_").removesuffix("_intervensi")
-        f(f"Flow_ke_{kind}", "Gateway_rencana_selesai", element, name=kind.replace("_", " "),
-          cond=f'kegiatan_berikutnya == "{kind}" and rencana_selesai != True', route="hv")
+        only = ONLY_FOR_SETTING.get(element)
+        f(f"Flow_ke_{kind}", "Gateway_rencana_selesai", element,
+          name=kind.replace("_", " ") + (f" ({only.replace('_', ' ')})" if only else ""),
+          cond=f'kegiatan_berikutnya == "{kind}" and rencana_selesai != True'
+               + (f' and setting == "{only}"' if only else ""), route="hv")
         f(f"Flow_{kind}_selesai", element, "Gateway_gabung_kegiatan", route=("via", ACT + 55))
     # boundary branches
     f("Flow_monitoring_timer", "Timer_monitoring_bulanan", "Task_monitoring_bulanan")
@@ -265,7 +270,8 @@ def build_intake() -> str:
     f("Flow_ke_aftercare", "Gateway_alasan_terminasi", "Task_rencana_bimbingan_lanjut", name="lainnya",
       default=True)
     # aftercare
-    f("Flow_bimbingan_ke_siapkan", "Task_rencana_bimbingan_lanjut", "Script_siapkan_kunjungan")
+    f("Flow_bimbingan_ke_jumlah", "Task_rencana_bimbingan_lanjut", "Rule_bimbingan_lanjut")
+    f("Flow_jumlah_ke_siapkan", "Rule_bimbingan_lanjut", "Script_siapkan_kunjungan")
     f("Flow_siapkan_ke_gabung", "Script_siapkan_kunjungan", "Gateway_gabung_kunjungan")
     f("Flow_gabung_ke_jadwalkan", "Gateway_gabung_kunjungan", "Script_jadwalkan_kunjungan")
     f("Flow_jadwalkan_ke_kunjungan", "Script_jadwalkan_kunjungan", "Task_kunjungan_tindak_lanjut")
@@ -275,7 +281,7 @@ def build_intake() -> str:
     f("Flow_kunjungan_cukup", "Gateway_kunjungan_berikutnya", "Task_penutupan_kasus", name="tidak",
       default=True)
     f("Flow_penutupan_ke_akhir", "Task_penutupan_kasus", "End_kasus_ditutup")
-    return d.to_xml(pool_width=4660 + 1000)
+    return d.to_xml(pool_width=4660 + 1140)
 
 
 ACTIVITIES = (  # element, name, form, role (None: the lane's), the seed it comes from
@@ -285,12 +291,14 @@ ACTIVITIES = (  # element, name, form, role (None: the lane's), the seed it come
     ("Task_tes_urine", "Tes urine", "tes_urine.json", None,
      "Seed 003: tes urine PM pada rawat inap dan rawat jalan; hasil positif diberi tindak lanjut."),
     ("Task_kunjungan_rumah_intervensi", "Kunjungan rumah (rawat jalan)", "kunjungan_rumah_intervensi.json", None,
-     "Seed 003 (rawat jalan): home visit kebutuhan klien."),
-    ("Task_koordinasi", "Koordinasi dengan lembaga lain", "koordinasi.json", None,
-     "Seed 003: koordinasi dengan Dinas Sosial, instansi terkait dan IPWL; siklus manajemen kasus: Koordinasi."),
+     "Seed 003 (rawat jalan): home visit kebutuhan klien. Hanya pada rawat jalan: pada rawat inap dan berbasis "
+     "keluarga pilihan ini kembali ke Pelaksanaan intervensi tanpa kunjungan."),
     ("Task_tindak_lanjut_medis", "Tindak lanjut rehabilitasi medis", "tindak_lanjut_medis.json", None,
      "Seed 000: rehabilitasi medis dan rehabilitasi sosial keduanya wajib (UU 35/2009)."),
 )
+
+
+ONLY_FOR_SETTING = {"Task_kunjungan_rumah_intervensi": "rawat_jalan"}  # seed 003: home visits in rawat jalan
 
 
 def add_late_steps(d, add, MAIN, LOW, SUP):
@@ -313,6 +321,31 @@ def add_late_steps(d, add, MAIN, LOW, SUP):
     add(user_task("Task_reunifikasi", "Reunifikasi dengan keluarga", PS, 3760 + 750, MAIN, "reunifikasi.json", "P7D",
                   "terminasi"))
     d.nodes["Task_reunifikasi"].documentation = "Seed 003: Terminasi, reunifikasi dan rujukan."
+    add_koordinasi(d, add)
+    siapkan = d.nodes["Script_siapkan_kunjungan"].cx
+    shift(d, siapkan, 140)        # the number of aftercare visits comes from a decision table
+    add(Node("Rule_bimbingan_lanjut", "businessRuleTask", "Tentukan jumlah kunjungan", siapkan, MAIN, lane=PS,
+             documentation="Tabel keputusan bimbingan_lanjut: jumlah kunjungan tindak lanjut (default produk 3, "
+                           "sebulan sekali); jumlah_kunjungan pada data kasus tetap dipakai.",
+             ext="<spiffworkflow:calledDecisionId>bimbingan_lanjut</spiffworkflow:calledDecisionId>",
+             props=stage_only("aftercare")))
+
+
+def add_koordinasi(d, add, TOP=150):
+    """Koordinasi with other institutions at any time while the case is open: a non-interrupting message
+    event sub-process like Sub_krisis; its task keeps the case's stage (it has none of its own)."""
+    add(Node("Sub_koordinasi", "subProcess", "Koordinasi dengan lembaga lain", 1330, TOP + 5, lane=PS, w=440, h=120,
+             attrs={"triggeredByEvent": "true"},
+             documentation="Seed 003: koordinasi dengan Dinas Sosial, instansi terkait dan IPWL; siklus manajemen "
+                           "kasus: Koordinasi. Kapan saja selama kasus terbuka, sesering yang terjadi."))
+    add(Node("Start_koordinasi", "startEvent", "Koordinasi", 1170, TOP + 5, parent="Sub_koordinasi",
+             attrs={"isInterrupting": "false"},
+             body=message_xml("Message_koordinasi", "MessageDef_koordinasi", variable="permintaan_koordinasi")))
+    add(Node("Task_koordinasi", "userTask", "Koordinasi dengan lembaga lain", 1320, TOP + 5, lane=PS,
+             parent="Sub_koordinasi", props=props("koordinasi.json", "P7D")))
+    add(Node("End_koordinasi", "endEvent", "Koordinasi tercatat", 1480, TOP + 5, parent="Sub_koordinasi"))
+    d.flow("Flow_koordinasi_ke_tugas", "Start_koordinasi", "Task_koordinasi")
+    d.flow("Flow_koordinasi_selesai", "Task_koordinasi", "End_koordinasi")
 
 
 # ============================================================================ case_response

@@ -99,7 +99,7 @@ def parse():
         for tree in single_decisions(etree.parse(str(dmn)).getroot()):  # as deploy does: one decision each
             parser.add_dmn_xml(tree, filename=dmn.name)
     specs = {pid: (parser.get_spec(pid), parser.get_subprocess_specs(pid)) for pid in BPMN_FILES}
-    check(set(specs["atensi_intake"][1]) == {"Sub_intervensi", "Sub_krisis"},
+    check(set(specs["atensi_intake"][1]) == {"Sub_intervensi", "Sub_krisis", "Sub_koordinasi"},
           "intake should have the Intervensi sub-process and the crisis event sub-process")
     ok("both BPMN files pass the XSD VALIDATOR and parse with SpiffBpmnParser; risk_level.dmn added; "
        "get_spec/get_subprocess_specs work for atensi_intake and case_response")
@@ -132,6 +132,9 @@ def check_processes():
        "Supervisor")
 
 
+SIDE_TASKS = {"Task_koordinasi"}  # at any time, in an event sub-process: keeps the case's stage
+
+
 def check_user_tasks(specs):
     referenced = set()
     for pid, (spec, subs) in specs.items():
@@ -146,7 +149,8 @@ def check_user_tasks(specs):
             check(p.get("dueIn") or p.get("dueDate"), f"{where}: no dueIn/dueDate")
             if p.get("dueIn"):
                 TimerEventDefinition.parse_iso_duration(p["dueIn"])      # raises if not ISO
-            check(p.get("stage") in stages, f"{where}: stage {p.get('stage')!r}")
+            check(p.get("stage") in stages or (p.get("stage") is None and ts.bpmn_id in SIDE_TASKS),
+                  f"{where}: stage {p.get('stage')!r}")
             referenced.add(p["formJsonSchemaFilename"])
         print(f"      {pid}: {len(tasks)} user tasks")
     on_disk = {f.name for f in FORMS_DIR.glob("*.json")}
@@ -212,7 +216,7 @@ def check_form_details():
 def check_events(specs):
     """Timers are Python expressions; messages carry the agreed names and variables."""
     seen = {}
-    sample = {"akhir_program": "2025-05-31T09:00:00+00:00", "durasi_reintegrasi": "P1M"}
+    sample = {"akhir_program": "2025-05-31T09:00:00+00:00", "durasi_reintegrasi": "P1M", "siklus_monitoring": "R4/P1M"}
     for spec, subs in specs.values():
         for ts in all_task_specs(spec, subs):
             ed = getattr(ts, "event_definition", None)
@@ -223,7 +227,7 @@ def check_events(specs):
             elif ed is not None and type(ed).__name__ == "MessageEventDefinition":
                 seen[ts.bpmn_id] = (ed.name, ed.message_var, ed.expression)
     expected = {
-        "Timer_monitoring_bulanan": ("CycleTimerEventDefinition", '"R4/P1M"'),
+        "Timer_monitoring_bulanan": ("CycleTimerEventDefinition", "siklus_monitoring"),
         "Timer_periode_program_berakhir": ("TimeDateEventDefinition", "akhir_program"),
         "Timer_tunggu_akhir_periode": ("TimeDateEventDefinition", "akhir_program"),
         "Timer_periode_reintegrasi": ("DurationTimerEventDefinition", "durasi_reintegrasi"),
@@ -238,7 +242,8 @@ def check_events(specs):
           and "risk_level_induk" in payload, "throw payload")
     cycles = TimerEventDefinition.parse_iso_recurring_interval("R4/P1M")
     check(cycles[0] == 4, "R4/P1M parses as 4 cycles")
-    ok("timers: cycle \"R4/P1M\", timeDate akhir_program (x2), duration \"P1M\" and \"PT24H\"; messages krisis "
+    ok("timers: cycle siklus_monitoring (\"R4/P1M\" from periode_program), timeDate akhir_program (x2), "
+       "duration \"P1M\" and \"PT24H\"; messages krisis "
        "(messageVariable laporan_krisis), mulai_respon_kasus thrown with a messagePayload and caught by "
        "case_response's start (messageVariable rujukan_darurat)")
     _check_boundary_kinds(specs)
@@ -286,7 +291,8 @@ def check_dmn(specs, engine_factory):
     called = {ts.bpmn_id: ts.extensions.get("calledDecisionId") for ts in spec.task_specs.values()
               if ts.__class__.__name__ == "BusinessRuleTask"}
     check(called == {"Rule_risiko_per_zat": "risiko_per_zat", "Rule_tingkat_risiko": "risk_level",
-                      "Rule_periode_program": "periode_program"}, f"{called}")
+                      "Rule_periode_program": "periode_program", "Rule_bimbingan_lanjut": "bimbingan_lanjut"},
+          f"{called}")
     for substance, (low, medium) in ASSIST_BANDS.items():
         for score, level in ((1, "rendah"), (low, "rendah"), (low + 1, "sedang"), (medium, "sedang"),
                              (medium + 1, "tinggi"), (39, "tinggi")):
@@ -461,7 +467,7 @@ class Run:
         task.data.update(fields)
         task.run()
         self.wf.do_engine_steps()
-        self.trail.append((name, props["stage"]))
+        self.trail.append((name, props.get("stage") or self.trail[-1][1]))
         return task
 
     def travel(self, traveller, delta):
@@ -679,20 +685,12 @@ def scenario_crisis(specs, engine):
         run = Run(specs, "atensi_intake", engine(), {**CASE, "jumlah_kunjungan": 1})
         intake_until_plan(run, skor=10, setting="rawat_jalan")
         run.travel(tr, timedelta(days=5))
-        sp_spec = run.wf.subprocess_specs["Sub_krisis"]
-        [start] = sp_spec.bpmn_start_events
         # the event sub-process sees the case's data (the engine puts it on the root task, see case_sync)
         run.wf.task_tree.data = dict(run.ready()[0].data)
         events = []
         for jenis in ["overdosis", "kekerasan"]:
             report = {"jenis": jenis, "dilaporkan_oleh": "keluarga", "waktu": now_iso()}
-            # opened as the engine does (state.open_event_subprocess): Spiff's own way changes the shared spec
-            run.wf.spec.task_specs["Sub_krisis"].inputs = [run.wf.spec.start]
-            child = run.wf.task_tree._add_child(run.wf.spec.task_specs["Sub_krisis"], TaskState.FUTURE)
-            child.triggered = True
-            child.task_spec._update(child)
-            run.wf.send_event(BpmnEvent(start.event_definition, report))
-            run.wf.do_engine_steps()
+            open_event_subprocess(run, "Sub_krisis", report)
             thrown = run.wf.get_events()
             check(len(thrown) == 1 and thrown[0].event_definition.name == "mulai_respon_kasus", f"thrown: {thrown}")
             payload = thrown[0].payload
@@ -711,6 +709,18 @@ def scenario_crisis(specs, engine):
             "wf.get_events() returns mulai_respon_kasus with payload {pm, unit, kategori_usia, laporan_krisis, "
             "risk_level_induk}; Pelaksanaan stays open; the thrown event itself starts "
             f"case_response ({response}); the intake then runs to completion")
+
+
+def open_event_subprocess(run, sub: str, payload: dict) -> None:
+    """Open the event sub-process as the engine does (state.open_event_subprocess: Spiff's own way
+    changes the shared spec), then deliver its start message."""
+    (start,) = run.wf.subprocess_specs[sub].bpmn_start_events
+    run.wf.spec.task_specs[sub].inputs = [run.wf.spec.start]
+    child = run.wf.task_tree._add_child(run.wf.spec.task_specs[sub], TaskState.FUTURE)
+    child.triggered = True
+    child.task_spec._update(child)
+    run.wf.send_event(BpmnEvent(start.event_definition, payload))
+    run.wf.do_engine_steps()
 
 
 # ---------------------------------------------------------------- case_response scenarios
@@ -801,10 +811,6 @@ def scenario_programme_activities(specs, engine):
         for kind, task_name, fields in (
                 ("kunjungan_rumah", "Kunjungan rumah (rawat jalan)", {"tanggal_kunjungan": today(),
                                                                       "temuan_kunjungan": "Keluarga mendukung"}),
-                ("koordinasi", "Koordinasi dengan lembaga lain", {"tanggal_koordinasi": today(),
-                                                                  "lembaga": "Puskesmas Cibinong",
-                                                                  "pokok_bahasan": "Jadwal terapi",
-                                                                  "hasil_koordinasi": "Disepakati"}),
                 ("tindak_lanjut_medis", "Tindak lanjut rehabilitasi medis", {"tanggal_tindak_lanjut": today(),
                                                                             "hasil_layanan_medis": "Stabil"})):
             run.travel(tr, timedelta(days=7))
@@ -812,6 +818,10 @@ def scenario_programme_activities(specs, engine):
                          kegiatan_berikutnya=kind)
             run.complete(task_name, **fields)
         check(run.ready_names() == ["Pelaksanaan intervensi"], "still in the programme")
+        open_event_subprocess(run, "Sub_koordinasi", {"diminta_oleh": "peksos"})
+        check(run.ready_names() == ["Koordinasi dengan lembaga lain", "Pelaksanaan intervensi"], "koordinasi beside")
+        run.complete("Koordinasi dengan lembaga lain", tanggal_koordinasi=today(), lembaga="Puskesmas Cibinong",
+                     pokok_bahasan="Jadwal terapi", hasil_koordinasi="Disepakati")
         finish_plan_and_wait(run, tr, loops=0)
         refused(run, "Laporan terminasi", alasan_terminasi="dirujuk", laporan_terminasi="-")
         run.complete("Laporan terminasi", alasan_terminasi="dirujuk", dirujuk_ke="LKS Harapan", laporan_terminasi="-",
@@ -830,7 +840,8 @@ def scenario_programme_activities(specs, engine):
         check(run.wf.completed, "completed")
     return ("programme activities (rawat jalan): medical referral, four konselor sessions (individu, kelompok, "
             "keluarga, seminar psikoedukasi), a positive urine test refused without follow-up then recorded, "
-            "home visit, koordinasi, medical follow-up, each back to Pelaksanaan; dirujuk refused without dirujuk_ke; "
+            "home visit, medical follow-up, each back to Pelaksanaan; koordinasi beside it (event sub-process); "
+            "dirujuk refused without dirujuk_ke; "
             "reunifikasi; aftercare assistance refused without what/when/amount -> completed")
 
 

@@ -75,7 +75,7 @@ def check_programme_activities():
     root = _intake()
     sub = root.find(".//bpmn:subProcess[@id='Sub_intervensi']", NS)
     inside = {el.get("id"): el for el in sub.iter(f"{{{NS['bpmn']}}}userTask")}
-    for element in ("Task_sesi_konseling", "Task_tes_urine", "Task_kunjungan_rumah_intervensi", "Task_koordinasi",
+    for element in ("Task_sesi_konseling", "Task_tes_urine", "Task_kunjungan_rumah_intervensi",
                     "Task_tindak_lanjut_medis"):
         _check(element in inside, f"{element} is recorded during intervensi")
         _check(inside[element].find("bpmn:documentation", NS) is not None, f"{element} cites its seed")
@@ -93,6 +93,15 @@ def check_programme_activities():
     _check(_valid(urine, {"tanggal_tes_urine": "2026-01-05", "hasil_tes_urine": "negatif"}), "a negative one not")
     therapy = form("rencana_intervensi.json")["properties"]["jenis_terapi"]["items"]["enum"]
     _check(therapy == ["fisik", "mental_spiritual", "psikososial", "penghidupan"], "the four therapy kinds (003)")
+    esp = root.find(".//bpmn:subProcess[@id='Sub_koordinasi']", NS)  # koordinasi at any time (seed 003)
+    _check(esp is not None and esp.get("triggeredByEvent") == "true", "koordinasi is an event sub-process")
+    start = esp.find("bpmn:startEvent", NS)
+    _check(start.get("isInterrupting") == "false" and esp.find("bpmn:userTask[@id='Task_koordinasi']", NS) is not None,
+           "a non-interrupting start opens the koordinasi task, as often as it happens")
+    _check(esp.find("bpmn:documentation", NS) is not None, "Sub_koordinasi cites its seed")
+    visit = next(f for f in sub.iter(f"{{{NS['bpmn']}}}sequenceFlow") if f.get("id") == "Flow_ke_kunjungan_rumah")
+    _check('setting == "rawat_jalan"' in visit.find("bpmn:conditionExpression", NS).text,
+           "home visits during intervensi only for rawat jalan (seed 003)")
     koordinasi = form("koordinasi.json")
     _check({"lembaga", "pokok_bahasan", "hasil_koordinasi"} <= set(koordinasi["required"]), "with whom, about, outcome")
 

@@ -16,7 +16,7 @@ from engine.cases.numbers import case_number
 from engine.errors import Conflict, Forbidden, ProcessFailure, StillFailing
 from engine.pms.duplicates import DuplicatePm
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
-from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KRISIS, REFERRAL_SERVICES
+from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KOORDINASI, KRISIS, REFERRAL_SERVICES
 
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
@@ -141,6 +141,7 @@ def render_case_page(case_id: int, status: int = 200, **extra):
     extra.setdefault("services_list", REFERRAL_SERVICES)
     return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
                            folded_reminders=folded, can_report_crisis=KRISIS in detail["waiting_for"],
+                           can_coordinate=KOORDINASI in detail["waiting_for"],
                            consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES,
                            casefile=casefile, document_kinds=DOCUMENT_KINDS, **extra), status
 
@@ -180,6 +181,21 @@ def report_crisis(case_id):
     flash(gettext("Crisis reported. Case response #%(id)s has started.", id=children[-1] if children else "?"),
           "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/koordinasi")
+def record_coordination(case_id):
+    """Koordinasi with another institution, at any time while the case is open: opens its task."""
+    actor, engine = current_actor(), services()
+    try:
+        engine.runtime.send_message(case_id, KOORDINASI, {"diminta_oleh": actor.username}, actor)
+    except (ProcessFailure, Conflict):
+        flash(gettext("This case cannot record a coordination now."), "error")
+        return redirect(url_for("web_cases.case_page", case_id=case_id))
+    opened = [t for t in engine.queries.case(actor, case_id)["open_tasks"] if t["element_id"] == "Task_koordinasi"]
+    if not opened:  # a redesigned process may name it otherwise: the case page lists it
+        return redirect(url_for("web_cases.case_page", case_id=case_id))
+    return redirect(url_for("web_tasks.task", task_id=max(opened, key=lambda t: t["created_at"])["id"]))
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

@@ -130,7 +130,8 @@ def _new_task_row(case: Case, wf: BpmnWorkflow, version: CompiledVersion, task, 
     return HumanTask(
         id=str(task.id), case_id=case.id, unit_id=case.unit_id, process_key=case.process_key,
         element_id=task.task_spec.bpmn_id, name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-        stage=meta.get("stage") or _subprocess_stage(version, task), role=meta.get("role"),
+        # a task with no stage of its own (koordinasi, at any time) belongs to the stage the case is in
+        stage=meta.get("stage") or _subprocess_stage(version, task) or case.stage, role=meta.get("role"),
         assignee=meta.get("assignee"), status=TASK_OPEN, priority=priority, form=meta.get("form"),
         due_at=due_at, next_alert_at=now if priority == URGENT_PRIORITY else due_at, created_at=now,
     )

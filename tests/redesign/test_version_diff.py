@@ -28,7 +28,8 @@ def test_a_changed_due_name_timer_condition_and_lane_are_each_reported(intake_fi
     diff = diff_files(intake_files, {**intake_files, INTAKE: raw})
     assert changes_of(diff, "Task_identifikasi") == {"due": ("P3D", "P5D")}
     assert changes_of(diff, "Task_skrining") == {"name": ("Skrining ASSIST", "Skrining")}
-    assert changes_of(diff, "Timer_monitoring_bulanan") == {"timer": ('timeCycle: "R4/P1M"', 'timeCycle: "R4/P2W"')}
+    assert changes_of(diff, "Timer_monitoring_bulanan") == {"timer": ("timeCycle: siklus_monitoring",
+                                                                            'timeCycle: "R4/P2W"')}
     assert changes_of(diff, "Task_asesmen_lanjut")["role"] == ("pekerja_sosial", "supervisor")
     assert changes_of(diff, "Flow_risiko_rendah") == {
         "condition": ('risk_level == "rendah"', 'risk_level in ("rendah",)')}

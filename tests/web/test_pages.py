@@ -251,6 +251,25 @@ def test_a_crisis_can_be_reported_only_while_the_case_waits_for_it(client, staff
         assert children == [] and "tidak dapat menerima laporan krisis" in page
 
 
+def test_a_coordination_is_recorded_from_the_case_page_at_any_stage_and_keeps_the_stage(
+        client, staff, deployed, pages, runtime):
+    case = start(runtime, staff)
+    case.complete("Identifikasi & orientasi")
+    pages.login("peksos")
+    assert "Catat koordinasi" in text_of(client.get(f"/cases/{case.case_id}"))
+    response = pages.post(f"/cases/{case.case_id}/koordinasi", token_from=f"/cases/{case.case_id}")
+    task = case.task("Koordinasi dengan lembaga lain")
+    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{task.id}"
+    assert (task.stage, case.case().stage) == ("asesmen", "asesmen")  # skrining is open: the case stays there
+    case.complete("Koordinasi dengan lembaga lain", lembaga="Dinas Sosial Kabupaten")
+    assert case.open_names() == ["Skrining ASSIST"]
+    closed = CaseDriver(runtime, staff, runtime.start_case("case_response", registration(), staff.actor("peksos")))
+    assert "Catat koordinasi" not in text_of(client.get(f"/cases/{closed.case_id}"))  # a case response has none
+    refused = pages.post(f"/cases/{closed.case_id}/koordinasi", token_from=f"/cases/{closed.case_id}")
+    assert refused.status_code == 302 and "tidak dapat mencatat koordinasi" in text_of(
+        client.get(refused.headers["Location"]))
+
+
 def test_the_language_is_remembered_in_the_session(client, staff, pages):
     pages.login("peksos")
     response = pages.post("/language", {"lang": "en", "next": "/cases"}, token_from="/inbox")
