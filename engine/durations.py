@@ -65,8 +65,22 @@ UNITS = {"Y": ("tahun", "year", "years"), "M": ("bulan", "month", "months"), "W"
 _PLAIN = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?)?$")
 
 
+_CYCLE = re.compile(r"^R(\d*)/(P[^/]+)$")
+
+
 def in_words(iso: str, lang: str = "id") -> str:
-    """'P14D' -> '2 minggu' ('2 weeks' in English); text that is no plain duration comes back as it is."""
+    """'P14D' -> '2 minggu' ('2 weeks' in English); a cycle 'R4/P1M' -> 'setiap 1 bulan, 4 kali'
+    ('every 1 month, 4 times'); text that is neither comes back as it is."""
+    cycle = _CYCLE.match((iso or "").strip().upper())
+    if cycle:
+        period = in_words(cycle.group(2), lang)
+        if period == cycle.group(2):
+            return iso
+        every = f"every {period}" if lang == "en" else f"setiap {period}"
+        times = int(cycle.group(1)) if cycle.group(1) else None
+        if times is None:
+            return every
+        return f"{every}, {times} {'time' if times == 1 else 'times'}" if lang == "en" else f"{every}, {times} kali"
     match = _PLAIN.match((iso or "").strip().upper())
     if not match:
         return iso
@@ -79,6 +93,23 @@ def in_words(iso: str, lang: str = "id") -> str:
             indonesian, one, many = UNITS[unit]
             words.append(f"{n} {(one if n == 1 else many) if lang == 'en' else indonesian}")
     return " ".join(words) or iso
+
+
+_CYCLE_WORDS = re.compile(r"^(?:setiap|every)\s+(.+?)(?:,?\s+(\d+)\s+(?:kali|times?))?$")
+
+
+def cycle_from_words(text: str) -> str | None:
+    """'setiap 1 bulan, 4 kali' -> 'R4/P1M', 'every 2 weeks' -> 'R/P14D'; an ISO cycle as it is; None
+    when the text is neither."""
+    raw = (text or "").strip()
+    if _CYCLE.match(raw.upper()) and _PLAIN.match(raw.upper().split("/", 1)[1]):
+        return raw.upper()
+    match = _CYCLE_WORDS.match(raw.lower())
+    words = match.group(1) if match else ""
+    period = from_words(words if " " in words else f"1 {words}")  # "setiap bulan" is every 1 month
+    if period is None:
+        return None
+    return f"R{match.group(2) or ''}/{period}"
 
 
 def from_words(text: str) -> str | None:

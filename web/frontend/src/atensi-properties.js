@@ -12,7 +12,7 @@ import {
   getTimerExpression, getTimerType, setCalledDecisionId, setCondition, setSpiffProperty,
   setTimerExpression, setTimerType
 } from './spiff-extensions';
-import { isoToWords, wordsToIso } from './durations';
+import { cycleToWords, isoToWords, wordsToCycle, wordsToIso } from './durations';
 
 const GROUP_ID = 'atensi';
 
@@ -301,32 +301,49 @@ function TimerTypeEntry(props) {
   });
 }
 
-// A duration timer reads in words ("4 bulan" for "P4M"); typing words writes the quoted literal.
+// A duration timer reads in words ("4 bulan" for "P4M"), a cycle too ("setiap 1 bulan, 4 kali" for
+// "R4/P1M"); typing words writes the quoted literal.
 const QUOTED_DURATION = /^"(P[0-9YMWDTH]+)"$/;
+const QUOTED_CYCLE = /^"(R\d*\/P[0-9YMWDTH]+)"$/;
+
+function expressionInWords(type, expression, lang) {
+  const duration = type === 'timeDuration' && QUOTED_DURATION.exec(expression.trim());
+  if (duration && isIsoDuration(duration[1])) {
+    return isoToWords(duration[1], lang);
+  }
+  const cycle = type === 'timeCycle' && QUOTED_CYCLE.exec(expression.trim());
+  return cycle ? cycleToWords(cycle[1], lang) : expression;
+}
+
+function wordsAsLiteral(type, value) {
+  const text = (value || '').trim();
+  if (type === 'timeDuration' && !/^P/i.test(text)) {
+    return wordsToIso(text);
+  }
+  return type === 'timeCycle' && !/^R/i.test(text) ? wordsToCycle(text) : null;
+}
 
 function TimerExpressionEntry(props) {
   const { element, id } = props;
   const { translate, debounce, injector, config } = useCommon();
-  const isDuration = function() { return getTimerType(getTimerDefinition(element)) === 'timeDuration'; };
+  const type = function() { return getTimerType(getTimerDefinition(element)); };
 
   return jsx(TextFieldEntry, {
     element, id, debounce,
     label: translate('Timer expression'),
-    description: translate('A duration in words (4 months, 2 weeks), or Python: "R3/P1M", "2025-01-31T09:00:00+07:00", a variable.'),
+    description: translate('A duration in words (4 months, 2 weeks), a cycle in words (every 1 month, 4 times), or Python: "2025-01-31T09:00:00+07:00", a variable.'),
     getValue: function() {
-      const expression = getTimerExpression(getTimerDefinition(element)) || '';
-      const quoted = isDuration() && QUOTED_DURATION.exec(expression.trim());
-      return quoted && isIsoDuration(quoted[1]) ? isoToWords(quoted[1], config.lang) : expression;
+      return expressionInWords(type(), getTimerExpression(getTimerDefinition(element)) || '', config.lang);
     },
     setValue: function(value) {
-      const iso = isDuration() && !/^P/i.test((value || '').trim()) && wordsToIso(value);
+      const iso = wordsAsLiteral(type(), value);
       setTimerExpression(injector, element, iso ? '"' + iso + '"' : value);
     },
     validate: function(value) {
       if (!(value || '').trim()) {
         return translate('A timer needs an expression.');
       }
-      if (isDuration() && !/^P/i.test(value.trim()) && wordsToIso(value)) {
+      if (wordsAsLiteral(type(), value)) {
         return null;
       }
       if (isBareIsoLiteral(value)) {

@@ -71,3 +71,35 @@ export function isoToWords(iso, lang) {
   }
   return words.length ? words.join(' ') : iso;
 }
+
+// Cycles, as engine/durations.py reads them: "R4/P1M" -> "setiap 1 bulan, 4 kali" ("every 1 month,
+// 4 times"), "R/P14D" -> "setiap 2 minggu"; text that is no cycle comes back as it is.
+const CYCLE = /^R(\d*)\/(P[^/]+)$/;
+const CYCLE_WORDS = /^(?:setiap|every)\s+(.+?)(?:,?\s+(\d+)\s+(?:kali|times?))?$/;
+
+export function cycleToWords(iso, lang) {
+  const match = CYCLE.exec(String(iso || '').trim().toUpperCase());
+  const period = match ? isoToWords(match[2], lang) : null;
+  if (!match || period === match[2]) {
+    return iso;
+  }
+  const every = (lang === 'en' ? 'every ' : 'setiap ') + period;
+  if (!match[1]) {
+    return every;
+  }
+  const times = parseInt(match[1], 10);
+  return every + ', ' + times + (lang === 'en' ? (times === 1 ? ' time' : ' times') : ' kali');
+}
+
+// "setiap 1 bulan, 4 kali" -> "R4/P1M", "every 2 weeks" -> "R/P14D", "setiap bulan" -> "R/P1M"; null otherwise.
+export function wordsToCycle(text) {
+  const raw = String(text || '').trim();
+  const iso = CYCLE.exec(raw.toUpperCase());
+  if (iso && ISO.test(iso[2])) {
+    return raw.toUpperCase();
+  }
+  const match = CYCLE_WORDS.exec(raw.toLowerCase());
+  const words = match ? match[1] : '';
+  const period = match && wordsToIso(words.indexOf(' ') >= 0 ? words : '1 ' + words);
+  return period ? 'R' + (match[2] || '') + '/' + period : null;
+}

@@ -97,4 +97,4 @@ export {
 };
 
 // durations in words for the editor page's own panels (diff, problems): "P14D" <-> "2 minggu"
-export { isoToWords, wordsToIso } from './durations';
+export { cycleToWords, isoToWords, wordsToIso } from './durations';

@@ -24,8 +24,8 @@ const ID = {
     'Berapa lama sejak tugas dibuka, mis. 3 hari, 2 minggu, 4 bulan, 24 jam.',
   'Not a duration: write e.g. 3 days, 2 weeks, 4 months or 24 hours.':
     'Bukan durasi: tulis mis. 3 hari, 2 minggu, 4 bulan atau 24 jam.',
-  'A duration in words (4 months, 2 weeks), or Python: "R3/P1M", "2025-01-31T09:00:00+07:00", a variable.':
-    'Durasi dalam kata (4 bulan, 2 minggu), atau Python: "R3/P1M", "2025-01-31T09:00:00+07:00", nama variabel.',
+  'A duration in words (4 months, 2 weeks), a cycle in words (every 1 month, 4 times), or Python: "2025-01-31T09:00:00+07:00", a variable.':
+    'Durasi dalam kata (4 bulan, 2 minggu), siklus dalam kata (setiap 1 bulan, 4 kali), atau Python: "2025-01-31T09:00:00+07:00", nama variabel.',
   'Set a due in (or a due date).': 'Isi tenggat durasi (atau tanggal tenggat).',
   'Not an ISO-8601 duration (e.g. P3D, PT24H). Do not quote it.':
     'Bukan durasi ISO-8601 (mis. P3D, PT24H). Jangan diberi tanda kutip.',

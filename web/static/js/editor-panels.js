@@ -73,13 +73,15 @@
     });
   }
 
-  // A duration, quoted or not ("P3D", "\"P3M\""), in words; other values as they are.
+  // A duration or a cycle, quoted or not ("P3D", "\"P3M\"", "timeCycle: \"R4/P1M\""), in words; other
+  // values as they are.
   function valueText(field, value) {
     if (value === null || value === undefined || value === '') { return t('diff.empty'); }
     var text = String(value);
     if ((field === 'due' || field === 'timer') && window.AtensiModeler && AtensiModeler.isoToWords) {
-      var bare = text.replace(/^"(.*)"$/, '$1');
+      var bare = text.replace(/^(?:time\w+: )?"(.*)"$/, '$1');
       var words = AtensiModeler.isoToWords(bare, EditorI18n.lang);
+      if (words === bare && AtensiModeler.cycleToWords) { words = AtensiModeler.cycleToWords(bare, EditorI18n.lang); }
       if (words !== bare) { return words; }
     }
     if (field === 'type') { return typeText(text); }
