@@ -69,3 +69,29 @@ def test_a_crisis_reported_during_asesmen_is_urgent_alerted_and_triaged_with_its
     page.get_by_role("button", name="Selesaikan tugas").click()
     page.wait_for_load_state()
     assert CaseDriver(runtime, staff, response.id).open_names() == ["Intervensi krisis"]
+
+
+def test_a_coordination_is_recorded_from_the_case_page_during_intervensi(browser_page, staff, deployed, runtime):
+    intake = CaseDriver(runtime, staff, runtime.start_case("atensi_intake", registration(nama="Sinta Lestari"),
+                                                           staff.actor("peksos")))
+    intake.into_intervensi(score=15, setting="rawat_jalan")
+    page = browser_page
+    sign_in(page, "peksos")
+    page.goto(f"/cases/{intake.case_id}")
+    page.wait_for_selector("#diagram[data-ready=true]")
+    screenshot(page, "case-koordinasi-button")
+    page.get_by_role("button", name="Catat koordinasi").click()
+    page.wait_for_url("**/tasks/*")
+    assert "Koordinasi dengan lembaga lain" in page.locator("h1").inner_text()
+    if page.get_by_role("button", name="Ambil").count():
+        task_url = page.url
+        page.get_by_role("button", name="Ambil").first.click()
+        page.goto(task_url)
+    page.fill("#f-tanggal_koordinasi", "2026-12-03")
+    page.fill("#f-lembaga", "Dinas Sosial Kabupaten Bogor")
+    page.fill("#f-pokok_bahasan", "Bantuan biaya sekolah paket C")
+    page.fill("#f-hasil_koordinasi", "Diajukan; jawaban dalam dua minggu")
+    screenshot(page, "koordinasi-task")
+    page.get_by_role("button", name="Selesaikan tugas").click()
+    page.wait_for_load_state()
+    assert intake.open_names() == ["Pelaksanaan intervensi"] and intake.case().stage == "intervensi"
