@@ -1,7 +1,9 @@
 """Moving running cases between versions: dry run, migrate, undo."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +15,8 @@ from engine.storage.models import Case, HistoryEvent, HumanTask
 from tests.case_driver import registration
 from tests.redesign import bpmn_edit
 from tests.redesign.conftest import INTAKE
+
+BEFORE_KOORDINASI = Path(__file__).parents[1] / "data" / "atensi_intake_koordinasi_in_intervensi.bpmn"
 
 
 @pytest.fixture
@@ -269,3 +273,37 @@ def test_a_case_whose_stored_state_no_longer_restores_is_blocked_and_the_others_
     assert "stored state cannot be read" in statuses[broken.case_id][1][0]
     result = migrations.migrate("atensi_intake", staff.actor("supervisor"))
     assert result.count("migrated") == 1 and _version(healthy) == 2 and _version(broken) == 1
+
+
+def test_cases_of_the_version_with_koordinasi_inside_intervensi_move_unless_they_stand_at_it(
+        staff, intake_files, deploy, start_intake, migrations, clock):
+    # the shipped intake before koordinasi became an event sub-process (issue 14), with its form
+    form = json.loads(intake_files["pelaksanaan_intervensi.json"])
+    form["properties"]["kegiatan_berikutnya"]["enum"].append("koordinasi")
+    old = {**intake_files, INTAKE: BEFORE_KOORDINASI.read_bytes(),
+           "pelaksanaan_intervensi.json": json.dumps(form).encode()}
+    deploy(old, "v1")
+    at_koordinasi, in_intervensi = start_intake(), start_intake(nik="3171011501900088")
+    for case in (at_koordinasi, in_intervensi):
+        case.into_intervensi()
+    at_koordinasi.complete("Pelaksanaan intervensi", rencana_selesai=False, kegiatan_berikutnya="koordinasi")
+    deploy(intake_files, "v2: koordinasi kapan saja")
+
+    moves = {move.case_id: move for move in migrations.dry_run("atensi_intake", staff.actor("supervisor")).cases}
+    assert moves[in_intervensi.case_id].status == "movable"
+    assert moves[at_koordinasi.case_id].status == "blocked"
+    assert [b.element_id for b in moves[at_koordinasi.case_id].blockers] == ["Task_koordinasi"]
+    migrations.migrate("atensi_intake", staff.actor("supervisor"))
+    assert (_version(in_intervensi), _version(at_koordinasi)) == (2, 1)
+
+    in_intervensi.runtime.send_message(in_intervensi.case_id, "koordinasi", {}, staff.actor("peksos"))
+    in_intervensi.complete("Koordinasi dengan lembaga lain")
+    in_intervensi.complete("Pelaksanaan intervensi", rencana_selesai=True)
+    clock.shift(timedelta(days=100))
+    in_intervensi.runtime.fire_timers(in_intervensi.case_id)
+    in_intervensi.complete("Laporan terminasi", alasan_terminasi="selesai")
+    in_intervensi.complete("Persetujuan terminasi", terminasi_disetujui=True)
+    in_intervensi.complete("Rencana bimbingan lanjut")  # the visit count now comes from bimbingan_lanjut.dmn
+    assert in_intervensi.open_names() == ["Kunjungan tindak lanjut"]
+    at_koordinasi.complete("Koordinasi dengan lembaga lain")  # the one left behind goes on in its version
+    assert "Pelaksanaan intervensi" in at_koordinasi.open_names()
