@@ -21,6 +21,7 @@ ROLE_LABELS = {PEKERJA_SOSIAL: "Pekerja Sosial", KONSELOR_ADIKSI: "Konselor Adik
 # Role groups.
 EDITORS = (SUPERVISOR, ADMIN)  # deploy and redesign processes, migrate cases, see the dashboard, retry incidents
 LANE_ROLES = (PEKERJA_SOSIAL, KONSELOR_ADIKSI, SUPERVISOR)  # who works on tasks: the lanes of a new diagram
+CASE_ACTORS = (*LANE_ROLES, ADMIN)  # register cases, report a crisis: every role but the koordinator wilayah
 ESCALATION_ROLE = SUPERVISOR  # overdue work escalates to the unit's supervisors
 
 # Processes and their stages, in case order.

@@ -16,7 +16,7 @@ from engine.cases.numbers import case_number
 from engine.errors import Conflict, Forbidden, ProcessFailure, StillFailing
 from engine.pms.duplicates import DuplicatePm
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
-from engine.vocabulary import DOCUMENT_KINDS, EDITORS, KOORDINASI, KRISIS, REFERRAL_SERVICES
+from engine.vocabulary import CASE_ACTORS, DOCUMENT_KINDS, EDITORS, KOORDINASI, KRISIS, REFERRAL_SERVICES
 
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
@@ -91,6 +91,7 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
+@require_roles(*CASE_ACTORS)
 def register():
     form = RegistrationForm()
     if not form.validate_on_submit():
@@ -107,6 +108,7 @@ def register():
 
 
 @bp.route("/cases/emergency", methods=["GET", "POST"])
+@require_roles(*CASE_ACTORS)
 def refer_emergency():
     form = EmergencyReferralForm()
     if not form.validate_on_submit():
@@ -140,8 +142,9 @@ def render_case_page(case_id: int, status: int = 200, **extra):
     extra.setdefault("units", services().handovers.receiving_units(actor))
     extra.setdefault("services_list", REFERRAL_SERVICES)
     return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
-                           folded_reminders=folded, can_report_crisis=KRISIS in detail["waiting_for"],
-                           can_coordinate=KOORDINASI in detail["waiting_for"],
+                           folded_reminders=folded,
+                           can_report_crisis=KRISIS in detail["waiting_for"] and actor.has(*CASE_ACTORS),
+                           can_coordinate=KOORDINASI in detail["waiting_for"] and actor.has(*CASE_ACTORS),
                            consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES,
                            casefile=casefile, document_kinds=DOCUMENT_KINDS, **extra), status
 

@@ -280,6 +280,7 @@ def init_app(app: Flask) -> None:
         "decimal": format_decimal, "percent": format_percent, "month_name": month_name,
     }
     app.jinja_env.filters.update(filters)
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS, current_language=select_locale,
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, EDITORS=vocabulary.EDITORS,
+                                 CASE_ACTORS=vocabulary.CASE_ACTORS, current_language=select_locale,
                                  alert_text=alert_text, recorded=recorded,
                                  URGENT_PRIORITY=vocabulary.URGENT_PRIORITY)

@@ -28,6 +28,7 @@ from engine.people.access import (
     require_can_claim,
     require_can_complete,
     require_can_unclaim,
+    require_case_actor,
     require_role,
     require_unit,
 )
@@ -73,7 +74,7 @@ class Runtime:
     def send_message(self, case_id: int, name: str, payload: dict | None, actor: Actor) -> None:
         with spiff_failures("the message could not be delivered"), self.uow() as uow:
             case = uow.lock_case(case_id)
-            require_unit(actor, case.unit_id)
+            require_case_actor(actor, case.unit_id)
             consent.require_processing_allowed(case)
             wf, version = _load(uow.session, case)
             catcher = case_sync.message_catcher(wf, name)
@@ -257,7 +258,7 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
     unit_id = unit_id or actor.unit_id
     if unit_id is None:
         raise InvalidInput("unit is required", {"unit": ["required"]})
-    require_unit(actor, unit_id)
+    require_case_actor(actor, unit_id)
     if refuse_duplicates and pm_id is None and parent_case_id is None:
         duplicates.refuse_duplicates(session, registration.get("pm") or {}, actor)
     version = latest_version(session, process_key, unit_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import Conflict, EngineError, Forbidden
 from engine.vocabulary import (
+    CASE_ACTORS,
     EDITORS,
     HANDOVER_ACCEPTED,
     HANDOVER_PENDING,
@@ -50,6 +51,13 @@ def can_see_unit(actor: Actor, unit_id: int) -> bool:
 def require_unit(actor: Actor, unit_id: int) -> None:
     if not can_see_unit(actor, unit_id):
         raise Forbidden("this case belongs to another unit")
+
+
+def require_case_actor(actor: Actor, unit_id: int) -> None:
+    """Registering a case or reporting a crisis on one: anyone of the unit who works on cases; a
+    koordinator wilayah only reads (dashboards and reports)."""
+    require_unit(actor, unit_id)
+    require_role(actor, *CASE_ACTORS)
 
 
 def _field(task, name: str):

@@ -89,3 +89,17 @@ def other_supervisor(staff, session_factory):
                            passwords=QUICK_PASSWORDS)
         session.commit()
     return "asing_sup"
+
+
+@pytest.fixture
+def regional_coordinator(staff, session_factory):
+    """A koordinator wilayah of the first unit (a Balai), over the other unit (an LKS of its region)."""
+    from engine.people import accounts
+    from engine.storage.models import Unit
+
+    with session_factory() as session:
+        session.get(Unit, staff.other_unit_id).parent_unit_id = staff.unit_id
+        accounts.create_user(session, "korwil", PASSWORD, ["koordinator_wilayah"], staff.unit_id,
+                             passwords=QUICK_PASSWORDS)
+        session.commit()
+    return "korwil"

@@ -12,70 +12,79 @@ from engine.config import BPMN_DIR
 from engine.definitions.deployments import folder_bundles
 from tests.api.world import World
 
-USERS = ("anon", "peksos", "konselor", "supervisor", "admin", "asing", "asing_sup")
+USERS = ("anon", "peksos", "konselor", "supervisor", "admin", "asing", "asing_sup", "korwil")
 IDENTIFIKASI = {"persetujuan_layanan": True, "kondisi_awal": "Tenang"}
 CONSENT = {"party": "pm", "given_by": "Andi", "given_on": "2026-01-05", "scope": ["asesmen"]}
 
 #  method, path, body, expected statuses in the order of USERS
-#  (anon, peksos, konselor, supervisor, admin, asing = peksos of another unit, asing_sup = its supervisor)
+#  (anon, peksos, konselor, supervisor, admin, asing = peksos of another unit, asing_sup = its supervisor,
+#   korwil = koordinator wilayah of the first unit, a Balai over the other unit: it reads its own unit as a
+#   colleague does, and the dashboards and reports of its region; it registers, reports and answers nothing)
 MATRIX = [
-    ("GET", "/me", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/users", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/users", "new_user", (401, 403, 403, 403, 201, 403, 403)),
-    ("GET", "/users/peksos", None, (401, 200, 200, 200, 200, 404, 404)),
-    ("PATCH", "/users/peksos2", {"full_name": "Peksos Dua"}, (401, 403, 403, 403, 200, 403, 403)),
-    ("GET", "/roles", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/units", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/units", "new_unit", (401, 403, 403, 403, 201, 403, 403)),
-    ("POST", "/cases", "new_case", (401, 201, 201, 201, 201, 403, 403)),
-    ("POST", "/cases", "same_nik", (401, 409, 409, 409, 409, 403, 403)),  # the NIK is registered: who and where
-    ("GET", "/pms/{pm}", None, (401, 200, 200, 200, 200, 403, 403)),
-    ("POST", "/pms/{pm}/merge", {"into": "{other_pm}", "reason": "sama orang"}, (401, 403, 403, 200, 403, 403, 403)),
-    ("POST", "/case-responses", "new_response", (401, 201, 201, 201, 201, 403, 403)),
-    ("GET", "/cases", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/cases/{case}", None, (401, 200, 200, 200, 200, 403, 403)),
-    ("GET", "/cases/{case}/history", None, (401, 200, 200, 200, 200, 403, 403)),
-    ("GET", "/cases/{case}/diagram", None, (401, 200, 200, 200, 200, 403, 403)),
-    ("POST", "/cases/{case}/messages", {"name": "krisis"}, (401, 200, 200, 200, 200, 403, 403)),  # at any stage
-    ("GET", "/tasks", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/tasks/{task}", None, (401, 200, 200, 200, 200, 403, 403)),
-    ("POST", "/tasks/{task}/claim", None, (401, 200, 403, 200, 403, 403, 403)),
-    ("POST", "/tasks/{task}/unclaim", "claimed", (401, 200, 403, 200, 403, 403, 403)),
-    ("POST", "/tasks/{task}/assign", {"username": "peksos2"}, (401, 403, 403, 200, 403, 403, 403)),
-    ("POST", "/tasks/{task}/complete", {"data": IDENTIFIKASI}, (401, 200, 403, 403, 403, 403, 403)),
-    ("GET", "/process-definitions", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/process-definitions", "deploy", (401, 403, 403, 200, 200, 403, 200)),
+    ("GET", "/me", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/users", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/users", "new_user", (401, 403, 403, 403, 201, 403, 403, 403)),
+    ("GET", "/users/peksos", None, (401, 200, 200, 200, 200, 404, 404, 200)),
+    ("PATCH", "/users/peksos2", {"full_name": "Peksos Dua"}, (401, 403, 403, 403, 200, 403, 403, 403)),
+    ("GET", "/roles", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/units", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/units", "new_unit", (401, 403, 403, 403, 201, 403, 403, 403)),
+    ("POST", "/cases", "new_case", (401, 201, 201, 201, 201, 403, 403, 403)),
+    ("POST", "/cases", "same_nik", (401, 409, 409, 409, 409, 403, 403, 403)),  # the NIK is registered: who and where
+    ("GET", "/pms/{pm}", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("POST", "/pms/{pm}/merge", {"into": "{other_pm}", "reason": "sama orang"},
+     (401, 403, 403, 200, 403, 403, 403, 403)),
+    ("POST", "/case-responses", "new_response", (401, 201, 201, 201, 201, 403, 403, 403)),
+    ("GET", "/cases", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/cases/{case}", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("GET", "/cases/{case}/history", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("GET", "/cases/{case}/diagram", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("POST", "/cases/{case}/messages", {"name": "krisis"}, (401, 200, 200, 200, 200, 403, 403, 403)),  # at any stage
+    ("GET", "/tasks", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/tasks/{task}", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("POST", "/tasks/{task}/claim", None, (401, 200, 403, 200, 403, 403, 403, 403)),
+    ("POST", "/tasks/{task}/unclaim", "claimed", (401, 200, 403, 200, 403, 403, 403, 403)),
+    ("POST", "/tasks/{task}/assign", {"username": "peksos2"}, (401, 403, 403, 200, 403, 403, 403, 403)),
+    ("POST", "/tasks/{task}/complete", {"data": IDENTIFIKASI}, (401, 200, 403, 403, 403, 403, 403, 403)),
+    ("GET", "/process-definitions", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/process-definitions", "deploy", (401, 403, 403, 200, 200, 403, 200, 403)),
     # a version of the other unit's own: an admin deploys it (201); its supervisor then deploys the same (200)
-    ("POST", "/process-definitions", "deploy_for_other_unit", (401, 403, 403, 403, 201, 403, 200)),
-    ("GET", "/process-definitions/atensi_intake/versions/1/bpmn", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/alerts", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/alerts/{alert}/ack", None, (401, 200, 403, 403, 403, 403, 403)),
-    ("GET", "/incidents", None, (401, 403, 403, 200, 200, 403, 200)),
-    ("POST", "/incidents/{incident}/retry", None, (401, 403, 403, 200, 200, 403, 403)),
-    ("GET", "/cases/{case}/consents", None, (401, 200, 200, 200, 200, 403, 403)),
-    ("POST", "/cases/{case}/consents", CONSENT, (401, 201, 201, 201, 403, 403, 403)),
-    ("POST", "/cases/{case}/consent-withdrawal", {"reason": "PM menolak"}, (401, 200, 200, 200, 403, 403, 403)),
-    ("POST", "/cases/{case}/closure", {"reason": "x"}, (401, 403, 403, 409, 403, 403, 403)),  # not suspended
-    ("GET", "/access-log", None, (401, 403, 403, 200, 200, 403, 200)),
-    ("GET", "/subject-access?nik=3171011501900001", None, (401, 403, 403, 403, 200, 403, 403)),
+    ("POST", "/process-definitions", "deploy_for_other_unit", (401, 403, 403, 403, 201, 403, 200, 403)),
+    ("GET", "/process-definitions/atensi_intake/versions/1/bpmn", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/alerts", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/alerts/{alert}/ack", None, (401, 200, 403, 403, 403, 403, 403, 403)),
+    ("GET", "/incidents", None, (401, 403, 403, 200, 200, 403, 200, 403)),
+    ("POST", "/incidents/{incident}/retry", None, (401, 403, 403, 200, 200, 403, 403, 403)),
+    ("GET", "/cases/{case}/consents", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("POST", "/cases/{case}/consents", CONSENT, (401, 201, 201, 201, 403, 403, 403, 403)),
+    ("POST", "/cases/{case}/consent-withdrawal", {"reason": "PM menolak"}, (401, 200, 200, 200, 403, 403, 403, 403)),
+    ("POST", "/cases/{case}/closure", {"reason": "x"}, (401, 403, 403, 409, 403, 403, 403, 403)),  # not suspended
+    ("GET", "/access-log", None, (401, 403, 403, 200, 200, 403, 200, 403)),
+    ("GET", "/subject-access?nik=3171011501900001", None, (401, 403, 403, 403, 200, 403, 403, 403)),
     # transfers and referrals (engine.cases.handover): asked by the case's unit, answered by the other unit
     # (409: allowed, but the fresh case already has a pending transfer; tests/api/test_handovers.py makes one)
-    ("POST", "/cases/{case}/transfers", "transfer", (401, 409, 403, 409, 403, 403, 403)),
-    ("POST", "/cases/{case}/referrals", "referral", (401, 201, 403, 201, 403, 403, 403)),
-    ("GET", "/cases/{case}/handovers", None, (401, 200, 200, 200, 200, 403, 403)),
-    ("GET", "/handovers", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/handovers/{transfer}", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/handovers/{transfer}/answer", {"answer": "accepted"}, (401, 403, 403, 403, 403, 403, 200)),
-    ("POST", "/handovers/{referral}/answer", {"answer": "accepted"}, (401, 403, 403, 403, 403, 200, 200)),
+    ("POST", "/cases/{case}/transfers", "transfer", (401, 409, 403, 409, 403, 403, 403, 403)),
+    ("POST", "/cases/{case}/referrals", "referral", (401, 201, 403, 201, 403, 403, 403, 403)),
+    ("GET", "/cases/{case}/handovers", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("GET", "/handovers", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/handovers/{transfer}", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/handovers/{transfer}/answer", {"answer": "accepted"}, (401, 403, 403, 403, 403, 403, 200, 403)),
+    ("POST", "/handovers/{referral}/answer", {"answer": "accepted"}, (401, 403, 403, 403, 403, 200, 200, 403)),
     # a sending unit after the transfer: the history until then, not the case as it is now
-    ("GET", "/cases/{transferred}", None, (401, 403, 403, 403, 403, 200, 200)),
-    ("GET", "/cases/{transferred}/history", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/cases/{transferred}", None, (401, 403, 403, 403, 403, 200, 200, 403)),
+    ("GET", "/cases/{transferred}/history", None, (401, 200, 200, 200, 200, 200, 200, 200)),
     # a receiving unit of a referral: the referral, not the case
-    ("GET", "/handovers/{referral}", None, (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/metrics", None, (200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/openapi.json", None, (200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/docs", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/handovers/{referral}", None, (401, 200, 200, 200, 200, 200, 200, 200)),
+    # the monthly report: a unit's supervisors and admin; a koordinator wilayah for its region's units too
+    ("GET", "/reports/monthly?month=2026-01", None, (401, 403, 403, 200, 200, 403, 200, 200)),
+    ("GET", "/reports/monthly?month=2026-01&unit_id={other_unit}", None, (401, 403, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/reports/monthly?month=2026-01&format=xlsx", None, (401, 403, 403, 200, 200, 403, 200, 200)),
+    ("GET", "/dashboard", None, (401, 403, 403, 200, 200, 403, 200, 200)),
+    ("GET", "/dashboard?unit_id={other_unit}", None, (401, 403, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/metrics", None, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/openapi.json", None, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/docs", None, (200, 200, 200, 200, 200, 200, 200, 200)),
 ]
 
 
@@ -108,7 +117,7 @@ def _body(kind, staff):
 
 
 def test_every_endpoint_answers_every_role_and_other_units_as_the_access_rules_say(
-        api, runtime, staff, deployed, other_supervisor):
+        api, runtime, staff, deployed, other_supervisor, regional_coordinator):
     world = World(runtime, staff)
     wrong = []
     for method, path, body, expected in MATRIX:
@@ -132,14 +141,14 @@ def _call(api, world, staff, user, method, path, body) -> int:
 
 
 def test_another_units_supervisor_deploys_their_units_own_version_which_only_they_and_admins_can_see(
-        api, staff, deployed, other_supervisor):
+        api, staff, deployed, other_supervisor, regional_coordinator):
     """Process ownership: the second unit's redesign neither reaches the first unit's cases nor its lists."""
     changed = _changed_intake()
     deployed_by_them = api.as_("asing_sup").post("/process-definitions", **changed)
     assert deployed_by_them.status_code == 201
     theirs = deployed_by_them.json["version"]
     path = f"/process-definitions/atensi_intake/versions/{theirs}/bpmn"
-    assert tuple(_status(api, user, "GET", path) for user in USERS) == (401, 404, 404, 404, 200, 200, 200)
+    assert tuple(_status(api, user, "GET", path) for user in USERS) == (401, 404, 404, 404, 200, 200, 200, 404)
     new_case = api.as_("peksos").post("/cases", json=_body("new_case", staff)["json"]).json
     assert api.as_("peksos").get(f"/cases/{new_case['id']}").json["version"] == deployed["atensi_intake"].version
     their_case = api.as_("asing").post("/cases", json={**_body("new_case", staff)["json"],

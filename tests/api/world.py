@@ -28,7 +28,7 @@ class World:
             other_case = self.runtime.start_case("atensi_intake", registration(), self.staff.actor("peksos"))
             pm_of = dict(session.execute(select(Case.id, Case.pm_id).where(Case.id.in_([case_id, other_case]))).all())
             ids = {"case": case_id, "task": task_id, "alert": alert.id, "incident": incident.id,
-                   "pm": pm_of[case_id], "other_pm": pm_of[other_case]}
+                   "pm": pm_of[case_id], "other_pm": pm_of[other_case], "other_unit": self.staff.other_unit_id}
         if claimed_by:
             self.runtime.claim(task_id, self.staff.actor(claimed_by))
         return {**ids, **self._handovers(case_id)}

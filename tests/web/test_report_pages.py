@@ -83,6 +83,9 @@ def test_a_regional_coordinator_chooses_a_unit_of_its_region_and_no_other(client
     assert client.get(f"/reports/monthly.csv?month={month()}&unit={staff.other_unit_id}").status_code == 200
     assert client.get(f"/reports/monthly?month={month()}&unit={outside}").status_code == 403
     assert "Laporan" in text_of(client.get("/dashboard"))  # the nav leads there
+    # it reads; it registers no case (no button, and the pages refuse it)
+    assert "Registrasi kasus baru" not in text_of(client.get("/cases"))
+    assert client.get("/cases/new").status_code == 403 and client.get("/cases/emergency").status_code == 403
 
 
 def test_every_states_cases_are_counted_without_an_error(client, pages, every_state):
