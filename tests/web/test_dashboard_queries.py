@@ -58,6 +58,21 @@ def test_deadlines_in_the_next_days_list_due_tasks_and_timers(board, runtime, st
     assert soon.case_id not in {d.case_id for d in summary["deadlines"]}  # overdue already, not upcoming
 
 
+def test_a_timer_that_only_moves_the_process_on_is_not_a_deadline(board, runtime, staff, deployed, clock):
+    from tests.engine.test_atensi_paths import through_assessment, through_plan
+
+    case = start(runtime, staff, nama="Menunggu")
+    through_assessment(case, score=2)  # low risk: family-based, no monitoring after the plan is carried out
+    through_plan(case)
+    case.complete("Pelaksanaan intervensi", rencana_selesai=True)  # now waits out the programme period
+    waiting = case.case().next_timer_at
+    clock.shift(waiting - case.case().updated_at - timedelta(days=3))  # the period ends in 3 days
+    from engine import clock as engine_clock
+    assert timedelta(0) < engine_clock.as_utc(waiting) - engine_clock.now() < timedelta(days=7)  # in the window
+    summary = board.summary(staff.actor("supervisor"), days=7)
+    assert case.case_id not in {d.case_id for d in summary["deadlines"]}
+
+
 def test_the_heat_map_counts_cases_at_open_tasks_and_at_waiting_timers(board, runtime, staff, deployed, clock):
     start(runtime, staff)
     start(runtime, staff)
