@@ -30,7 +30,7 @@ def case_page_marks(world) -> dict[str, tuple[list[str], list[str]]]:
         "incident": (["Insiden", "Script_hitung_monitoring", "name 'jumlah_monitoring' is not defined",
                       "Pelaksanaan intervensi", "Eskalasi ke supervisor",
                       "pengingat sebelumnya tidak ditampilkan"], ["Pengingat ke-1:"]),  # only the newest
-        "migrated": (["Intake ATENSI v2", "versi 1 → versi 2"], []),
+        "migrated": (["Layanan ATENSI v2", "versi 1 → versi 2"], []),
         "parent": ([f"Respon kasus {case_number(world['child'])}", "Pesan diterima: krisis"], []),
         "child": ([f"Berasal dari {case_number(world['parent'])}", "Kedaruratan (triase)",
                    "Eskalasi: kedaruratan terlambat"], []),

@@ -22,7 +22,7 @@ def fill_registration(page) -> None:
     page.fill("#tanggal_lahir", "2000-08-15")
     page.select_option("#jenis_kelamin", "P")
     page.select_option("#sumber_rujukan", "keluarga")
-    page.get_by_role("button", name="Daftarkan dan mulai intake").click()
+    page.get_by_role("button", name="Daftarkan dan mulai layanan ATENSI").click()
 
 
 def test_a_duplicate_nik_is_shown_with_its_case_and_a_new_case_joins_the_same_pm(

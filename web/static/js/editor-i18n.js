@@ -72,7 +72,7 @@
     'diff.same': ['Pilih dua versi yang berbeda.', 'Choose two different versions.'],
     'field.type': ['Jenis', 'Kind'], 'field.name': ['Nama', 'Name'], 'field.source': ['Dari', 'From'],
     'field.target': ['Ke', 'To'], 'field.lane': ['Lajur', 'Lane'], 'field.role': ['Peran', 'Role'],
-    'field.due': ['Tenggat', 'Due in'], 'field.timer': ['Timer', 'Timer'], 'field.condition': ['Kondisi', 'Condition'],
+    'field.due': ['Tenggat', 'Due in'], 'field.timer': ['Pewaktu', 'Timer'], 'field.condition': ['Kondisi', 'Condition'],
     'field.form': ['Formulir', 'Form'], 'field.decision': ['Keputusan DMN', 'DMN decision'],
     'field.stage': ['Tahap', 'Stage'], 'field.assignee': ['Petugas', 'Assignee'],
     'field.form_schema': ['Isi formulir', 'Form contents'],

@@ -106,10 +106,22 @@
     }).join('; ');
   }
 
-  // The engine's lint speaks English; the common messages read in Bahasa Indonesia here.
+  // The engine's lint (engine/definitions/lint.py) speaks English; every one of its messages reads in Bahasa
+  // Indonesia here (tests/web/test_editor_lint_words.py checks that each has a pattern).
+  var WHAT_ID = {
+    'script': 'Skrip', 'condition': 'Kondisi', 'timer expression': 'Ekspresi pewaktu',
+    'event condition': 'Kondisi peristiwa', 'dueDate expression': 'Ekspresi dueDate',
+    'loop cardinality': 'Kardinalitas perulangan', 'completion condition': 'Kondisi selesai',
+    'loop condition': 'Kondisi perulangan', 'preScript': 'Pra-skrip (preScript)', 'postScript': 'Pasca-skrip (postScript)'
+  };
+  var WHAT = '(script|condition|timer expression|event condition|dueDate expression|loop cardinality|' +
+    'completion condition|loop condition|preScript|postScript)';
+  function what(text) { return WHAT_ID[text] || text; }
   var MESSAGES_ID = [
     [/^dueIn '(.*)' is not an ISO-8601 duration such as P3D or PT24H(.*)$/,
      'Tenggat "$1" bukan durasi: tulis mis. 3 hari, 2 minggu, 4 bulan atau 24 jam.'],
+    [/^dueIn (.*) is not an ISO-8601 duration such as P3D or PT24H(.*)$/,
+     'Tenggat $1 bukan durasi: tulis mis. 3 hari, 2 minggu, 4 bulan atau 24 jam.'],
     [/^dueIn (.*) is longer than (\d+) years$/, 'Tenggat $1 lebih dari $2 tahun.'],
     [/^user task has no form: set formJsonSchemaFilename to a JSON Schema file$/,
      'Tugas pengguna belum punya formulir: pilih formulir di panel ATENSI.'],
@@ -121,20 +133,73 @@
      'Tugas pengguna tanpa lajur atau peran: diberikan ke $1; letakkan di lajur sebuah peran untuk memilih.'],
     [/^form (.*) \(formJsonSchemaFilename\) is not among the uploaded files$/,
      'Formulir $1 tidak ada di antara berkas yang diunggah.'],
+    [/^UI schema (.*) \(formUiSchemaFilename\) is not among the uploaded files$/,
+     'Skema tampilan formulir $1 tidak ada di antara berkas yang diunggah.'],
     [/^(shows|banner): no form of the process writes (.*), so it shows nothing$/,
      '$1: tidak ada formulir proses ini yang mengisi $2, jadi tidak ada yang ditampilkan.'],
     [/^timer expression (.*) must be a quoted Python string: (.*)$/,
-     'Ekspresi timer $1 harus diberi tanda kutip: $2, atau tulis durasinya dalam kata (mis. 4 bulan).'],
+     'Ekspresi pewaktu $1 harus diberi tanda kutip: $2, atau tulis durasinya dalam kata (mis. 4 bulan).'],
+    [/^timer has no expression: .*$/,
+     'Pewaktu belum punya ekspresi: isi tanggal, durasi atau siklus bertanda kutip, mis. "P3D" (3 hari).'],
+    [/^timer expression (.*) is a cron expression, which is not supported: .*$/,
+     'Ekspresi pewaktu $1 adalah ekspresi cron yang tidak didukung: pakai siklus ISO-8601 seperti "R/P1D".'],
+    [/^timer expression (.*) must give a string, not (\S+)$/, 'Ekspresi pewaktu $1 harus menghasilkan teks, bukan $2.'],
+    [/^timer date (.*) has no UTC offset and will be read in the server's time zone: .*$/,
+     'Tanggal pewaktu $1 tidak punya selisih UTC dan akan dibaca dalam zona waktu server: tambahkan, mis. +07:00.'],
+    [/^timer expression (.*?): (.*)$/, function (all, text, rest) { return 'Ekspresi pewaktu ' + text + ': ' + messageText(rest); }],
+    [/^(.*) is longer than (\d+) years$/, '$1 lebih dari $2 tahun.'],
     [/^business rule task names no decision: .*$/, 'Tugas aturan bisnis belum memilih keputusan DMN.'],
     [/^decision (\S+) is not defined by any DMN file in the bundle.*$/,
      'Keputusan $1 tidak ada di berkas DMN mana pun.'],
     [/^script task has no script$/, 'Tugas skrip belum berisi skrip.'],
+    [/^script format (.*) is not supported: scripts are Python$/,
+     'Format skrip $1 tidak didukung: skrip ditulis dalam Python.'],
+    [/^conditional event has no condition$/, 'Peristiwa bersyarat belum punya kondisi.'],
+    [/^role (.*) is not a known role \((.*)\)$/, 'Peran $1 tidak dikenal (pilihan: $2).'],
+    [/^lane role (.*) is not a known role \((.*)\)$/, 'Peran lajur $1 tidak dikenal (pilihan: $2).'],
+    [/^lane has no name: map it to a role \((.*)\) or name it after one$/,
+     'Lajur belum bernama: petakan ke sebuah peran ($1) atau beri nama sesuai peran.'],
+    [/^lane (.*) is not a known role \((.*)\): map it to one of (.*) \(lane_roles\).*$/,
+     'Lajur $1 bukan peran yang dikenal ($2): petakan ke salah satu dari $3, beri nama sesuai peran, ' +
+     'atau beri peran pada tiap tugasnya.'],
+    [/^service task has no spiffworkflow:serviceTaskOperator: .*$/,
+     'Tugas layanan tanpa spiffworkflow:serviceTaskOperator: kelas Java, ekspresi dan pekerja eksternal ' +
+     'tidak bisa dijalankan di sini.'],
+    [/^data stores are not supported: .*$/, 'Penyimpanan data (data store) tidak didukung: simpan data di kasus.'],
     [/^(.*) has (\d+) outgoing sequence flows: .*$/,
      '$1 punya $2 alur keluar: pisahkan dengan gateway.'],
     [/^sequence flow out of gateway (\S+) has no condition and is.*$/,
      'Alur keluar dari gateway $1 tidak punya kondisi dan bukan alur bawaan.'],
+    [/^link event has no name: .*$/,
+     'Peristiwa tautan belum bernama: beri nama yang sama pada tautan pengirim dan penerima.'],
+    [/^call activity has no calledElement: .*$/, 'Panggilan proses belum menyebut proses yang dipanggil (calledElement).'],
+    [/^call activity calls process (.*), which is not in the bundle$/,
+     'Panggilan proses memanggil proses $1 yang tidak ada di antara berkas.'],
+    [/^multi-instance activity needs exactly one of loopCardinality or loopDataInputRef$/,
+     'Aktivitas multi-instans butuh tepat satu dari loopCardinality atau loopDataInputRef.'],
+    [/^loop activity needs a loopMaximum or a loopCondition$/, 'Aktivitas berulang butuh loopMaximum atau loopCondition.'],
+    [/^boundary event has no event definition .*$/,
+     'Peristiwa batas belum punya definisi peristiwa (pewaktu, pesan, galat, …).'],
+    [/^element id (.*) is reserved by the engine for its own tasks .*$/,
+     'Id elemen $1 dipakai mesin untuk tugasnya sendiri (Start, End, Root, <proses>.EndJoin): ganti nama elemen.'],
+    [/^the sequence flow from (.*) to (.*) has no id, so the engine would drop it: give it an id$/,
+     'Alur dari $1 ke $2 tidak punya id sehingga akan diabaikan mesin: beri id.'],
+    [/^a (.*) has no id: give it an id$/, '$1 tidak punya id: beri id.'],
+    [/^(.*) is not supported by the engine$/, '$1 tidak didukung oleh mesin.'],
     [/^manual task has no role: .*$/, 'Tugas manual tanpa peran: siapa pun di unit kasus dapat menyelesaikannya.'],
-    [/^the bundle could not be parsed$/, 'Berkas tidak dapat dibaca.']
+    [/^the bundle could not be parsed$/, 'Berkas tidak dapat dibaca.'],
+    [new RegExp('^' + WHAT + ' (.*) is a JUEL/FEEL expression that is not translated \\((.*)\\): (.*)$'),
+     function (all, w, text, reason, write) {
+       return what(w) + ' ' + text + ' adalah ekspresi JUEL/FEEL yang tidak dapat diterjemahkan (' + reason +
+         '): tulis dalam Python atas data kasus.';
+     }],
+    [new RegExp('^' + WHAT + ' (.*) is a JUEL/FEEL expression: write it in Python: (.*)$'),
+     function (all, w, text, python) { return what(w) + ' ' + text + ' adalah ekspresi JUEL/FEEL: tulis dalam Python: ' + python; }],
+    [new RegExp('^' + WHAT + ' is empty$'), function (all, w) { return what(w) + ' masih kosong.'; }],
+    [new RegExp('^' + WHAT + ': (.*?)(?: \\(line (\\d+) of the .*\\))?$'),
+     function (all, w, message, line) {
+       return what(w) + ': ' + message + (line ? ' (baris ' + line + ')' : '') + ' — periksa penulisan Python-nya.';
+     }]
   ];
 
   function messageText(message) {
