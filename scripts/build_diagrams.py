@@ -12,6 +12,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from bpmn_layout import Diagram, Node, message_xml, props, script_task, timer_xml, user_task  # noqa: E402
+from diagram_paths import add_path_flows, add_path_nodes  # noqa: E402
 
 from engine.vocabulary import KONSELOR_ADIKSI  # noqa: E402
 
@@ -100,7 +101,7 @@ def build_intake() -> str:
     # 8 programme period -------------------------------------------------------------------
     add(script_task("Script_periode_program", "Tetapkan akhir periode program", PS, 1620, MAIN,
                     "akhir_program = add_duration(now_iso(), durasi_program)\n"
-                    "rencana_selesai = False", stage="intervensi"))
+                    "rencana_selesai = False\njumlah_perpanjangan = 0", stage="intervensi"))
     # 9 sub-process Intervensi ---------------------------------------------------------------
     SX, SW, SH = 1730, 1060, 260
     add(Node("Sub_intervensi", "subProcess", "Intervensi", SX + SW / 2, MAIN, lane=PS, w=SW, h=SH,
@@ -188,6 +189,7 @@ def build_intake() -> str:
              props=stage_only("aftercare")))
 
     add_late_steps(d, add, MAIN, LOW, SUP)
+    add_path_nodes(d, shift, MAIN, LOW, SUP, TOP)
     # flows -------------------------------------------------------------------------------------
     f = d.flow
     f("Flow_krisis_ke_risiko_induk", "Start_krisis", "Script_risiko_induk")
@@ -195,7 +197,7 @@ def build_intake() -> str:
     f("Flow_respon_ke_akhir", "Throw_mulai_respon_kasus", "End_krisis_diteruskan")
     f("Flow_rujukan_ke_identifikasi", "Start_rujukan_diterima", "Task_identifikasi")
     f("Flow_respon_kasus_ke_identifikasi", "Start_lanjut_atensi", "Task_identifikasi", route="hv")
-    f("Flow_identifikasi_ke_skrining", "Task_identifikasi", "Task_skrining")
+    f("Flow_identifikasi_ke_persetujuan", "Task_identifikasi", "Gateway_persetujuan_layanan")
     f("Flow_skrining_ke_risiko_zat", "Task_skrining", "Rule_risiko_per_zat")
     f("Flow_skrining_ke_risiko", "Rule_risiko_per_zat", "Rule_tingkat_risiko")
     f("Flow_risiko_ke_gateway", "Rule_tingkat_risiko", "Gateway_tingkat_risiko")
@@ -234,9 +236,7 @@ def build_intake() -> str:
         f(f"Flow_{kind}_selesai", element, "Gateway_gabung_kegiatan", route=("via", ACT + 55))
     # boundary branches
     f("Flow_monitoring_timer", "Timer_monitoring_bulanan", "Task_monitoring_bulanan")
-    f("Flow_monitoring_selesai", "Task_monitoring_bulanan", "End_monitoring")
     f("Flow_periode_berakhir_ke_tinjau", "Timer_periode_program_berakhir", "Task_tinjau_intervensi")
-    f("Flow_tinjau_ke_setting", "Task_tinjau_intervensi", "Gateway_setting_program", route="hv")
     # after a completed plan
     f("Flow_intervensi_selesai", "Sub_intervensi", "Timer_tunggu_akhir_periode")
     f("Flow_tunggu_ke_setting", "Timer_tunggu_akhir_periode", "Gateway_setting_program")
@@ -277,11 +277,12 @@ def build_intake() -> str:
     f("Flow_jadwalkan_ke_kunjungan", "Script_jadwalkan_kunjungan", "Task_kunjungan_tindak_lanjut")
     f("Flow_kunjungan_ke_gateway", "Task_kunjungan_tindak_lanjut", "Gateway_kunjungan_berikutnya")
     f("Flow_kunjungan_berikutnya", "Gateway_kunjungan_berikutnya", "Gateway_gabung_kunjungan", name="ya",
-      cond="kunjungan_ke < jumlah_kunjungan", route=("via", 250))
+      cond='kunjungan_ke < jumlah_kunjungan and kondisi_pm_saat_kunjungan != "kambuh"', route=("via", 250))
     f("Flow_kunjungan_cukup", "Gateway_kunjungan_berikutnya", "Task_penutupan_kasus", name="tidak",
       default=True)
     f("Flow_penutupan_ke_akhir", "Task_penutupan_kasus", "End_kasus_ditutup")
-    return d.to_xml(pool_width=4660 + 1140)
+    add_path_flows(d, MAIN, LOW, SUP)
+    return d.to_xml(pool_width=4660 + 1140 + 520)
 
 
 ACTIVITIES = (  # element, name, form, role (None: the lane's), the seed it comes from

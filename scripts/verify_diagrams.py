@@ -659,12 +659,13 @@ def scenario_period_ends_first(specs, engine):
             monitoring += 1
             check(run.ready_names().count("Monitoring bulanan") == monitoring, f"{run.ready_names()}")
         check(monitoring == 3, f"three monthly reviews during a 4-month programme, got {monitoring}")
-        run.complete("Monitoring bulanan", tanggal_monitoring="2025-03-04", perkembangan_pm="Lambat")
+        run.complete("Monitoring bulanan", tanggal_monitoring="2025-03-04", perkembangan_pm="Lambat",
+                     perlu_penyesuaian_rencana=False)
         run.travel(tr, end - datetime.now(UTC) + timedelta(minutes=1))
         check(run.ready_names() == ["Tinjau intervensi yang belum selesai"],
               f"interrupting timer: review replaces the open tasks: {run.ready_names()}")
         check(run.waiting() == {}, f"nothing left waiting: {run.waiting()}")
-        run.complete("Tinjau intervensi yang belum selesai", keputusan="lanjut_dengan_pendampingan_tambahan",
+        run.complete("Tinjau intervensi yang belum selesai", keputusan="lanjut_tahap_berikutnya",
                      catatan_tinjauan="Lanjut dengan pendampingan")
         check(run.ready_names() == ["Tes minat dan bakat"], "rawat inap continues to reintegrasi")
         run.complete("Tes minat dan bakat", pelaksana_tes="Budi, S.Psi.", profesi_pelaksana="psikolog",

@@ -36,6 +36,10 @@ def sample_data(schema: dict | None, **overrides) -> dict:
     return data
 
 
+# a child's identifikasi needs the guardian's consent and identity (bpmn/forms/identifikasi.json)
+GUARDIAN = {"persetujuan_wali": True, "nama_wali": "Siti Aminah", "hubungan_wali": "ibu", "kontak_wali": "0812111222"}
+
+
 def registration(nama="Budi Santoso", nik="3171011501900001", tanggal_lahir="1990-01-15", **extra) -> dict:
     pm = {"nama": nama, "nik": nik, "tanggal_lahir": tanggal_lahir, "jenis_kelamin": "L",
           "alamat": "Jl. Melati 5, Jakarta", "sumber_rujukan": "keluarga", "kontak_keluarga": "0812000000"}

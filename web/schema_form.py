@@ -117,11 +117,12 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
 
 
-def errors_of(schema: dict | None, data: dict) -> dict[str, list[str]]:
-    """Every problem with ``data``, keyed by the form's field name, in the reader's language."""
+def errors_of(schema: dict | None, data: dict, facts: dict | None = None) -> dict[str, list[str]]:
+    """Every problem with ``data``, keyed by the form's field name, in the reader's language; ``facts``
+    are the case's derived facts that the form's rules read (a child needs the guardian's consent)."""
     if not schema:
         return {}
-    data = forms.with_defaults(schema, data)  # as the engine checks it
+    data = forms.with_facts(forms.with_defaults(schema, data), facts)  # as the engine checks it
     found: dict[str, list[str]] = {}
     for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(data):
         name = _field_of(error)

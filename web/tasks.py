@@ -35,7 +35,8 @@ def complete(task_id):
         engine.runtime.complete_task(task_id, data, actor)
     except InvalidInput as error:
         names = set((schema or {}).get("properties") or {})
-        errors = schema_form.merge_errors(schema_form.errors_of(schema, data), error.fields, names)
+        facts = {"kategori_usia": detail.get("kategori_usia")}
+        errors = schema_form.merge_errors(schema_form.errors_of(schema, data, facts), error.fields, names)
         fields = schema_form.fields_of(schema, {**detail["data"], **data}, errors)
         return _render(actor, detail, fields, form_errors=errors.get("data", [])), 422
     except ProcessFailure as error:

@@ -24,13 +24,21 @@ def with_defaults(schema: dict | None, data: dict) -> dict:
     return {**filled, **data} if filled else data
 
 
-def validate(schema: dict | None, data: dict) -> None:
+def with_facts(data: dict, facts: dict | None) -> dict:
+    """What a form's rules see: the submitted data and the case's derived facts (e.g. ``kategori_usia``,
+    so that a form can require a guardian's consent for a child with ``if``/``then``). The facts win:
+    a submission cannot make a child an adult."""
+    return {**data, **{k: v for k, v in (facts or {}).items() if v is not None}} if facts else data
+
+
+def validate(schema: dict | None, data: dict, facts: dict | None = None) -> None:
     if not isinstance(data, dict):
         raise InvalidInput("form data must be an object", {"data": ["must be an object"]})
     if not schema:
         return
-    fields: dict[str, list[str]] = {}
-    for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(data):
+    fields: dict[str, list[str]] = {name: ["derived by the engine; do not send it"] for name in (facts or {})
+                                    if name in data and name not in (schema.get("properties") or {})}
+    for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(with_facts(data, facts)):
         fields.setdefault(_field_of(error), []).append(error.message)
     if fields:
         raise InvalidInput("form data does not match the task's form", fields)

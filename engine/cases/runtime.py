@@ -105,7 +105,7 @@ class Runtime:
             require_can_complete(actor, row)
             wf, version = _load(session, case)
             data = forms.with_defaults(version.forms.get(row.form or ""), data)
-            forms.validate(version.forms.get(row.form or ""), data)
+            forms.validate(version.forms.get(row.form or ""), data, {"kategori_usia": case.kategori_usia})
             need_to_know.refuse_masked(
                 data, lambda: need_to_know.case_sensitive_fields(session, case.id, case.process_version_id))
             task = case_sync.task_by_id(wf, task_id)

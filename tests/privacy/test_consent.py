@@ -17,7 +17,7 @@ from engine.people.access import SYSTEM_ACTOR
 from engine.privacy.consent import Consents
 from engine.read.queries import Queries, TaskFilter
 from engine.storage.models import Case, HistoryEvent, HumanTask
-from tests.case_driver import CaseDriver, registration
+from tests.case_driver import GUARDIAN, CaseDriver, registration
 
 
 @pytest.fixture
@@ -178,8 +178,7 @@ def test_withdrawing_consent_also_suspends_the_pms_running_case_response(consent
 def test_the_identifikasi_forms_consent_answers_become_consent_records(consents, runtime, staff, deployed, clock):
     child = CaseDriver(runtime, staff, runtime.start_case(
         "atensi_intake", registration(nama="Adi Kecil", tanggal_lahir="2012-03-01"), staff.actor("peksos")))
-    child.complete("Identifikasi & orientasi", persetujuan_layanan=True, persetujuan_wali=True,
-                   kondisi_awal="Tenang")
+    child.complete("Identifikasi & orientasi", persetujuan_layanan=True, kondisi_awal="Tenang", **GUARDIAN)
     status = consents.status(child.case_id, staff.actor("supervisor"))
     assert status["missing"] == []
     recorded = {c.party: c for c in status["consents"]}
