@@ -80,7 +80,7 @@ def add_path_flows(d, MAIN, LOW, SUP):
     f("Flow_revisi_dikembalikan", "Gateway_revisi_disetujui", "Task_revisi_rencana", name="tidak: revisi",
       default=True, route=("via", n["Task_monitoring_bulanan"].cy + 47))
     # review decision
-    kep, batas = n["Gateway_keputusan_tinjauan"], n["Gateway_batas_perpanjangan"]
+    kep = n["Gateway_keputusan_tinjauan"]
     setting, sub = n["Gateway_setting_program"], n["Sub_intervensi"]
     script = n["Script_perpanjang_periode"]
     ka_row = 600  # the lanjut branch passes under the Intervensi sub-process, through the empty Konselor lane
