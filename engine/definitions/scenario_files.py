@@ -49,6 +49,8 @@ _STEP = {
         "wait": {"type": "string"},
         "expect": _EXPECT,
         "note": {"type": "string"},
+        # with "complete": the form must be refused, naming at least these fields; the task stays open
+        "refused": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },
     "additionalProperties": False,
     "oneOf": [{"required": ["complete"]}, {"required": ["message"]}, {"required": ["wait"]},

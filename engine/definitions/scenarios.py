@@ -146,7 +146,7 @@ def _run_one(sandbox: Runtime, scenario: Scenario, unit_id: int) -> ScenarioResu
 
 def _step(sandbox: Runtime, case_id: int, step: dict, traveller) -> None:
     if "complete" in step:
-        _complete(sandbox, case_id, step["complete"], step.get("data") or {})
+        _complete(sandbox, case_id, step["complete"], step.get("data") or {}, step.get("refused"))
     elif "message" in step:
         sandbox.send_message(case_id, step["message"], step.get("data") or {}, SYSTEM_ACTOR)
     elif "wait" in step:
@@ -174,7 +174,7 @@ def _freeze(sandbox: Runtime) -> None:
         session.commit()
 
 
-def _complete(sandbox: Runtime, case_id: int, name: str, data: dict) -> None:
+def _complete(sandbox: Runtime, case_id: int, name: str, data: dict, refused: list[str] | None = None) -> None:
     with sandbox.session_factory() as session:
         rows = list(session.scalars(select(HumanTask).where(
             HumanTask.case_id == case_id, HumanTask.status == TASK_OPEN).order_by(HumanTask.created_at)))
@@ -185,8 +185,14 @@ def _complete(sandbox: Runtime, case_id: int, name: str, data: dict) -> None:
     try:
         sandbox.complete_task(task.id, fill_form(schema, data, clock.now().date()), SYSTEM_ACTOR)
     except InvalidInput as exc:
+        missing = [f for f in refused or () if f not in exc.fields]
+        if refused and not missing:
+            return
         fields = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
-        raise StepFailed(f"form data for {name!r} was refused: {fields or exc}") from exc
+        raise StepFailed(f"form data for {name!r} was refused: {fields or exc}"
+                         + (f" (expected a refusal naming {', '.join(missing)})" if missing else "")) from exc
+    if refused:
+        raise StepFailed(f"form data for {name!r} was accepted; expected a refusal naming {', '.join(refused)}")
 
 
 def _wait(sandbox: Runtime, until: datetime, traveller) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.cases import registration as registration_rules
 from engine.errors import InvalidInput
 from engine.storage.models import HistoryEvent
-from tests.case_driver import CaseDriver, registration
+from tests.case_driver import GUARDIAN, CaseDriver, registration
 
 pytestmark = pytest.mark.database
 
@@ -38,7 +38,7 @@ def test_a_pm_who_turns_18_during_the_case_is_dewasa_from_the_next_operation(run
     case = CaseDriver(runtime, staff, runtime.start_case(
         "atensi_intake", registration(tanggal_lahir="2008-02-01"), staff.actor("peksos")))
     assert case.case().kategori_usia == "anak"
-    case.complete("Identifikasi & orientasi")
+    case.complete("Identifikasi & orientasi", **GUARDIAN)  # a child needs the guardian's consent
     assert case.case().kategori_usia == "anak"
     clock.shift(timedelta(days=27))  # 2026-02-01, the 18th birthday
     case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=30)
