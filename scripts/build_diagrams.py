@@ -12,7 +12,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from bpmn_layout import Diagram, Node, message_xml, props, script_task, timer_xml, user_task  # noqa: E402
-from diagram_paths import add_path_flows, add_path_nodes  # noqa: E402
+from diagram_paths import FAMILY_GATE_ROOM, add_path_flows, add_path_nodes  # noqa: E402
 
 from engine.vocabulary import KONSELOR_ADIKSI  # noqa: E402
 
@@ -248,7 +248,6 @@ def build_intake() -> str:
     f("Flow_reintegrasi_ke_tes", "Gateway_reintegrasi_mulai", "Task_tes_minat_bakat")
     f("Flow_reintegrasi_ke_timer", "Gateway_reintegrasi_mulai", "Timer_periode_reintegrasi")
     f("Flow_tes_ke_persiapan", "Task_tes_minat_bakat", "Task_persiapan_keluarga")
-    f("Flow_persiapan_ke_kunjungan", "Task_persiapan_keluarga", "Task_kunjungan_rumah")
     f("Flow_kunjungan_ke_gabung", "Task_kunjungan_rumah", "Gateway_reintegrasi_selesai")
     f("Flow_timer_ke_gabung", "Timer_periode_reintegrasi", "Gateway_reintegrasi_selesai")
     f("Flow_reintegrasi_ke_terminasi", "Gateway_reintegrasi_selesai", "Gateway_gabung_terminasi")
@@ -282,7 +281,7 @@ def build_intake() -> str:
       default=True)
     f("Flow_penutupan_ke_akhir", "Task_penutupan_kasus", "End_kasus_ditutup")
     add_path_flows(d, MAIN, LOW, SUP)
-    return d.to_xml(pool_width=4660 + 1140 + 520)
+    return d.to_xml(pool_width=4660 + 1140 + 520 + FAMILY_GATE_ROOM)
 
 
 ACTIVITIES = (  # element, name, form, role (None: the lane's), the seed it comes from

@@ -9,13 +9,19 @@ from engine.vocabulary import SUPERVISOR
 
 PS, SV = "Pekerja Sosial", "Supervisor"
 MAX_EXTENSIONS = 2  # product default: the period is extended at most twice (tinjau_intervensi.json)
+FAMILY_GATE_ROOM = 110  # the pool widens by this and the 520 of the consent gate
 CONSENT_GIVEN = 'persetujuan_layanan == True and (kategori_usia != "anak" or persetujuan_wali == True)'
 
 
 def add_path_nodes(d, shift, MAIN, LOW, SUP, TOP):
     """Room for the consent gate first (``shift`` moves everything from skrining on right), then the nodes."""
     shift(d, 380, 520)
+    shift(d, d.nodes["Task_kunjungan_rumah"].cx - 10, FAMILY_GATE_ROOM)
     add = d.add
+    # reintegrasi: a family not yet ready gets more preparation before the home visit
+    prep = d.nodes["Task_persiapan_keluarga"]
+    add(Node("Gateway_keluarga_siap", "exclusiveGateway", "Keluarga siap?", prep.cx + 120, MAIN, lane=PS,
+             label="below"))
     # consent gate: refusal goes to motivation, which asks again or closes the case
     add(Node("Gateway_persetujuan_layanan", "exclusiveGateway", "Persetujuan layanan?", 440, MAIN, lane=PS,
              label="above"))
@@ -98,6 +104,10 @@ def add_path_flows(d, MAIN, LOW, SUP):
       route=[script.top(), (script.cx, sub.bottom()[1])])
     f("Flow_batas_perpanjangan_tercapai", "Gateway_batas_perpanjangan", "Task_tinjau_intervensi",
       name="tidak: batas tercapai", default=True, route=("via", SUP + 70))
+    f("Flow_persiapan_ke_keluarga_siap", "Task_persiapan_keluarga", "Gateway_keluarga_siap")
+    f("Flow_keluarga_siap", "Gateway_keluarga_siap", "Task_kunjungan_rumah", name="ya", cond="keluarga_siap == True")
+    f("Flow_keluarga_belum_siap", "Gateway_keluarga_siap", "Task_persiapan_keluarga", name="belum: persiapan lagi",
+      default=True, route=("via", MAIN - 70))
     # relapse in aftercare: back to re-asesmen, and from there a new plan
     f("Flow_kunjungan_kambuh", "Gateway_kunjungan_berikutnya", "Task_asesmen_lanjut", name="kambuh: asesmen ulang",
       cond='kondisi_pm_saat_kunjungan == "kambuh"', route=("via", LOW + 58))

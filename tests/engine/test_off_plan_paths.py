@@ -192,3 +192,17 @@ def test_moving_on_from_the_review_follows_the_setting(runtime, staff, deployed,
     case = at_the_review(runtime, staff, clock, setting="rawat_jalan")
     case.complete(TINJAU, keputusan="lanjut_tahap_berikutnya")
     assert case.open_names() == ["Laporan terminasi"]
+
+
+def test_a_family_not_yet_ready_gets_more_preparation_before_the_home_visit(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.into_intervensi(score=30, setting="rawat_inap")
+    case.complete("Pelaksanaan intervensi", rencana_selesai=True)
+    fire_after(runtime, case, clock, days=130)
+    for _ in range(case.open_names().count("Monitoring bulanan")):
+        case.complete("Monitoring bulanan")
+    case.complete("Tes minat dan bakat")
+    case.complete("Persiapan keluarga", keluarga_siap=False)
+    assert case.open_names() == ["Persiapan keluarga"]
+    case.complete("Persiapan keluarga", keluarga_siap=True)
+    assert case.open_names() == ["Kunjungan rumah"]
