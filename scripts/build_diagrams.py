@@ -256,7 +256,7 @@ def build_intake() -> str:
     f("Flow_laporan_ke_persetujuan", "Task_laporan_terminasi", "Task_persetujuan_terminasi")
     f("Flow_persetujuan_terminasi_ke_gateway", "Task_persetujuan_terminasi", "Gateway_terminasi_disetujui")
     f("Flow_terminasi_disetujui", "Gateway_terminasi_disetujui", "Gateway_reunifikasi", name="ya",
-      cond="terminasi_disetujui == True", route=("hvh", 3595 + 750))
+      cond="terminasi_disetujui == True", route=("hvh", d.nodes["Gateway_terminasi_disetujui"].cx + 55))
     f("Flow_perlu_reunifikasi", "Gateway_reunifikasi", "Task_reunifikasi", name="ya",
       cond="perlu_reunifikasi == True")
     f("Flow_reunifikasi_ke_alasan", "Task_reunifikasi", "Gateway_alasan_terminasi")
