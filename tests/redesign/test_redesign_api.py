@@ -110,7 +110,7 @@ def test_a_peksos_cannot_deploy_from_the_editor(api, v1, intake_files):
 def test_scenarios_run_on_a_draft_over_http_for_supervisors_only(api, v1):
     response = api.as_("supervisor").post(f"/process-definitions/{KEY}/scenarios/run", json={})
     assert response.status_code == 200
-    assert response.json["passed"] is True and len(response.json["results"]) == 8
+    assert response.json["passed"] is True and len(response.json["results"]) == 13
     assert api.as_("peksos").post(f"/process-definitions/{KEY}/scenarios/run", json={}).status_code == 403
     assert api.as_("peksos").post("/process-definitions/validate", json={"files": {}}).status_code == 403
 
