@@ -43,7 +43,8 @@ def test_an_inserted_task_is_added_and_its_rewired_flows_changed(intake_files):
     added = {c.element_id: c for c in diff.added}
     assert added["Task_baru"].type == "userTask" and added["Task_baru"].name == "Tugas baru"
     assert "Flow_Task_baru_out" in added
-    assert changes_of(diff, "Flow_identifikasi_ke_persetujuan") == {"target": ("Gateway_persetujuan_layanan", "Task_baru")}
+    assert changes_of(diff, "Flow_identifikasi_ke_persetujuan") == {
+        "target": ("Gateway_persetujuan_layanan", "Task_baru")}
     assert diff.removed == []
 
 
