@@ -79,6 +79,8 @@ class PagingArgs(Schema):
 
 class PageSchema(Schema):
     total = fields.Int(required=True)
+    total_exact = fields.Bool(dump_default=True, metadata={
+        "description": "false when more than `total` match: a search by name counts up to 1,000"})
     page = fields.Int(required=True)
     per_page = fields.Int(required=True)
 

@@ -79,12 +79,18 @@ class Paging:
         return (self.page - 1) * self.per_page
 
 
+# A name search counts its matches up to this many ("more than 1,000" says enough): an exact count of a
+# common name across a million cases reads every matching row (bench/scale.py).
+COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class Page:
     items: list
     total: int
     page: int
     per_page: int
+    total_exact: bool = True  # False: more than `total` match (a name search counts up to COUNT_CAP)
 
 
 @dataclass(frozen=True)
@@ -180,12 +186,16 @@ class Queries:
 
     def cases(self, actor: Actor, wanted: CaseFilter) -> Page:
         conditions = _case_conditions(actor, wanted)
+        capped = _name_search(wanted.text)
+        matching = select(Case.id).where(*conditions)
         with self._read() as uow:
-            total = uow.session.scalar(select(func.count()).select_from(Case).where(*conditions))
+            total = uow.session.scalar(select(func.count()).select_from(
+                (matching.limit(COUNT_CAP + 1) if capped else matching).subquery())) or 0
             rows = uow.session.execute(select(*CASES_LISTED).where(*conditions).order_by(Case.id.desc())
                                        .offset(wanted.paging.offset).limit(wanted.paging.per_page)).all()
             # rows read like the case (case.pm_name), without its large workflow state
-            return Page(list(rows), total or 0, wanted.paging.page, wanted.paging.per_page)
+            return Page(list(rows), min(total, COUNT_CAP) if capped else total, wanted.paging.page,
+                        wanted.paging.per_page, total_exact=not capped or total <= COUNT_CAP)
 
     def case(self, actor: Actor, case_id: int) -> dict:
         """Profile, stage, status, open tasks, incidents, unacknowledged alerts, linked cases and the
@@ -402,12 +412,18 @@ def _case_conditions(actor: Actor, wanted: CaseFilter) -> list:
         by_number = case_id_of(text)
         if by_number is not None:  # a case number, K-000123
             conditions.append(Case.id == by_number)
-        elif text.isdigit():  # a NIK or its first digits (ix_cases_pm_nik); names have no digits
+        elif not _name_search(text):  # a NIK or its first digits (ix_cases_pm_nik); names have no digits
             conditions.append(Case.pm_nik.startswith(text, autoescape=True))
         else:  # a name anywhere in pm_name (ix_cases_pm_name_trgm on PostgreSQL)
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             conditions.append(Case.pm_name.ilike(pattern, escape="\\"))
     return conditions
+
+
+def _name_search(text: str | None) -> bool:
+    """A search by a name, not by a case number (K-000123) or a NIK."""
+    text = (text or "").strip()
+    return bool(text) and case_id_of(text) is None and not text.isdigit()
 
 
 def _alert_recipient(actor: Actor):

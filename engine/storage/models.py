@@ -230,6 +230,8 @@ class HistoryEvent(Base):
     """Append-only: rows are only ever inserted."""
 
     __tablename__ = "history_events"
+    # a month's completed tasks and stage changes, for the monthly report (migration 0011)
+    __table_args__ = (Index("ix_history_kind_at", "kind", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -5,7 +5,7 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from atensi import create_app
 from engine.storage.models import Case, Incident
@@ -317,3 +317,22 @@ def test_an_unexpected_error_on_a_page_is_an_html_page(app, client, staff, pages
     response = client.get("/inbox")
     assert response.status_code == 500 and "text/html" in response.content_type
     assert "Terjadi kesalahan" in text_of(response)
+
+
+def test_a_name_search_with_more_matches_than_it_counts_says_more_than_and_exports_every_row(
+        client, staff, deployed, pages, runtime):
+    from engine.read.queries import COUNT_CAP
+    from engine.storage.models import ProcessVersion
+
+    with runtime.session_factory() as session:
+        version_id = session.scalars(select(ProcessVersion.id).where(ProcessVersion.process_key == "atensi_intake")
+                                     ).first()
+        session.execute(insert(Case), [
+            {"process_version_id": version_id, "process_key": "atensi_intake", "unit_id": staff.unit_id,
+             "pm_name": f"Siti Rahayu {n}", "pm_nik": f"{3171000000000000 + n}", "state": {},
+             "serializer_version": "", "status": "completed"} for n in range(COUNT_CAP + 5)])
+        session.commit()
+    pages.login("supervisor")
+    assert "Lebih dari 1.000 kasus" in text_of(client.get("/cases?q=siti"))
+    exported = client.get("/cases/export.csv?q=siti").get_data(as_text=True)
+    assert exported.count("Siti Rahayu") == COUNT_CAP + 5
