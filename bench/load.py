@@ -90,7 +90,7 @@ def prepare(url: str, units: int, cases_per_unit: int) -> tuple[list[int], dict[
     open_tasks = {}
     for n, actor in enumerate(actors):
         for k in range(cases_per_unit):
-            runtime.start_case(INTAKE, {"pm": pm_of(1000 + n, k)}, actor)
+            runtime.start_case(INTAKE, {"pm": pm_of(9900 + n, k)}, actor)
         with session_factory() as session:
             open_tasks[n] = list(session.execute(sa.text(
                 "SELECT id FROM human_tasks WHERE unit_id = :u AND status = 'open' AND role = :r ORDER BY id"),
@@ -101,11 +101,12 @@ def prepare(url: str, units: int, cases_per_unit: int) -> tuple[list[int], dict[
     return unit_ids, open_tasks
 
 
-def pm_of(client: int, n: int) -> dict:
-    rng = random.Random(client * 1_000_003 + n)
+def pm_of(prefix: int, n: int) -> dict:
+    """A PM with a NIK of its own: ``prefix`` (4 digits) tells the seeds and each step's clients apart."""
+    rng = random.Random(prefix * 1_000_003 + n)
     name = f"{rng.choice(('Budi', 'Siti', 'Agus', 'Dewi', 'Rizky'))} {rng.choice(('Santoso', 'Lubis', 'Putra'))}"
     return {"nama": name,
-            "nik": f"{3100 + client:04d}{n:012d}", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L",
+            "nik": f"{prefix:04d}{n:012d}", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L",
             "alamat": "Jl. Melati 5", "sumber_rujukan": "keluarga", "kontak_keluarga": "0812000000"}
 
 
@@ -187,7 +188,7 @@ def one_request(client: Client, kind: str, job: dict, tasks: list[str], n: int) 
         status, body = client.call("GET", "/api/v1/tasks")
         return status == 200, status, body
     if kind == "register":
-        status, body = client.call("POST", "/api/v1/cases", {"unit_id": job["unit_id"], "pm": pm_of(job["number"], n)})
+        status, body = client.call("POST", "/api/v1/cases", {"unit_id": job["unit_id"], "pm": pm_of(job["prefix"], n)})
         tasks += [t["id"] for t in body.get("open_tasks", []) if t.get("role") == PEKERJA_SOSIAL]
         return status == 201, status, body
     status, body = client.call("POST", f"/api/v1/tasks/{tasks.pop()}/complete", {"data": IDENTIFIKASI})
@@ -200,8 +201,8 @@ def _reconnect(client: Client, port: int) -> Client:
     return fresh
 
 
-def run_step(clients: int, seconds: float, port: int, unit_ids: list[int], open_tasks: dict[int, list[str]]
-             ) -> tuple[list, float]:
+def run_step(step: int, clients: int, seconds: float, port: int, unit_ids: list[int],
+             open_tasks: dict[int, list[str]]) -> tuple[list, float]:
     context = mp.get_context("fork")
     results = context.Queue()
     units = len(open_tasks)
@@ -210,8 +211,8 @@ def run_step(clients: int, seconds: float, port: int, unit_ids: list[int], open_
     for n in range(clients):
         unit = n % units
         share = open_tasks[unit][n // units::max(1, (clients + units - 1) // units)]
-        job = {"number": n, "port": port, "unit": unit, "unit_id": unit_ids[unit], "tasks": share,
-               "start": start, "seconds": seconds}
+        job = {"number": n, "prefix": 1000 + step * 100 + n, "port": port, "unit": unit, "unit_id": unit_ids[unit],
+               "tasks": share, "start": start, "seconds": seconds}
         processes.append(context.Process(target=client_loop, args=(job, results)))
     for process in processes:
         process.start()
@@ -253,8 +254,8 @@ def report(clients: int, seconds: float, seen: list, busy: float) -> dict:
     errors = [row for row in seen if not row[2]]
     rate = len(seen) / seconds
     p99 = percentile([ms for _, ms, _, _ in seen], 0.99)
-    print(f"\n{clients} clients: {rate:7.1f} requests/s, {len(errors)} errors, CPU busy {busy:.0%}, "
-          f"p99 of all {p99:.1f} ms")
+    print(f"\n{clients} clients: {rate:7.1f} requests/s, {len(errors)} errors, CPU busy {busy:.0%} "
+          f"(load average {os.getloadavg()[0]:.1f}: other work shares the machine), p99 of all {p99:.1f} ms")
     print(f"  {'kind':10} {'count':>7} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind in KINDS:
         times = [ms for k, ms, _, _ in seen if k == kind]
@@ -299,8 +300,8 @@ def main() -> None:
         services = start_services(url, port, args.workers, args.threads, log)
         try:
             steps = []
-            for clients in (int(n) for n in args.clients.split(",")):
-                seen, busy = run_step(clients, args.seconds, port, unit_ids, open_tasks)
+            for step, clients in enumerate(int(n) for n in args.clients.split(",")):
+                seen, busy = run_step(step, clients, args.seconds, port, unit_ids, open_tasks)
                 steps.append(report(clients, args.seconds, seen, busy))
             summary(steps)
         finally:
