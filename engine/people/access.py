@@ -1,7 +1,7 @@
 """Who may see and do what. Plain rules over an Actor, used by every adapter."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from engine.errors import Conflict, EngineError, Forbidden
@@ -176,11 +176,12 @@ def can_see_handover(actor: Actor, handover) -> bool:
     return actor.is_system or actor.unit_id in (_field(handover, "from_unit_id"), _field(handover, "to_unit_id"))
 
 
-def can_read_region(actor: Actor, unit_id: int, parent_unit_id: int | None) -> bool:
-    """A unit's dashboard: its own people who may see dashboards, or the koordinator wilayah of the
-    Balai above it. Reading only: the coordinator acts on no case (they are never in that unit)."""
+def can_read_region(actor: Actor, unit_id: int, above: Collection[int]) -> bool:
+    """A unit's dashboard and reports: its own people who may see dashboards, or the koordinator wilayah of
+    a Balai above it (``above``: the unit's parent, its parent's parent, …). Reading only: the coordinator
+    acts on no case (they are never in that unit)."""
     if actor.is_system:
         return True
     if actor.unit_id == unit_id:
         return actor.has(*EDITORS, KOORDINATOR_WILAYAH)
-    return actor.has(KOORDINATOR_WILAYAH) and parent_unit_id is not None and parent_unit_id == actor.unit_id
+    return actor.has(KOORDINATOR_WILAYAH) and actor.unit_id is not None and actor.unit_id in above

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
@@ -27,6 +27,7 @@ from engine.storage.models import Case, HumanTask, Unit
 from engine.vocabulary import CASE_ACTIVE, CASE_INCIDENT, CASE_RESPONSE, EDITORS, INTAKE, TASK_OPEN
 
 LIVE_STATUSES = (CASE_ACTIVE, CASE_INCIDENT)
+MAX_REGION_DEPTH = 4  # product default: a Balai reads the units below it this many levels down
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,13 @@ class Dashboard:
 
     def region(self, actor: Actor) -> list[dict]:
         """The units whose dashboards the actor reads: their own, and for a koordinator wilayah the
-        units of its region (those whose parent unit is the coordinator's Balai)."""
+        units of its region (those below the coordinator's Balai, through their parent units)."""
         with detached_read(self.session_factory) as uow:
-            rows = uow.session.execute(select(Unit.id, Unit.code, Unit.name, Unit.parent_unit_id)
-                                       .where(or_(Unit.id == actor.unit_id, Unit.parent_unit_id == actor.unit_id))
-                                       .order_by(Unit.id != actor.unit_id, Unit.name)).all()
-            return [{"id": r.id, "code": r.code, "name": r.name} for r in rows
-                    if can_read_region(actor, r.id, r.parent_unit_id)]
+            rows = uow.session.execute(select(Unit.id, Unit.code, Unit.name, Unit.parent_unit_id)).all()
+        parents = {r.id: r.parent_unit_id for r in rows}
+        readable = [r for r in rows if can_read_region(actor, r.id, _above(parents, r.id))]
+        readable.sort(key=lambda r: (r.id != actor.unit_id, r.name))
+        return [{"id": r.id, "code": r.code, "name": r.name} for r in readable]
 
     def summary(self, actor: Actor, days: int = 7, unit_id: int | None = None) -> dict:
         """Counts per stage and risk level, overdue tasks per worker and deadlines in the next ``days``,
@@ -119,10 +120,26 @@ def viewer_of_unit(session: Session, actor: Actor, unit_id: int | None) -> Actor
     found = session.execute(select(Unit.id, Unit.parent_unit_id).where(Unit.id == target)).first()
     if found is None:
         raise NotFound(f"unit {target} not found")
-    if not can_read_region(actor, found.id, found.parent_unit_id):
+    parents, current = {found.id: found.parent_unit_id}, found.parent_unit_id
+    for _ in range(MAX_REGION_DEPTH):  # the few units above, one by one
+        if current is None or current in parents:
+            break
+        above = session.scalar(select(Unit.parent_unit_id).where(Unit.id == current))
+        parents[current], current = above, above
+    if not can_read_region(actor, found.id, _above(parents, found.id)):
         require_role(actor, *EDITORS)  # says which roles read a dashboard
         raise Forbidden("this unit is not in your region")
     return Actor(actor.username, actor.roles, target)
+
+
+def _above(parents: dict[int, int | None], unit_id: int) -> list[int]:
+    """The units above ``unit_id`` (its parent, the parent's parent, …), at most MAX_REGION_DEPTH, no cycle."""
+    above: list[int] = []
+    current = parents.get(unit_id)
+    while current is not None and current != unit_id and current not in above and len(above) < MAX_REGION_DEPTH:
+        above.append(current)
+        current = parents.get(current)
+    return above
 
 
 def _in_unit(actor: Actor, column) -> list:

@@ -74,3 +74,24 @@ def test_a_regional_coordinator_reads_the_reports_of_its_region_only(report, run
         report.build(korwil, *this_month(), unit_id=outside_id)
     with pytest.raises(Forbidden):  # a pekerja sosial reads no report
         report.build(staff.actor("peksos"), *this_month())
+
+
+def test_a_regional_coordinator_reads_the_units_below_its_region_s_units_too(report, staff, deployed,
+                                                                            session_factory):
+    """Balai (staff.unit) → LKS (staff.other_unit) → a satellite under the LKS: the Balai's koordinator
+    wilayah reads all three; the LKS's supervisor reads only its own."""
+    from engine.read.dashboard import Dashboard
+
+    with session_factory() as session:
+        session.get(Unit, staff.other_unit_id).parent_unit_id = staff.unit_id
+        satellite = accounts.create_unit(session, "POS-04", "Pos Satelit", "lks", parent_unit_id=staff.other_unit_id)
+        korwil = accounts.create_user(session, "korwil", PASSWORD, ["koordinator_wilayah"], staff.unit_id,
+                                      passwords=QUICK_PASSWORDS)
+        session.get(Unit, staff.unit_id).parent_unit_id = satellite.id  # a cycle must not loop
+        session.commit()
+        korwil, satellite_id = accounts.actor_for(korwil), satellite.id
+    assert report.build(korwil, *this_month(), unit_id=satellite_id)["unit_id"] == satellite_id
+    region = [u["id"] for u in Dashboard(session_factory).region(korwil)]
+    assert region[0] == staff.unit_id and set(region) == {staff.unit_id, staff.other_unit_id, satellite_id}
+    with pytest.raises(Forbidden):
+        report.build(staff.actor("supervisor"), *this_month(), unit_id=satellite_id)
