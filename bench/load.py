@@ -119,7 +119,8 @@ def free_port() -> int:
 def start_services(url: str, port: int, workers: int, threads: int, log) -> list[subprocess.Popen]:
     env = {**os.environ, "DATABASE_URL": url, "ATENSI_SECRET_KEY": SECRET, "ATENSI_SANDBOX_WORKERS": "1"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-                               "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+                               "--worker-class", "gthread", "--keep-alive", "30",  # as behind a load balancer
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                                "atensi:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     scheduler = subprocess.Popen([sys.executable, "-m", "workers", "--log-level", "WARNING"], cwd=ROOT, env=env,
                                  stdout=log, stderr=subprocess.STDOUT)

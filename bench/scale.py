@@ -320,6 +320,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--reuse", action="store_true", help="measure the rows of the last run again")
     parser.add_argument("--timers", type=int, default=200, help="timers coming due during the scheduler run")
+    parser.add_argument("--window", type=float, default=20.0, help="seconds over which those timers come due")
+    parser.add_argument("--scheduler-only", action="store_true", help="with --reuse: only the scheduler figures")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
     parser.add_argument("--drop", action="store_true", help="drop the schema at the end")
     args = parser.parse_args()
@@ -333,9 +335,10 @@ def main() -> None:
         session_factory, unit_ids = templates(url, args.units)
         seconds = generate(session_factory, unit_ids, args.cases - TEMPLATES, min(args.active, args.cases - TEMPLATES))
         print(f"generated {args.cases:,} cases ({args.active:,} active) in {seconds:.0f} s (goal: minutes, not hours)")
-    sizes(session_factory)
-    measure(session_factory, unit_ids, args.repeat)
-    scheduler(url, session_factory, unit_ids[0], args.idle_seconds, args.timers, window=20.0)
+    if not args.scheduler_only:
+        sizes(session_factory)
+        measure(session_factory, unit_ids, args.repeat)
+    scheduler(url, session_factory, unit_ids[0], args.idle_seconds, args.timers, window=args.window)
     if args.drop:
         session_factory.kw["bind"].dispose()
         with make_engine(PG_URL).begin() as conn:
