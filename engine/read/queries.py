@@ -154,8 +154,10 @@ class Queries:
         conditions, paging = [*base, or_(*branches)], wanted.paging
         with self._read() as uow:
             session = uow.session
-            total = session.scalar(select(func.count()).select_from(HumanTask).where(*conditions)) or 0
-            tasks = _urgent_first(session, wanted, base, branches) if total > paging.offset else []
+            urgent = HumanTask.priority == URGENT_PRIORITY
+            total, n_urgent = session.execute(select(func.count(), func.count().filter(urgent))
+                                              .select_from(HumanTask).where(*conditions)).one()
+            tasks = _urgent_first(session, wanted, base, branches, n_urgent) if total > paging.offset else []
             facts = _case_facts(session, {task["case_id"] for task in tasks})
             return Page([_task_view(task, facts[task["case_id"]]) for task in tasks], total, paging.page,
                         paging.per_page)
@@ -369,12 +371,11 @@ def _task_conditions(actor: Actor, wanted: TaskFilter) -> tuple[list, list]:
     return conditions, branches
 
 
-def _urgent_first(session, wanted: TaskFilter, base: list, branches: list) -> list:
+def _urgent_first(session, wanted: TaskFilter, base: list, branches: list, n_urgent: int) -> list:
     """Urgent tasks (a crisis triage) head the inbox whatever the chosen sort; each part is read in
     that sort. The urgent part is small, so the rest still pages in index order."""
     urgent = HumanTask.priority == URGENT_PRIORITY
     paging = wanted.paging
-    n_urgent = session.scalar(select(func.count()).select_from(HumanTask).where(*base, or_(*branches), urgent)) or 0
     rows = []
     if paging.offset < n_urgent:
         rows += session.execute(_page(wanted, [*base, urgent], branches, paging.offset, paging.per_page)).mappings()
