@@ -179,7 +179,7 @@ def report_crisis(case_id):
         flash(gettext("The process could not go on: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("web_cases.case_page", case_id=case_id))
     except Conflict:
-        flash(gettext("This case cannot take a crisis report now (only during the intervention)."), "error")
+        flash(gettext("This case cannot take a crisis report now (only while an intake case is open)."), "error")
         return redirect(url_for("web_cases.case_page", case_id=case_id))
     children = services().queries.case(actor, case_id)["child_case_ids"]
     flash(gettext("Crisis reported. Case response #%(id)s has started.", id=children[-1] if children else "?"),
