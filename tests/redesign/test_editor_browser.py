@@ -349,3 +349,39 @@ def test_a_social_worker_sees_the_process_read_only_with_a_plain_message(editor,
     assert editor.page.is_visible(".ed-appnav a:has-text('Tugas Saya')")
     assert not editor.page.is_visible("#ed-nav-dashboard")
     editor.shot("12-read-only-for-a-social-worker")
+
+
+def test_a_supervisor_changes_a_programme_length_in_the_decision_table_in_words_and_deploys_it(
+        editor, live, staff, deployed):
+    editor.open(f"/editor/{KEY}")
+    editor.tab("tables")
+    table = 'section[data-decision="periode_program"]'
+    row = editor.page.locator(f'{table} tr:has(input[data-rule="Rule_berbasis_keluarga"])')
+    cells = row.locator("input")
+    assert [cells.nth(i).input_value() for i in range(3)] == ["3 bulan", "P0D", "setiap 1 bulan, 3 kali"]
+    assert "default produk" in row.inner_text()  # the rule's note says where the figure comes from
+    cells.nth(0).fill("lama sekali")
+    cells.nth(0).press("Tab")
+    assert "tidak terbaca" in row.inner_text()  # refused beside the cell, the table unchanged
+    cells.nth(0).fill("6 bulan")
+    cells.nth(0).press("Tab")
+    cells.nth(2).fill("setiap 2 minggu, 12 kali")
+    cells.nth(2).press("Tab")
+    assert "tidak terbaca" not in row.inner_text()
+    editor.shot("13-decision-table-in-words")
+    editor.page.click("#ed-deploy")
+    editor.page.fill("#ed-deploy-note", "Berbasis keluarga enam bulan")
+    editor.page.click("#ed-deploy-confirm")
+    # the shipped scenarios expect the product default: the editor says which fail and asks first
+    editor.page.wait_for_selector("#ed-override-row:not([hidden])", timeout=60_000)
+    assert "berbasis keluarga" in editor.page.inner_text("#ed-deploy-scenarios")
+    editor.page.check("#ed-override")
+    editor.page.click("#ed-deploy-confirm")
+    editor.page.wait_for_selector("body[data-ready=true] #ed-version-badge:has-text('v2')", timeout=60_000)
+    dmn = live.api.as_("supervisor").get(
+        f"/process-definitions/{KEY}/versions/2/files/periode_program.dmn").get_data(as_text=True)
+    rule = dmn[dmn.index('id="Rule_berbasis_keluarga"'):]
+    rule = rule[:rule.index("</rule>")]
+    assert '"P6M"' in rule and '"R12/P14D"' in rule and '"P0D"' in rule
+    editor.tab("tables")
+    assert editor.page.input_value('input[data-rule="Rule_berbasis_keluarga"] >> nth=0') == "6 bulan"

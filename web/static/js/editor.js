@@ -21,6 +21,7 @@
     definition: null,                               // {key, latest_version, versions: [...]}
     bpmnName: null,
     formsText: {},                                  // form file name -> text, of the version shown
+    tablesText: {},                                 // DMN file name -> text, of the version shown
     draft: {},                                      // edited files other than the BPMN: name -> text
     readOnly: false,
     dirty: false,
@@ -172,9 +173,10 @@
       var bpmn = loaded.filter(function (x) { return x.file.kind === 'bpmn'; });
       var main = bpmn.filter(function (x) { return x.text.indexOf('id="' + state.key + '"') !== -1; })[0] || bpmn[0];
       var decisions = [];
+      state.tablesText = {};
       loaded.forEach(function (x) {
         if (x.file.kind === 'form') { state.formsText[x.file.name] = x.text; }
-        if (x.file.kind === 'dmn') { decisions = decisions.concat(decisionIds(x.text)); }
+        if (x.file.kind === 'dmn') { decisions = decisions.concat(decisionIds(x.text)); state.tablesText[x.file.name] = x.text; }
       });
       state.bpmnName = main.file.name;
       createModeler(Object.keys(state.formsText).sort(), decisions);
@@ -194,6 +196,7 @@
       renderHistory();
       fillVersionSelects();
       state.formEditor.fill();
+      state.tableEditor.fill(state.tablesText);
     });
   }
 
@@ -450,6 +453,10 @@
         say(t('forms.saved', { name: name }), 'dirty');
       }
     });
+    state.tableEditor = new EditorTables.TableEditor({ box: $('ed-tables'), state: state, onSaved: function (name) {
+      state.dirty = true;
+      say(t('tables.saved', { name: name }), 'dirty');
+    } });
   }
 
   function renderIndex(all) {
