@@ -33,7 +33,8 @@ def create_case(body):
     """Register a PM and start the ATENSI intake (or the process named by `process`)."""
     actor, engine = current_actor(), services()
     case_id = registration.register(engine.runtime, body["pm"], actor, body["unit_id"], body["process"], body["data"],
-                                    pm_id=body["pm_id"], confirm_new_case=body["confirm_new_case"])
+                                    pm_id=body["pm_id"], confirm_new_case=body["confirm_new_case"],
+                                    first_tasks_to_actor=engine.settings.assign_first_task)
     return engine.queries.case(actor, case_id)
 
 
@@ -47,7 +48,8 @@ def create_case_response(body):
     actor, engine = current_actor(), services()
     case_id = registration.refer_emergency(engine.runtime, body["pm"], body["uraian"], actor, body["unit_id"],
                                            body["data"], pm_id=body["pm_id"],
-                                           confirm_new_case=body["confirm_new_case"])
+                                           confirm_new_case=body["confirm_new_case"],
+                                           first_tasks_to_actor=engine.settings.assign_first_task)
     return engine.queries.case(actor, case_id)
 
 

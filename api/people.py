@@ -9,6 +9,7 @@ from engine.vocabulary import ROLE_LABELS, ROLES
 from .auth import current_actor, require_login
 from .schemas.people import (
     RoleSchema,
+    SavedFilterSchema,
     UnitSchema,
     UserCreateSchema,
     UsersArgs,
@@ -77,3 +78,24 @@ def create_unit(body):
     """Create a Balai, IPWL or LKS (admin)."""
     return services().directory.create_unit(current_actor(), body["code"], body["name"], body["kind"],
                                             body["parent_unit_id"])
+
+
+@blp.get("/me/filters")
+@blp.response(200, SavedFilterSchema(many=True))
+def saved_filters():
+    """The caller's saved inbox filters, by name."""
+    return services().saved_filters.of(current_actor())
+
+
+@blp.post("/me/filters")
+@blp.arguments(SavedFilterSchema)
+@blp.response(201, SavedFilterSchema)
+def save_filter(body):
+    """Save the inbox filters under a name (the same name again replaces them)."""
+    return services().saved_filters.save(current_actor(), body["name"], body["filters"])
+
+
+@blp.delete("/me/filters/<int(max=2147483647):filter_id>")
+@blp.response(204)
+def delete_filter(filter_id):
+    services().saved_filters.delete(current_actor(), filter_id)

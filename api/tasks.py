@@ -4,10 +4,20 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from atensi.services import services
+from engine.cases.assignment import as_dicts
 from engine.read.queries import Paging, TaskFilter
 
 from .auth import current_actor, require_login
-from .schemas.tasks import AssignSchema, CompleteSchema, InboxArgs, TaskDetailSchema, TaskPageSchema, TaskSchema
+from .schemas.tasks import (
+    AssignSchema,
+    CompleteSchema,
+    InboxArgs,
+    ReassignResultSchema,
+    ReassignSchema,
+    TaskDetailSchema,
+    TaskPageSchema,
+    TaskSchema,
+)
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="The task inbox")
 blp.before_request(require_login)
@@ -70,3 +80,15 @@ def complete(body, task_id):
     """Complete with form data: 422 per field when it breaks the form, 409 when the task is gone
     or someone else has it, 403 when the caller may not."""
     return services().runtime.complete_task(task_id, body["data"], current_actor())
+
+
+@blp.post("/reassign-from/<string(maxlength=80):username>")
+@blp.arguments(ReassignSchema)
+@blp.response(200, ReassignResultSchema)
+def reassign_from(body, username):
+    """A supervisor hands every open task of a worker who is away to others of the unit, each move in
+    its case's history. `dry_run` (the default) answers the preview without changing anything."""
+    actor, reassignments = current_actor(), services().reassignments
+    act = reassignments.preview if body["dry_run"] else reassignments.apply
+    moves = act(actor, username, body["to"])
+    return {"absent": username, "applied": not body["dry_run"], "moves": as_dicts(moves)}

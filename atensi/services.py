@@ -10,11 +10,13 @@ from sqlalchemy.orm import sessionmaker
 
 from engine.alerts.acknowledge import AlertActions
 from engine.casefile import CaseFile
+from engine.cases.assignment import Reassignments
 from engine.cases.handover import Handovers
 from engine.cases.runtime import Runtime
 from engine.config import Settings
 from engine.people.accounts import Passwords
 from engine.people.directory import Directory
+from engine.people.saved_filters import SavedFilters
 from engine.pms.service import PmRecords
 from engine.privacy.access_log import AccessLog
 from engine.privacy.consent import Consents
@@ -51,6 +53,8 @@ class Services:
     casefile: CaseFile  # notes and documents
     handovers: Handovers  # transfers and referrals between units
     pms: PmRecords
+    reassignments: Reassignments  # an absent worker's open tasks handed to others
+    saved_filters: SavedFilters  # each user's named inbox filters
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -61,7 +65,8 @@ class Services:
                    Directory(session_factory, Passwords(settings)),
                    AlertActions(session_factory), Privacy.build(session_factory),
                    CaseFile.build(session_factory, settings), Handovers(session_factory, settings),
-                   PmRecords(session_factory))
+                   PmRecords(session_factory), Reassignments(session_factory),
+                   SavedFilters(session_factory))
 
 
 def services() -> Services:

@@ -12,6 +12,10 @@ from sqlalchemy import and_
 
 from engine.vocabulary import TASK_OPEN
 
+# How every page, alert and e-mail writes a moment: '2 Des 2026 06.10' (CLDR pattern, for babel)
+DATETIME_PATTERN = "d MMM yyyy HH.mm"
+DATE_PATTERN = "d MMM yyyy"
+
 
 def now() -> datetime:
     return datetime.now(UTC)

@@ -39,6 +39,7 @@ class Settings:
     session_hours: float = 12.0  # product default: a web sign-in ends 12 h after it began, however active
     overdue_reminder_hours: float = 24.0
     escalation_grace_hours: float = 48.0
+    assign_first_task: bool = True  # the worker who registers a case takes its first task (of their role)
     handover_due_hours: float = 72.0  # product default: a unit answers a transfer or referral within 3 days
     base_url: str = "http://127.0.0.1:8080"
     smtp_host: str | None = None
@@ -85,6 +86,7 @@ class Settings:
             "session_hours": float(env.get("ATENSI_SESSION_HOURS", 12)),
             "overdue_reminder_hours": float(env.get("ATENSI_REMINDER_HOURS", 24)),
             "escalation_grace_hours": float(env.get("ATENSI_ESCALATION_HOURS", 48)),
+            "assign_first_task": env.get("ATENSI_ASSIGN_FIRST_TASK", "1").lower() not in ("0", "false", "no"),
             "handover_due_hours": float(env.get("ATENSI_HANDOVER_DUE_HOURS", 72)),
             "base_url": env.get("ATENSI_BASE_URL", "http://127.0.0.1:8080"),
             "smtp_host": env.get("ATENSI_SMTP_HOST") or None,

@@ -112,6 +112,19 @@ def cycle_from_words(text: str) -> str | None:
     return f"R{match.group(2) or ''}/{period}"
 
 
+def lateness_in_words(late: timedelta, lang: str = "id") -> str:
+    """How late work is, in its largest whole unit and never under a minute: '3 hari', '5 jam',
+    '1 menit' ('3 days' in English). The one wording of alerts and pages alike."""
+    seconds = late.total_seconds()
+    for unit, size in (("D", 86400), ("H", 3600), ("MIN", 60)):
+        count = int(seconds // size)
+        if count >= 1 or unit == "MIN":
+            count = max(count, 1)
+            indonesian, one, many = UNITS[unit]
+            return f"{count} {(one if count == 1 else many) if lang == 'en' else indonesian}"
+    raise AssertionError("unreachable")
+
+
 def from_words(text: str) -> str | None:
     """'2 minggu' -> 'P14D', '1 bulan 2 minggu' -> 'P1M14D', '24 hours' -> 'PT24H'; an ISO duration as it
     is; None when the text is neither."""

@@ -12,11 +12,25 @@ from datetime import timedelta
 
 from flask import Flask
 
-from . import auth_views, casefile, cases, dashboard, editor, handovers, i18n, inbox, privacy, reports, tasks
+from . import (
+    auth_views,
+    casefile,
+    cases,
+    dashboard,
+    editor,
+    handovers,
+    i18n,
+    inbox,
+    pm_merge,
+    privacy,
+    reports,
+    tasks,
+    team,
+)
 from .pages import csrf
 
 BLUEPRINTS = (editor.bp, auth_views.bp, inbox.bp, tasks.bp, cases.bp, dashboard.bp, privacy.bp, casefile.bp,
-               handovers.bp, reports.bp)
+              handovers.bp, reports.bp, team.bp, pm_merge.bp)
 
 
 def init_app(app: Flask) -> None:

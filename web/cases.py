@@ -52,7 +52,8 @@ def case_list():
     page = services().queries.cases(current_actor(), case_filter(chosen, Paging(page_number, PER_PAGE)))
     query = {k: v for k, v in request.args.items() if k in FILTER_KEYS and v}
     pages = max(1, -(-page.total // PER_PAGE))
-    return render_template("cases.html", page=page, chosen=chosen, query=query, pages=pages,
+    work = services().queries.open_work(current_actor(), [case.id for case in page.items])
+    return render_template("cases.html", page=page, chosen=chosen, query=query, pages=pages, work=work,
                            stages=STAGES, risks=RISKS, statuses=STATUSES)
 
 
@@ -99,7 +100,8 @@ def register():
         return render_template("case_new.html", form=form), 422 if request.method == "POST" else 200
     try:
         case_id = registration.register(services().runtime, form.pm(), current_actor(), pm_id=form.pm_id.data,
-                                        confirm_new_case=form.confirm_new_case.data)
+                                        confirm_new_case=form.confirm_new_case.data,
+                                        first_tasks_to_actor=services().settings.assign_first_task)
     except DuplicatePm as found:
         return render_template("case_new.html", form=form, matches=found.matches), 409
     flash(gettext("Case %(number)s registered: %(name)s. The intake has started.", number=case_number(case_id),
@@ -114,7 +116,12 @@ def refer_emergency():
     form = EmergencyReferralForm()
     if not form.validate_on_submit():
         return render_template("case_emergency.html", form=form), 422 if request.method == "POST" else 200
-    case_id = registration.refer_emergency(services().runtime, form.pm(), form.uraian.data, current_actor())
+    try:
+        case_id = registration.refer_emergency(services().runtime, form.pm(), form.uraian.data, current_actor(),
+                                               pm_id=form.pm_id.data, confirm_new_case=form.confirm_new_case.data,
+                                               first_tasks_to_actor=services().settings.assign_first_task)
+    except DuplicatePm as found:
+        return render_template("case_emergency.html", form=form, matches=found.matches), 409
     flash(gettext("Emergency referral #%(id)s registered: %(name)s. The triage task is open.", id=case_id,
                   name=form.nama.data), "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id))

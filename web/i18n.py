@@ -7,6 +7,7 @@ statuses, roles, history kinds), keyed by engine.vocabulary, live here, as do re
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,8 +25,10 @@ from flask_babel import (
 from flask_babel import lazy_gettext as _l
 
 from engine import clock, vocabulary
+from engine.alerts.overdue import without_snapshot
 from engine.cases import shown
 from engine.cases.numbers import case_number
+from engine.durations import lateness_in_words
 from engine.vocabulary import (
     ADMIN,
     CASE_ACTIVE,
@@ -154,17 +157,17 @@ def local_datetime(moment: datetime | None) -> str:
     """'5 Jan 2026 09.00' in the configured zone (Asia/Jakarta by default)."""
     if moment is None:
         return "—"
-    return format_datetime(clock.as_utc(moment), "d MMM yyyy HH.mm")
+    return format_datetime(clock.as_utc(moment), clock.DATETIME_PATTERN)
 
 
 def local_date(moment: datetime) -> str:
-    return format_datetime(clock.as_utc(moment), "d MMM yyyy")
+    return format_datetime(clock.as_utc(moment), clock.DATE_PATTERN)
 
 
 def calendar_date(value: str | None) -> str:
     """An ISO calendar date as stored ('2026-01-02') written like the pages' other dates: '2 Jan 2026'."""
     try:
-        return format_date(date.fromisoformat(value), "d MMM yyyy")
+        return format_date(date.fromisoformat(value), clock.DATE_PATTERN)
     except (TypeError, ValueError):
         return value or "—"
 
@@ -186,13 +189,11 @@ def due_text(due_at: datetime | None, now: datetime | None = None) -> str:
 
 
 def _lateness(late: timedelta) -> str:
-    if late >= timedelta(days=1):
-        return ngettext("overdue by %(num)d day", "overdue by %(num)d days", late.days)
-    if late >= timedelta(hours=1):
-        hours = int(late.total_seconds() // 3600)
-        return ngettext("overdue by %(num)d hour", "overdue by %(num)d hours", hours)
-    minutes = max(1, int(late.total_seconds() // 60))
-    return ngettext("overdue by %(num)d minute", "overdue by %(num)d minutes", minutes)
+    """The alerts' wording too (engine.durations.lateness_in_words)."""
+    return gettext("overdue by %(time)s", time=lateness_in_words(late, select_locale()))
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def value_text(value, limit: int = 160) -> str:
@@ -202,6 +203,8 @@ def value_text(value, limit: int = 160) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(humanise(v) for v in value)
     text = " ".join(str(value).split())
+    if ISO_DATE.fullmatch(text):  # a birth date as stored: written like every other date
+        return calendar_date(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -213,6 +216,8 @@ def shown_text(value) -> str:
         return "\n".join(shown_text(v) for v in value)
     if isinstance(value, dict):
         return "\n".join(f"{humanise(k)}: {shown_text(v)}" for k, v in value.items())
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return calendar_date(value)
     return "" if value is None else str(value)
 
 
@@ -233,12 +238,14 @@ def recorded(fields: dict, key: str, value) -> tuple[str, str]:
     return item["label"] or humanise(key), text
 
 
-def alert_text(message: str | None, link: str | None) -> str:
+def alert_text(message: str | None, link: str | None, live: bool = False) -> str:
     """The alert's message without the link the e-mail needed: the page has a button for it.
 
     Takes the two fields, not the alert, because pages get alerts both as rows (the inbox) and as
     mappings (the case detail); Jinja's ``alert.message`` reads either."""
     text = message or ""
+    if live:  # the page says how late the task is now, beside the text
+        text = without_snapshot(text)
     if link:
         text = text.replace(f"Buka tugas: {link}", "").replace(f"Buka: {link}", "").strip()
     return text

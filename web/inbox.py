@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from atensi.services import services
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidInput
 from engine.read.queries import MAX_PER_PAGE, Paging, TaskFilter
 
 from .cases import fold_reminders
@@ -38,16 +38,47 @@ def inbox():
     shown, folded = fold_reminders(alerts.items)
     return render_template("inbox.html", mine=mine, queue=queue, alerts=alerts, shown_alerts=shown,
                            folded_reminders=folded, chosen=chosen, stages=STAGES, total=page.total,
-                           handovers=engine.handovers.incoming(actor))
+                           handovers=engine.handovers.incoming(actor),
+                           alert_due=engine.queries.due_times(actor, [a.task_id for a in shown if a.task_id]),
+                           saved=[(f, url_for("web_inbox.inbox", **_query(f["filters"])))
+                                  for f in engine.saved_filters.of(actor)],
+                           filtered=bool(chosen["stage"] or chosen["overdue"] or chosen["sort"] != "due"))
+
+
+@bp.post("/inbox/filters")
+def save_filter():
+    """Save the filters in use under a name (the same name again replaces them)."""
+    chosen = {key: request.form.get(key) or None for key in ("stage", "sort")}
+    chosen["overdue"] = request.form.get("overdue") == "1" or None
+    try:
+        saved = services().saved_filters.save(current_actor(), request.form.get("name", ""), chosen)
+    except InvalidInput:
+        flash(gettext("Give the filter a name (at most 80 characters)."), "error")
+        return redirect(url_for("web_inbox.inbox", **_query(chosen)))
+    flash(gettext("Filter saved: %(name)s", name=saved["name"]), "success")
+    return redirect(url_for("web_inbox.inbox", **_query(saved["filters"])))
+
+
+@bp.post("/inbox/filters/<int(max=2147483647):filter_id>/delete")
+def delete_filter(filter_id):
+    services().saved_filters.delete(current_actor(), filter_id)
+    flash(gettext("Filter deleted."), "success")
+    return redirect(url_for("web_inbox.inbox"))
+
+
+def _query(filters: dict) -> dict:
+    """A saved filter as the inbox's query string."""
+    return {key: ("1" if value is True else value) for key, value in filters.items() if value}
 
 
 @bp.post("/tasks/<string(maxlength=36):task_id>/claim")
 def claim(task_id):
     try:
         services().runtime.claim(task_id, current_actor())
-        flash(gettext("The task is yours now."), "success")
     except Conflict:
         flash(gettext("Someone else has already claimed this task."), "error")
+        return _back(url_for("web_inbox.inbox"))
+    flash(gettext("The task is yours now."), "success")
     return _back(url_for("web_tasks.task", task_id=task_id))
 
 

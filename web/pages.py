@@ -18,7 +18,7 @@ from atensi.http_status import status_of
 from atensi.services import services
 from engine.errors import EngineError, Forbidden
 from engine.people.access import Actor
-from engine.read.queries import Paging
+from engine.read.queries import Paging, TaskFilter
 
 csrf = CSRFProtect()
 log = logging.getLogger("atensi.web")
@@ -91,9 +91,10 @@ def require_roles(*roles: str):
 
 def _page_context() -> dict:
     actor = g.get("actor")
-    if actor is None:
-        return {"current_user": None, "open_alerts": 0}
-    return {"current_user": actor, "open_alerts": services().queries.alerts(actor, False, Paging(1, 1)).total}
+    if actor is None or g.get("failed"):  # an error page asks nothing more of what just failed
+        return {"current_user": actor, "open_tasks": 0}
+    # the badge on "My tasks" counts what the page lists there: my tasks and my roles' open queue
+    return {"current_user": actor, "open_tasks": services().queries.inbox(actor, TaskFilter(paging=Paging(1, 1))).total}
 
 
 def safe_next(target: str | None, default: str = "") -> str:
@@ -130,4 +131,5 @@ def _engine_error(error: EngineError):
 
 def _unexpected(error: Exception):
     log.exception("unexpected error on %s %s", request.method, request.path)
+    g.failed = True
     return error_page(500, gettext("Something went wrong"), gettext("The error has been logged. Try again later."))

@@ -115,6 +115,8 @@ class EmergencyReferralForm(FlaskForm):
     uraian = TextAreaField(_l("What happened"), filters=[_strip],
                            validators=[DataRequired(_l("Describe the emergency.")), _at_most(4000)],
                            description=_l("Who reported it, where the PM is now, what danger there is."))
+    pm_id = IntegerField(validators=[Optional()])  # as on RegistrationForm: the duplicate warning's buttons
+    confirm_new_case = BooleanField()
 
     def pm(self) -> dict:
         """What is known of the PM; what is not known is left out (the engine checks what is given)."""

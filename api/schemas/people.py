@@ -73,3 +73,18 @@ class TokenSchema(Schema):
     token_type = fields.Str(required=True, metadata={"example": "Bearer"})
     expires_at = Timestamp(required=True)
     user = fields.Nested(UserSchema, required=True)
+
+
+class InboxFiltersSchema(Schema):
+    stage = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    sort = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    overdue = fields.Bool(load_default=None, allow_none=True)
+
+
+class SavedFilterSchema(Schema):
+    """A named inbox filter of the caller (saving a name again replaces its values)."""
+
+    id = fields.Int(dump_only=True)
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    filters = fields.Nested(InboxFiltersSchema, required=True)
+    created_at = Timestamp(dump_only=True)

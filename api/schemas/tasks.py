@@ -90,3 +90,29 @@ class AssignSchema(Schema):
 
 class CompleteSchema(Schema):
     data = FreeObject(required=True, metadata={"description": "the form data, checked against the JSON Schema"})
+
+
+class ReassignSchema(Schema):
+    """An absent worker's open tasks, handed over at once."""
+
+    to = fields.List(fields.Str(validate=validate.Length(min=1, max=80)), load_default=list,
+                     validate=validate.Length(max=100),
+                     metadata={"description": "one user: all to them; several: in turn (round-robin); none: "
+                                              "in turn over everyone active of the unit who works on tasks"})
+    dry_run = fields.Bool(load_default=True, metadata={"description": "true (the default): only the preview"})
+
+
+class MoveSchema(Schema):
+    task_id = fields.Str()
+    case_id = fields.Int()
+    case_number = fields.Str()
+    task = fields.Str()
+    role = fields.Str(allow_none=True)
+    to = fields.Str(allow_none=True, metadata={"description": "null: back to the role's queue (nobody named "
+                                                              "may hold the task)"})
+
+
+class ReassignResultSchema(Schema):
+    absent = fields.Str(data_key="from")
+    applied = fields.Bool()
+    moves = fields.List(fields.Nested(MoveSchema))

@@ -17,15 +17,17 @@ with ON CONFLICT DO NOTHING: re-runs, restarts and concurrent workers never crea
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import clock
+from engine import clock, durations
 from engine.alerts import outbox
 from engine.config import Settings
 from engine.storage.models import Alert, Case, CaseHandover, HumanTask, Unit
@@ -104,21 +106,25 @@ def plan(due_at: datetime, now: datetime, policy: AlertPolicy, sent: set[str],
 
 
 def lateness_text(late: timedelta) -> str:
-    """'3 hari 2 jam', '5 jam 10 menit', '45 menit', 'kurang dari 1 menit'."""
-    minutes = int(late.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} hari"] if days else []
-    if hours:
-        parts.append(f"{hours} jam")
-    if mins and not days:
-        parts.append(f"{mins} menit")
-    return " ".join(parts) or "kurang dari 1 menit"
+    """'3 hari', '5 jam', '1 menit': as the pages say it (engine.durations)."""
+    return durations.lateness_in_words(late)
 
 
 def local_time_text(moment: datetime, timezone: str) -> str:
-    """'08-01-2026 09:00 WIB': times are stored in UTC and shown in the configured zone."""
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%d-%m-%Y %H:%M %Z")
+    """'8 Jan 2026 09.00 WIB': written as the pages write moments (engine.clock), in the configured zone."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{format_datetime(local, clock.DATETIME_PATTERN, locale='id')} {local.strftime('%Z')}"
+
+
+# What an alert's message said of the moment it was written (how late, the deadline; older alerts
+# wrote '3 hari 2 jam', 'kurang dari 1 menit' and '08-01-2026 09:00 WIB'): a page leaves it out and
+# says how late the work is now, as the task rows do.
+_SNAPSHOT = re.compile(r",? terlambat (kurang dari 1 menit|\d+ (hari|jam|menit)( \d+ (jam|menit))?)"
+                       r"|\s*Batas waktu: (\d{2}-\d{2}-\d{4} \d{2}:\d{2}|\d{1,2} \S+ \d{4} \d{2}\.\d{2}) \S+\.")
+
+
+def without_snapshot(text: str) -> str:
+    return _SNAPSHOT.sub("", text)
 
 
 def message(occurrence: Occurrence, task: HumanTask, pm_name: str, now: datetime, policy: AlertPolicy) -> str:

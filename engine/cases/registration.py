@@ -85,25 +85,27 @@ def derived_problems(data: dict | None) -> dict[str, list[str]]:
 
 
 def register(runtime, pm: dict, actor: Actor, unit_id: int | None = None, process: str = INTAKE,
-             data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False) -> int:
+             data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False,
+             first_tasks_to_actor: bool = False) -> int:
     """Check the PM and start ``process`` (the ATENSI intake by default) for them: the case's id.
     A PM who looks registered before (same NIK, or same name and birth date) is refused with the
     matches (engine.pms.duplicates.DuplicatePm) unless the caller names the PM (``pm_id``: a new
     case of theirs) or confirms a new PM (``confirm_new_case``)."""
     _require_valid(pm, emergency=False, data=data)
     return runtime.start_case(process, intake_payload(pm, data), actor, unit_id, pm_id=pm_id,
-                              refuse_duplicates=not confirm_new_case)
+                              refuse_duplicates=not confirm_new_case, first_tasks_to_actor=first_tasks_to_actor)
 
 
 def refer_emergency(runtime, pm: dict, uraian: str, actor: Actor, unit_id: int | None = None,
-                    data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False) -> int:
+                    data: dict | None = None, pm_id: int | None = None, confirm_new_case: bool = False,
+                    first_tasks_to_actor: bool = False) -> int:
     """Check what is known of the PM and start a case response for the emergency: the case's id.
     Duplicates as in ``register``: without a NIK, a PM of the same name and birth date."""
     _require_valid(pm, emergency=True, data=data)
     if not str(uraian or "").strip():
         raise InvalidInput("the emergency is not described", {"uraian": ["describe what happened"]})
     return runtime.start_case(CASE_RESPONSE, case_response_payload(pm, uraian, data), actor, unit_id, pm_id=pm_id,
-                              refuse_duplicates=not confirm_new_case)
+                              refuse_duplicates=not confirm_new_case, first_tasks_to_actor=first_tasks_to_actor)
 
 
 def _require_valid(pm: dict, emergency: bool, data: dict | None = None) -> None:

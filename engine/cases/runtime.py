@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine import clock
-from engine.cases import derived, forms, history
+from engine.cases import assignment, derived, forms, history
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
 from engine.definitions import deployments, versions
@@ -62,12 +62,15 @@ class Runtime:
 
     def start_case(self, process_key: str, registration: dict, actor: Actor, unit_id: int | None = None,
                    parent_case_id: int | None = None, pm_id: int | None = None,
-                   refuse_duplicates: bool = False) -> int:
+                   refuse_duplicates: bool = False, first_tasks_to_actor: bool = False) -> int:
         """Start a case. ``pm_id``: a new case of that PM; ``refuse_duplicates``: a DuplicatePm
-        error instead, when the registration looks like a PM registered before."""
+        error instead, when the registration looks like a PM registered before;
+        ``first_tasks_to_actor``: the registering worker takes the open tasks of their role."""
         with spiff_failures("the case could not start"), self.uow() as uow:
             case = start_case_in(uow.session, process_key, registration, actor, unit_id, parent_case_id, pm_id,
                                  refuse_duplicates)
+            if first_tasks_to_actor:
+                assignment.give_first_tasks(uow.session, case.id, actor)
             uow.commit()
             return case.id
 

@@ -23,6 +23,9 @@ PROFILE = ("id", "name", "nik", "birth_date", "sex", "address", "family_contact"
            "created_at")
 
 
+FILLED = ("nik", "birth_date", "sex", "address", "family_contact")  # a merge fills these when the kept lacks them
+
+
 class PmRecords:
     def __init__(self, session_factory: sessionmaker):
         self.session_factory = session_factory
@@ -39,6 +42,16 @@ class PmRecords:
         seen = next(c for c in cases if c.visible)
         access_log.note(self.session_factory, actor, "read", "pm", pm_key, seen.case_id, seen.unit_id)
         return result
+
+    def merge_preview(self, actor: Actor, pm_id: int, into_id: int) -> dict:
+        """What merging PM ``pm_id`` into ``into_id`` would do: both records, the cases that move,
+        and what the kept record would take from the other (what it lacks). Changes nothing."""
+        require_role(actor, SUPERVISOR)
+        gone, kept = self.profile(actor, pm_id), self.profile(actor, into_id)
+        if gone["id"] == kept["id"]:
+            raise InvalidInput("a PM cannot be merged into itself", {"into": ["another PM's id"]})
+        gains = {key: gone[key] for key in (*FILLED, "guardian") if not kept[key] and gone[key]}
+        return {"gone": gone, "kept": kept, "moving": gone["cases"], "gains": gains}
 
     def merge(self, actor: Actor, pm_id: int, into_id: int, reason: str) -> dict:
         """Move every case of PM ``pm_id`` to PM ``into_id``; the first record stays, pointing on."""
@@ -93,7 +106,7 @@ def _require_sees_one(actor: Actor, cases) -> None:
 
 def _fill_from(kept: Pm, gone: Pm) -> None:
     """What the kept record lacks, the merged one gives (a NIK learned later, a guardian)."""
-    for key in ("nik", "birth_date", "sex", "address", "family_contact"):
+    for key in FILLED:
         if not getattr(kept, key) and getattr(gone, key):
             setattr(kept, key, getattr(gone, key))
     if not kept.guardian and gone.guardian:

@@ -38,7 +38,15 @@ from engine.storage.models import (
     ProcessVersion,
 )
 from engine.storage.unit_of_work import UnitOfWork
-from engine.vocabulary import CASE_SUSPENDED, EDITORS, INCIDENT_OPEN, TASK_OPEN, URGENT_PRIORITY
+from engine.vocabulary import (
+    CASE_SUSPENDED,
+    EDITORS,
+    INCIDENT_OPEN,
+    TASK_CANCELLED,
+    TASK_COMPLETED,
+    TASK_OPEN,
+    URGENT_PRIORITY,
+)
 
 MAX_PER_PAGE = 200
 # sort name -> (column, descending) pairs; ids break ties so paging is stable
@@ -63,6 +71,11 @@ CASE_LISTED = tuple(column for column in Case.__table__.c if column.key != "stat
 # Lists show a NIK masked except its last four digits (need to know); a case's own page shows it whole.
 LISTED_CASE_COLUMNS = tuple(need_to_know.masked_nik_column(c) if c.key == "pm_nik" else c for c in CASE_COLUMNS)
 CASES_LISTED = tuple(need_to_know.masked_nik_column(c) if c.key == "pm_nik" else c for c in CASE_LISTED)
+
+
+# An alert about a task closes with the task: once it is completed or cancelled the alert is no work.
+ALERT_OF_OPEN_WORK = ~exists().where(HumanTask.id == Alert.task_id,
+                                     HumanTask.status.in_((TASK_COMPLETED, TASK_CANCELLED)))
 
 
 @dataclass(frozen=True)
@@ -261,7 +274,8 @@ class Queries:
     def alerts(self, actor: Actor, acked: bool | None = False, paging: Paging | None = None) -> Page:
         paging = paging or Paging()
         # a suspended case's work has stopped (consent withdrawn): its alerts leave the inbox too
-        conditions = [_alert_recipient(actor), ~exists().where(Case.id == Alert.case_id, Case.status == CASE_SUSPENDED)]
+        conditions = [_alert_recipient(actor), ~exists().where(Case.id == Alert.case_id, Case.status == CASE_SUSPENDED),
+                      ALERT_OF_OPEN_WORK]
         if acked is not None:
             conditions.append(Alert.acked_at.is_not(None) if acked else Alert.acked_at.is_(None))
         with self._read() as uow:
@@ -269,6 +283,32 @@ class Queries:
             rows = uow.session.scalars(select(Alert).where(*conditions).order_by(Alert.id.desc())
                                        .offset(paging.offset).limit(paging.per_page)).all()
             return Page(list(rows), total or 0, paging.page, paging.per_page)
+
+    def open_work(self, actor: Actor, case_ids: list[int]) -> dict[int, dict]:
+        """Per case of the actor's unit: who holds its open tasks and how many are overdue (a case
+        list's columns, read for one page of cases at once)."""
+        work = {case_id: {"assignees": [], "overdue": 0, "open": 0} for case_id in case_ids}
+        if not case_ids:
+            return work
+        with self._read() as uow:
+            rows = uow.session.execute(select(HumanTask.case_id, HumanTask.assignee, HumanTask.due_at).where(
+                HumanTask.case_id.in_(case_ids), HumanTask.unit_id == actor.unit_id, HumanTask.status == TASK_OPEN))
+            for case_id, assignee, due_at in rows:
+                entry = work[case_id]
+                entry["open"] += 1
+                entry["overdue"] += clock.is_overdue(TASK_OPEN, due_at)
+                if assignee and assignee not in entry["assignees"]:
+                    entry["assignees"].append(assignee)
+        return work
+
+    def due_times(self, actor: Actor, task_ids: list[str]) -> dict[str, datetime | None]:
+        """The due time of each of these tasks of the actor's unit (the alerts say how late now)."""
+        if not task_ids:
+            return {}
+        with self._read() as uow:
+            rows = uow.session.execute(select(HumanTask.id, HumanTask.due_at).where(
+                HumanTask.id.in_(task_ids), HumanTask.unit_id == actor.unit_id))
+            return {task_id: due_at for task_id, due_at in rows}
 
     def incidents(self, actor: Actor, status: str | None = INCIDENT_OPEN, paging: Paging | None = None) -> Page:
         require_role(actor, *EDITORS)
@@ -329,7 +369,8 @@ CASE_DETAIL = {
     "open_tasks": select(TASKS).where(HumanTask.case_id == _CASE_ID, HumanTask.status == TASK_OPEN)
     .order_by(*TASK_SORTS["due"]),
     "incidents": select(Incident.__table__).where(Incident.case_id == _CASE_ID).order_by(Incident.id),
-    "alerts": select(Alert.__table__).where(Alert.case_id == _CASE_ID, Alert.acked_at.is_(None)).order_by(Alert.id),
+    "alerts": select(Alert.__table__).where(Alert.case_id == _CASE_ID, Alert.acked_at.is_(None), ALERT_OF_OPEN_WORK)
+    .order_by(Alert.id),
     # cases.parent_case_id has no index yet; a child is always newer than its parent, so only the
     # primary-key range after the case is scanned (short for the recent cases people work on)
     "child_case_ids": select(Case.id).where(Case.id > _CASE_ID, Case.parent_case_id == _CASE_ID).order_by(Case.id),

@@ -203,6 +203,7 @@ def test_a_regional_coordinator_reads_the_dashboards_of_its_region_and_acts_on_n
         session.commit()
     theirs = api.as_("asing").post("/cases", json={**_body("new_case", staff)["json"], "unit_id": staff.other_unit_id})
     task = api.as_("asing").get(f"/tasks?case_id={theirs.json['id']}").json["items"][0]["id"]
+    api.as_("asing").post(f"/tasks/{task}/unclaim")  # the registering worker took it: back to the queue
     other = f"/dashboard?unit_id={staff.other_unit_id}"
     own = f"/dashboard?unit_id={staff.unit_id}"
     calls = [("GET", "/dashboard"), ("GET", own), ("GET", other), ("GET", "/dashboard/units"),

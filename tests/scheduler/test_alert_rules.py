@@ -3,9 +3,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from engine import durations
 from engine.alerts.channels import signature, verify_signature
 from engine.alerts.outbox import backoff
-from engine.alerts.overdue import AlertPolicy, lateness_text, local_time_text, plan
+from engine.alerts.overdue import AlertPolicy, lateness_text, local_time_text, plan, without_snapshot
 from engine.config import Settings
 
 pytestmark = pytest.mark.unit
@@ -60,20 +61,29 @@ def test_settings_of_zero_hours_turn_reminders_and_escalation_off():
 
 
 @pytest.mark.parametrize("late, text", [
-    (timedelta(days=3, hours=2, minutes=40), "3 hari 2 jam"),
+    (timedelta(days=3, hours=2, minutes=40), "3 hari"),
     (timedelta(days=1), "1 hari"),
-    (timedelta(hours=5, minutes=10), "5 jam 10 menit"),
+    (timedelta(hours=5, minutes=10), "5 jam"),
     (timedelta(minutes=45), "45 menit"),
-    (timedelta(seconds=20), "kurang dari 1 menit"),
+    (timedelta(seconds=20), "1 menit"),  # as the task row says it, never "kurang dari 1 menit"
 ])
-def test_lateness_reads_in_bahasa_indonesia(late, text):
-    assert lateness_text(late) == text
+def test_lateness_reads_in_bahasa_indonesia_as_the_pages_say_it(late, text):
+    assert lateness_text(late) == text == durations.lateness_in_words(late)
 
 
-def test_times_are_shown_in_the_configured_zone():
-    assert local_time_text(DUE, "Asia/Jakarta") == "08-01-2026 09:00 WIB"
-    assert local_time_text(DUE, "Asia/Makassar") == "08-01-2026 10:00 WITA"
-    assert local_time_text(DUE, "Asia/Jayapura") == "08-01-2026 11:00 WIT"
+def test_times_are_shown_in_the_configured_zone_written_as_the_pages_write_them():
+    assert local_time_text(DUE, "Asia/Jakarta") == "8 Jan 2026 09.00 WIB"
+    assert local_time_text(DUE, "Asia/Makassar") == "8 Jan 2026 10.00 WITA"
+    assert local_time_text(DUE, "Asia/Jayapura") == "8 Jan 2026 11.00 WIT"
+
+
+def test_a_page_leaves_out_what_an_alert_said_of_its_moment_old_and_new_wording_alike():
+    for late, deadline in (("3 hari 2 jam", "08-01-2026 09:00 WIB"), ("kurang dari 1 menit", "2 Des 2026 06.10 WIB"),
+                           ("3 menit", "2 Des 2026 06.10 WITA")):
+        text = (f'Pengingat ke-1: tugas "Eskalasi: kedaruratan terlambat" untuk kasus #4 belum selesai, '
+                f"terlambat {late}. Batas waktu: {deadline}. Buka tugas: https://x/tasks/1")
+        assert without_snapshot(text) == ('Pengingat ke-1: tugas "Eskalasi: kedaruratan terlambat" untuk kasus #4 '
+                                          "belum selesai. Buka tugas: https://x/tasks/1")
 
 
 def test_retries_back_off_exponentially_up_to_the_cap():

@@ -42,7 +42,7 @@ def test_an_unclaimed_overdue_task_alerts_its_role_queue_in_the_unit(runtime, st
     assert alert.link == f"https://atensi.example.id/tasks/{task.id}"
     assert alert.message == (
         f'Tugas terlambat: tugas "Identifikasi & orientasi" (tahap identifikasi) untuk kasus #{case.case_id} '
-        f"(PM: Sari Dewi) terlambat 2 jam 5 menit. Batas waktu: 08-01-2026 09:00 WIB. "
+        f"(PM: Sari Dewi) terlambat 2 jam. Batas waktu: 8 Jan 2026 09.00 WIB. "
         f"Buka tugas: https://atensi.example.id/tasks/{task.id}")
 
 
@@ -86,7 +86,7 @@ def test_a_first_look_long_after_the_due_time_says_how_late_and_sends_no_burst(
     work.run_pass()
     kinds = [a.kind for a in alerts_of(runtime.session_factory)]
     assert kinds == ["overdue", "escalation"]
-    assert "terlambat 3 hari 2 jam." in alerts_of(runtime.session_factory)[0].message
+    assert "terlambat 3 hari." in alerts_of(runtime.session_factory)[0].message
 
 
 def test_running_the_alert_pass_again_never_repeats_an_alert(runtime, staff, deployed, work, clock):
@@ -170,7 +170,7 @@ def test_a_follow_up_visit_not_done_by_its_date_is_overdue_then_escalated(runtim
     sent = alerts_of(runtime.session_factory, visit.id)
     assert [a.kind for a in sent] == ["overdue", "reminder", "escalation"]
     assert sent[0].message.startswith('Tugas terlambat: tugas "Kunjungan tindak lanjut" (tahap aftercare) untuk '
-                                      f"kasus #{case.case_id} (PM: Andi Pratama) terlambat 1 hari 1 jam.")
+                                      f"kasus #{case.case_id} (PM: Andi Pratama) terlambat 1 hari.")
     assert sent[2].recipient_role == "supervisor"
 
 
