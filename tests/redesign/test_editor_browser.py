@@ -237,6 +237,10 @@ def test_the_editor_speaks_english_when_asked(editor, live, staff, deployed):
     editor.select("Task_skrining")
     assert "Due in" in editor.page.inner_text('[data-group-id="group-atensi"]')
     editor.shot("12-english")
+    editor.tab("tables")  # the decision tables' durations read in English too
+    assert editor.page.input_value('input[data-rule="Rule_rawat_inap"] >> nth=0') == "4 months"
+    assert editor.page.input_value('input[data-rule="Rule_rawat_inap"] >> nth=2') == "every 1 month, 4 times"
+    assert "Decision tables" in editor.page.inner_text('[data-tab="tables"]')
     with editor.page.expect_navigation():
         editor.page.click('[data-lang-choice="id"]')
     editor.page.wait_for_selector("html[lang=id] body[data-ready=true]", timeout=30_000)
