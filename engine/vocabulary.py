@@ -68,7 +68,9 @@ KRISIS = "krisis"  # a crisis reported on a running intake case
 START_CASE_RESPONSE = "mulai_respon_kasus"  # the intake starts a case response
 LANJUT_ATENSI = "lanjut_atensi"  # a case response hands back to its intake, or starts one
 KOORDINASI = "koordinasi"  # koordinasi with another institution recorded on a running intake case
-MESSAGES = (KRISIS, START_CASE_RESPONSE, LANJUT_ATENSI, KOORDINASI)
+USULAN_TERMINASI = "usulan_terminasi"  # a pekerja sosial proposes to end an intake case early
+TERMINASI_DINI = "terminasi_dini"  # the supervisor approved: the case ends what it was doing
+MESSAGES = (KRISIS, START_CASE_RESPONSE, LANJUT_ATENSI, KOORDINASI, USULAN_TERMINASI, TERMINASI_DINI)
 
 # Documents of a case file (catatan kasus and dokumen): what a worker says an upload is.
 DOC_CONSENT, DOC_URINE_TEST, DOC_REFERRAL_LETTER = "formulir_persetujuan", "hasil_tes_urine", "surat_rujukan"

@@ -13,6 +13,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from bpmn_layout import Diagram, Node, message_xml, props, script_task, timer_xml, user_task  # noqa: E402
 from diagram_paths import FAMILY_GATE_ROOM, add_path_flows, add_path_nodes  # noqa: E402
+from diagram_terminasi import add_early_termination  # noqa: E402
 
 from engine.vocabulary import KONSELOR_ADIKSI  # noqa: E402
 
@@ -281,7 +282,7 @@ def build_intake() -> str:
       default=True)
     f("Flow_penutupan_ke_akhir", "Task_penutupan_kasus", "End_kasus_ditutup")
     add_path_flows(d, MAIN, LOW, SUP)
-    return d.to_xml(pool_width=4660 + 1140 + 520 + FAMILY_GATE_ROOM)
+    return d.to_xml(pool_width=max(4660 + 1140 + 520 + FAMILY_GATE_ROOM, add_early_termination(d, add)))
 
 
 ACTIVITIES = (  # element, name, form, role (None: the lane's), the seed it comes from

@@ -99,8 +99,10 @@ def parse():
         for tree in single_decisions(etree.parse(str(dmn)).getroot()):  # as deploy does: one decision each
             parser.add_dmn_xml(tree, filename=dmn.name)
     specs = {pid: (parser.get_spec(pid), parser.get_subprocess_specs(pid)) for pid in BPMN_FILES}
-    check(set(specs["atensi_intake"][1]) == {"Sub_intervensi", "Sub_krisis", "Sub_koordinasi"},
-          "intake should have the Intervensi sub-process and the crisis event sub-process")
+    check(set(specs["atensi_intake"][1]) == {"Sub_intervensi", "Sub_krisis", "Sub_koordinasi", "Sub_usulan_terminasi",
+                                             "Sub_terminasi_dini"},
+          "intake should have the Intervensi sub-process and the crisis, koordinasi and early-termination event "
+          "sub-processes")
     ok("both BPMN files pass the XSD VALIDATOR and parse with SpiffBpmnParser; risk_level.dmn added; "
        "get_spec/get_subprocess_specs work for atensi_intake and case_response")
     return parser, specs
@@ -132,7 +134,7 @@ def check_processes():
        "Supervisor")
 
 
-SIDE_TASKS = {"Task_koordinasi"}  # at any time, in an event sub-process: keeps the case's stage
+SIDE_TASKS = {"Task_koordinasi", "Task_persetujuan_usulan_terminasi"}  # at any time, in an event sub-process: keeps the case's stage
 
 
 def check_user_tasks(specs):
@@ -153,6 +155,10 @@ def check_user_tasks(specs):
                   f"{where}: stage {p.get('stage')!r}")
             referenced.add(p["formJsonSchemaFilename"])
         print(f"      {pid}: {len(tasks)} user tasks")
+        for s in [spec, *subs.values()]:  # start events of actions carry their form too (usulan_terminasi)
+            referenced.update(ts.extensions.get("properties", {}).get("formJsonSchemaFilename")
+                              for ts in s.bpmn_start_events if ts.extensions.get("properties", {}).get(
+                                  "formJsonSchemaFilename"))
     on_disk = {f.name for f in FORMS_DIR.glob("*.json")}
     check(referenced == on_disk, f"forms not referenced: {on_disk - referenced}; missing: {referenced - on_disk}")
     ok("every user task (also inside the sub-process) has a lane, an existing form, an ISO dueIn/dueDate and a "
@@ -204,7 +210,8 @@ def check_form_details():
     ren = load_form("rencana_intervensi.json")["properties"]["komponen_atensi"]
     check(len(ren["items"]["enum"]) == 7 and ren["minItems"] == 1, "seven ATENSI components")
     term = load_form("laporan_terminasi.json")
-    check(term["properties"]["alasan_terminasi"]["enum"] == ["selesai", "dirujuk", "putus_layanan", "meninggal"],
+    check(term["properties"]["alasan_terminasi"]["enum"] == ["selesai", "dirujuk", "putus_layanan", "meninggal",
+                                                             "menolak_layanan"],
           "alasan_terminasi")
     rek = load_form("rehabilitasi_sosial.json")["properties"]["rekomendasi"]["enum"]
     check(rek == ["lanjut_atensi", "rujuk", "tidak_perlu"], "rekomendasi")

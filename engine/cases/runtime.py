@@ -83,6 +83,7 @@ class Runtime:
             catcher = case_sync.message_catcher(wf, name)
             if catcher is None:
                 raise Conflict(f"case {case_id} is not waiting for the message {name!r}")
+            payload = _checked_payload(version, catcher, payload)
             wf.send_event(BpmnEvent(catcher.event_definition, payload or {}))
             history.record(uow.session, case.id, actor.username, "message_received", name,
                            catcher.bpmn_id, data=payload or {})
@@ -350,6 +351,9 @@ def _advance(session, case: Case, wf, version, actor: Actor) -> str | None:
     save. Returns why it cannot go on (then it holds an incident saying so), or None."""
     case_sync.finish_exhausted_cycles(wf)
     case_sync.run_engine(session, case, wf, actor.username)
+    if workflow_state.interrupt(wf, lambda element_id: version.element(element_id).get("interrupting")):
+        case_sync.run_engine(session, case, wf, actor.username)
+    workflow_state.end_after_interruption(wf)
     for event in wf.get_events():
         _route_thrown(session, case, event, actor)
     stuck = case_sync.stuck_reason(wf) if case.status != CASE_INCIDENT else None
@@ -357,6 +361,17 @@ def _advance(session, case: Case, wf, version, actor: Actor) -> str | None:
         case_sync.open_incident(session, case, stuck[0], stuck[1], actor.username)
     case_sync.save(session, case, wf, version, actor.username)
     return stuck[1] if stuck else None
+
+
+def _checked_payload(version, catcher, payload: dict | None) -> dict:
+    """A message whose catching event has a form (an action with a form, e.g. usulan_terminasi) is
+    refused as the form would refuse it."""
+    schema = version.forms.get(version.element(catcher.bpmn_id).get("form") or "")
+    if not schema:
+        return payload or {}
+    payload = forms.with_defaults(schema, payload or {})
+    forms.validate(schema, payload)
+    return payload
 
 
 def _route_thrown(session, case: Case, event, actor: Actor) -> None:

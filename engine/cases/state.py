@@ -62,10 +62,24 @@ def spec_to_dict(spec, subprocess_specs: dict) -> dict:
 def restore_specs(spec_dict: dict) -> tuple:
     spec = _REGISTRY.restore(deepcopy(spec_dict["spec"]))
     subprocess_specs = {name: _REGISTRY.restore(deepcopy(s)) for name, s in spec_dict["subprocess_specs"].items()}
+    guard_event_subprocesses((spec, subprocess_specs))
     return spec, subprocess_specs
 
 
+def guard_event_subprocesses(specs) -> None:
+    """Give each message-started event sub-process its process's start as input. SpiffWorkflow 3.2,
+    catching a message its own case threw (an approval throwing ``terminasi_dini``), would otherwise
+    connect the sub-process into the shared, cached spec, and every later case would wait on it."""
+    spec, subprocess_specs = specs
+    for process in (spec, *subprocess_specs.values()):
+        for name in process.start.trigger_specs:
+            task_spec = process.task_specs.get(name)
+            if task_spec is not None and not task_spec.inputs:
+                task_spec.inputs = [process.start]
+
+
 def new_workflow(specs) -> BpmnWorkflow:
+    guard_event_subprocesses(specs)
     spec, subprocess_specs = specs
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine())
     workflow.loaded_message_waits = set()  # a new case has no rows in case_message_waits
@@ -127,6 +141,41 @@ def open_event_subprocess(workflow: BpmnWorkflow, start) -> None:
     child = workflow.task_tree._add_child(task_spec, TaskState.FUTURE)
     child.triggered = True
     child.task_spec._update(child)
+
+
+def interrupt(workflow: BpmnWorkflow, is_interrupting) -> bool:
+    """BPMN: an interrupting event sub-process, once its start event has fired, ends everything else
+    its process was doing: open tasks are withdrawn, waiting timers and other event sub-processes
+    cancelled (history stays). SpiffWorkflow 3.2 parses isInterrupting and ignores it.
+    ``is_interrupting(element_id)`` reads the diagram. Returns whether it cancelled anything."""
+    cancelled = False
+    for started in list(workflow.task_tree.children):
+        if started.task_spec.name not in workflow.spec.start.trigger_specs or started.internal_data.get("interrupted"):
+            continue
+        sub = workflow.subprocesses.get(started.id)
+        fired = [t for t in sub.get_tasks(state=TaskState.COMPLETED)
+                 if t.task_spec in sub.spec.bpmn_start_events] if sub is not None else []
+        if not any(is_interrupting(t.task_spec.bpmn_id) for t in fired):
+            continue
+        started.internal_data["interrupted"] = True
+        for other in list(workflow.task_tree.children):
+            if other is not started:
+                other.cancel()
+        cancelled = True
+    return cancelled
+
+
+def end_after_interruption(workflow: BpmnWorkflow) -> None:
+    """The process ends with the interrupting event sub-process that replaced it (its own end event was
+    cancelled with the rest), once nothing else in it is live."""
+    if workflow.completed:
+        return
+    for started in workflow.task_tree.children:
+        if started.internal_data.get("interrupted") and started.state == TaskState.COMPLETED:
+            live = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+            if not workflow.get_tasks(state=live):
+                workflow._mark_complete(started)
+            return
 
 
 # --- pruning -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefi
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock, durations
@@ -24,7 +24,7 @@ from engine.cases import history
 from engine.cases import state as workflow_state
 from engine.definitions.versions import CompiledVersion
 from engine.errors import plain_message
-from engine.storage.models import Case, CaseMessageWait, HumanTask, Incident, User
+from engine.storage.models import Alert, Case, CaseMessageWait, HumanTask, Incident, User
 from engine.vocabulary import (
     CASE_ACTIVE,
     CASE_COMPLETED,
@@ -95,10 +95,14 @@ def _sync_human_tasks(session: Session, case: Case, wf: BpmnWorkflow, version: C
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
     rows = open_task_rows(session, case)
     open_rows = {task_id: row for task_id, row in rows.items() if row.status == TASK_OPEN}
-    for task_id, row in open_rows.items():
-        if task_id not in ready:  # a timer or an interrupting event took it away
-            row.status, row.next_alert_at = TASK_CANCELLED, None
-            history.record(session, case.id, actor, "task_cancelled", row.name, row.element_id, row.id)
+    withdrawn = [task_id for task_id in open_rows if task_id not in ready]
+    for task_id in withdrawn:  # a timer or an interrupting event took it away
+        row = open_rows.pop(task_id)
+        row.status, row.next_alert_at = TASK_CANCELLED, None
+        history.record(session, case.id, actor, "task_cancelled", row.name, row.element_id, row.id)
+    if withdrawn:  # nobody needs reminding of work that is gone
+        session.execute(update(Alert).where(Alert.task_id.in_(withdrawn), Alert.acked_at.is_(None))
+                        .values(acked_at=clock.now(), acked_by=actor))
     by_risk = PRIORITY_BY_RISK.get(case.risk_level or "", 2)
     for task_id, task in ready.items():
         urgent = bool(version.element(task.task_spec.bpmn_id).get("urgent"))

@@ -247,7 +247,7 @@ def extension_elements(el):
 
 def element_facts(doc: Document, resolve_file: Callable[[str], str | None]) -> dict[str, dict]:
     """element id -> name, type, process, lane, role, form, due_in, due_date, stage, assignee, decision,
-    shows and banner (engine.cases.shown), urgent."""
+    shows and banner (engine.cases.shown), urgent, interrupting."""
     facts: dict[str, dict] = {}
     for process in doc.processes():
         _collect(doc, process, None, resolve_file, facts)
@@ -289,6 +289,8 @@ def _facts(el, kind: str, process: str, lane_and_role: tuple | None, resolve_fil
         "banner": next(iter(shown.parse_paths(props.get("banner"))), None),
         # urgent: first in every inbox and an alert to the unit's supervisors as soon as it opens
         "urgent": (props.get("urgent") or "").strip().lower() in ("true", "ya", "1"),
+        # a start event of an event sub-process: does it end what its process was doing (BPMN default)
+        "interrupting": kind == "startEvent" and el.get("isInterrupting", "true").strip().lower() != "false",
     }
 
 

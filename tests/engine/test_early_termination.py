@@ -1,0 +1,111 @@
+"""Early termination from any stage (issue 13): proposed with a reason, approved or returned by the
+supervisor; on approval the case leaves what it was doing and writes the terminasi report."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.alerts import overdue
+from engine.config import Settings
+from engine.errors import Conflict, InvalidInput
+from engine.storage.models import Alert, HumanTask
+from tests.case_driver import CaseDriver, registration
+
+
+def start(runtime, staff) -> CaseDriver:
+    return CaseDriver(runtime, staff, runtime.start_case("atensi_intake", registration(), staff.actor("peksos")))
+
+
+def propose(runtime, staff, case, alasan, **extra):
+    runtime.send_message(case.case_id, "usulan_terminasi",
+                         {"alasan_terminasi": alasan, "keterangan": "usulan", **extra}, staff.actor("peksos"))
+
+
+def test_death_on_day_ten_of_rawat_inap_ends_the_programme_the_same_day_without_reintegrasi(
+        runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.into_intervensi(score=30, setting="rawat_inap")
+    clock.shift(timedelta(days=10))
+    assert case.case().next_timer_at is not None
+    propose(runtime, staff, case, "meninggal")
+    assert sorted(case.open_names()) == ["Pelaksanaan intervensi", "Persetujuan usulan terminasi"]
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    assert case.open_names() == ["Laporan terminasi"]
+    assert case.case().stage == "terminasi" and case.case().next_timer_at is None
+    case.complete("Laporan terminasi", alasan_terminasi="meninggal")
+    done = case.case()
+    assert done.status == "completed"
+    assert "Task_tes_minat_bakat" not in done.completed_elements
+    assert "Task_rencana_bimbingan_lanjut_dini" not in done.completed_elements
+    clock.shift(timedelta(days=200))
+    assert not runtime.fire_timers(case.case_id)  # the cancelled timers never fire later
+
+
+def test_withdrawn_tasks_leave_the_inbox_and_their_alerts_close(runtime, session_factory, database_url, staff,
+                                                                 deployed, clock):
+    case = start(runtime, staff)
+    case.into_intervensi(setting="rawat_jalan")
+    withdrawn = case.task("Pelaksanaan intervensi")
+    clock.move_to(withdrawn.due_at + timedelta(hours=1))
+    overdue.raise_due_alerts(session_factory, Settings(database_url=database_url, base_url="https://atensi.example.id"))
+    with session_factory() as session:
+        assert session.scalars(select(Alert).where(Alert.task_id == withdrawn.id)).all()
+    withdrawn = withdrawn.id
+    propose(runtime, staff, case, "putus_layanan")
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    with session_factory() as session:
+        row = session.get(HumanTask, withdrawn)
+        assert row.status == "cancelled" and row.next_alert_at is None
+        assert not session.scalars(select(Alert).where(Alert.task_id == withdrawn,
+                                                       Alert.acked_at.is_(None))).all()
+
+
+def test_a_drop_out_during_rawat_jalan_goes_on_to_bimbingan_lanjut(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.into_intervensi(setting="rawat_jalan")
+    propose(runtime, staff, case, "putus_layanan")
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    case.complete("Laporan terminasi", alasan_terminasi="putus_layanan")
+    assert case.open_names() == ["Rencana bimbingan lanjut"] and case.case().stage == "aftercare"
+    case.complete("Rencana bimbingan lanjut")
+    for _ in range(3):
+        case.complete("Kunjungan tindak lanjut")
+    case.complete("Penutupan kasus")
+    assert case.case().status == "completed"
+
+
+def test_a_referral_out_during_asesmen_needs_the_institution_and_closes_without_aftercare(
+        runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.complete("Identifikasi & orientasi")
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=15)
+    assert case.open_names() == ["Asesmen lanjut"]
+    with pytest.raises(InvalidInput) as refused:
+        propose(runtime, staff, case, "dirujuk")
+    assert "dirujuk_ke" in refused.value.fields
+    propose(runtime, staff, case, "dirujuk", dirujuk_ke="RSKO Jakarta")
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    assert case.open_names() == ["Laporan terminasi"]
+    case.complete("Laporan terminasi", alasan_terminasi="dirujuk", dirujuk_ke="RSKO Jakarta")
+    assert case.case().status == "completed"
+
+
+def test_a_returned_proposal_leaves_the_case_where_it_was(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.into_intervensi(setting="rawat_jalan")
+    timer_before = case.case().next_timer_at
+    propose(runtime, staff, case, "selesai")
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=False)
+    assert case.open_names() == ["Pelaksanaan intervensi"]
+    assert case.case().stage == "intervensi" and case.case().next_timer_at == timer_before
+    case.complete("Pelaksanaan intervensi", rencana_selesai=True)
+    assert case.case().status == "active"
+
+
+def test_a_closed_case_takes_no_termination_proposal(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    propose(runtime, staff, case, "meninggal")
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    case.complete("Laporan terminasi", alasan_terminasi="meninggal")
+    with pytest.raises(Conflict):
+        propose(runtime, staff, case, "meninggal")
