@@ -10,6 +10,8 @@ from engine.read.queries import CaseFilter, Paging
 from .auth import current_actor, require_login
 from .errors import ROW_ID
 from .schemas.cases import (
+    ActionPayloadSchema,
+    ActionSchema,
     CaseCreateSchema,
     CaseDetailSchema,
     CasePageSchema,
@@ -92,4 +94,23 @@ def send_message(message, case_id):
     """Deliver a message the case waits for, e.g. `krisis`. 409 when it waits for no such message."""
     actor, engine = current_actor(), services()
     engine.runtime.send_message(case_id, message["name"], message["payload"], actor)
+    return engine.queries.case(actor, case_id)
+
+
+@blp.get(f"/cases/<{ROW_ID}:case_id>/actions")
+@blp.response(200, ActionSchema(many=True))
+def case_actions(case_id):
+    """What the case can receive now, read from its diagram (e.g. `usulan_terminasi`, `krisis`), each with
+    its label and the form its payload must match, if any."""
+    return [action.to_dict() for action in services().runtime.actions(case_id, current_actor())]
+
+
+@blp.post(f"/cases/<{ROW_ID}:case_id>/actions/<string(maxlength=200):message>")
+@blp.arguments(ActionPayloadSchema)
+@blp.response(200, CaseDetailSchema)
+def trigger_action(payload, case_id, message):
+    """Take one of the case's actions with the body as its payload (checked against the action's form:
+    422 naming the field). 409 when the case cannot take it now."""
+    actor, engine = current_actor(), services()
+    engine.runtime.send_message(case_id, message, payload, actor)
     return engine.queries.case(actor, case_id)

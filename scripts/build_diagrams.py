@@ -62,7 +62,7 @@ def build_intake() -> str:
     # each report starts its own linked case response with the report and the case's risk level
     add(Node("Sub_krisis", "subProcess", "Krisis dilaporkan", 600, TOP + 5, lane=PS, w=560, h=120,
              attrs={"triggeredByEvent": "true"}))
-    add(Node("Start_krisis", "startEvent", "Krisis dilaporkan", 380, TOP + 5, parent="Sub_krisis",
+    add(Node("Start_krisis", "startEvent", "Laporkan krisis", 380, TOP + 5, parent="Sub_krisis",
              attrs={"isInterrupting": "false"},
              body=message_xml("Message_krisis", "MessageDef_krisis", variable="laporan_krisis")))
     add(script_task("Script_risiko_induk", "Catat tingkat risiko kasus", PS, 510, TOP + 5,

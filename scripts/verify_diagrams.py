@@ -134,7 +134,8 @@ def check_processes():
        "Supervisor")
 
 
-SIDE_TASKS = {"Task_koordinasi", "Task_persetujuan_usulan_terminasi"}  # at any time, in an event sub-process: keeps the case's stage
+# at any time, in an event sub-process: they keep the case's stage
+SIDE_TASKS = {"Task_koordinasi", "Task_persetujuan_usulan_terminasi"}
 
 
 def check_user_tasks(specs):

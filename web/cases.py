@@ -13,11 +13,12 @@ from flask_babel import gettext
 from atensi.services import services
 from engine.cases import registration
 from engine.cases.numbers import case_number
-from engine.errors import Conflict, Forbidden, ProcessFailure, StillFailing
+from engine.errors import Conflict, Forbidden, InvalidInput, ProcessFailure, StillFailing
 from engine.pms.duplicates import DuplicatePm
 from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
 from engine.vocabulary import CASE_ACTORS, DOCUMENT_KINDS, EDITORS, KOORDINASI, KRISIS, REFERRAL_SERVICES
 
+from . import schema_form
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
 from .registration import EmergencyReferralForm, RegistrationForm
@@ -149,10 +150,13 @@ def render_case_page(case_id: int, status: int = 200, **extra):
     extra.setdefault("handovers", services().handovers.for_case(case_id, actor))
     extra.setdefault("units", services().handovers.receiving_units(actor))
     extra.setdefault("services_list", REFERRAL_SERVICES)
+    actions = services().runtime.actions(case_id, actor) if actor.has(*CASE_ACTORS) else []
+    extra.setdefault("action_fields", {a.message: schema_form.fields_of(a.schema, {}) for a in actions if a.schema})
     return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
                            folded_reminders=folded,
                            can_report_crisis=KRISIS in detail["waiting_for"] and actor.has(*CASE_ACTORS),
                            can_coordinate=KOORDINASI in detail["waiting_for"] and actor.has(*CASE_ACTORS),
+                           actions=actions,
                            consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES,
                            casefile=casefile, document_kinds=DOCUMENT_KINDS, **extra), status
 
@@ -207,6 +211,29 @@ def record_coordination(case_id):
     if not opened:  # a redesigned process may name it otherwise: the case page lists it
         return redirect(url_for("web_cases.case_page", case_id=case_id))
     return redirect(url_for("web_tasks.task", task_id=max(opened, key=lambda t: t["created_at"])["id"]))
+
+
+@bp.post("/cases/<int:case_id>/aksi/<string(maxlength=200):message>")
+def take_action(case_id, message):
+    """One of the case's actions that has a form (engine.cases.actions), e.g. usulan_terminasi."""
+    actor, engine = current_actor(), services()
+    action = next((a for a in engine.runtime.actions(case_id, actor) if a.message == message and a.schema), None)
+    if action is None:
+        flash(gettext("This case cannot take that action now."), "error")
+        return redirect(url_for("web_cases.case_page", case_id=case_id))
+    data = schema_form.parse(action.schema, request.form)
+    try:
+        engine.runtime.send_message(case_id, message, data, actor)
+    except InvalidInput as error:
+        names = set(action.schema.get("properties") or {})
+        errors = schema_form.merge_errors(schema_form.errors_of(action.schema, data), error.fields, names)
+        return render_case_page(case_id, 422, action_fields={
+            message: schema_form.fields_of(action.schema, data, errors)})
+    except (Conflict, ProcessFailure):
+        flash(gettext("This case cannot take that action now."), "error")
+        return redirect(url_for("web_cases.case_page", case_id=case_id))
+    flash(gettext("Sent: %(label)s", label=action.label), "success")
+    return redirect(url_for("web_cases.case_page", case_id=case_id))
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

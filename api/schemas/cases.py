@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from engine.cases import registration
 from engine.cases.numbers import case_number
@@ -144,6 +144,21 @@ class DiagramSchema(Schema):
     completed = fields.List(fields.Str(), required=True)
     active = fields.List(fields.Str(), required=True)
     waiting = fields.List(fields.Str(), required=True)
+
+
+class ActionSchema(Schema):
+    message = fields.Str(required=True, metadata={"example": "usulan_terminasi"})
+    element_id = fields.Str(required=True, metadata={"description": "the catching element of the diagram"})
+    label = fields.Str(required=True, metadata={"example": "Usulkan terminasi"})
+    form = fields.Str(allow_none=True, metadata={"description": "the form file the payload must match, if any"})
+    schema = FreeObject(allow_none=True, metadata={"description": "that form's JSON Schema"})
+
+
+class ActionPayloadSchema(Schema):
+    """The action's payload: the fields of its form, checked by the engine against that form."""
+
+    class Meta:
+        unknown = INCLUDE
 
 
 class MessageSchema(Schema):

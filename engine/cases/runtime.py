@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine import clock
+from engine.cases import actions as case_actions
 from engine.cases import assignment, derived, forms, history
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
@@ -80,8 +81,8 @@ class Runtime:
             require_case_actor(actor, case.unit_id)
             consent.require_processing_allowed(case)
             wf, version = _load(uow.session, case)
-            catcher = case_sync.message_catcher(wf, name)
-            if catcher is None:
+            catcher = None if name in case_actions.thrown_within(wf) else case_sync.message_catcher(wf, name)
+            if catcher is None:  # a message the process throws itself is its own business
                 raise Conflict(f"case {case_id} is not waiting for the message {name!r}")
             payload = _checked_payload(version, catcher, payload)
             wf.send_event(BpmnEvent(catcher.event_definition, payload or {}))
@@ -89,6 +90,16 @@ class Runtime:
                            catcher.bpmn_id, data=payload or {})
             _advance(uow.session, case, wf, version, actor)
             uow.commit()
+
+    def actions(self, case_id: int, actor: Actor) -> list[case_actions.Action]:
+        """What the case can receive now (engine.cases.actions): the buttons of its page."""
+        with self.uow(write=False) as uow:
+            case = uow.session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} not found")
+            require_unit(actor, case.unit_id)
+            version = versions.compiled(uow.session, case.process_version_id)
+            return case_actions.available(workflow_state.load(case.state, version.specs), version)
 
     def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "", process_key: str | None = None,
                lane_roles: dict[str, str] | None = None, unit_id: int | None = None) -> tuple[ProcessVersion, bool]:

@@ -109,3 +109,19 @@ def test_a_closed_case_takes_no_termination_proposal(runtime, staff, deployed, c
     case.complete("Laporan terminasi", alasan_terminasi="meninggal")
     with pytest.raises(Conflict):
         propose(runtime, staff, case, "meninggal")
+
+
+def test_the_case_lists_the_actions_its_diagram_offers_now_with_labels_and_forms(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    peksos = staff.actor("peksos")
+    actions = {a.message: a for a in runtime.actions(case.case_id, peksos)}
+    assert sorted(actions) == ["koordinasi", "krisis", "usulan_terminasi"]  # terminasi_dini is thrown by the process itself
+    assert actions["usulan_terminasi"].label == "Usulkan terminasi"
+    assert actions["usulan_terminasi"].schema["properties"]["alasan_terminasi"]["enum"][0] == "meninggal"
+    assert actions["krisis"].label == "Laporkan krisis" and actions["krisis"].schema is None
+    with pytest.raises(Conflict):
+        runtime.send_message(case.case_id, "terminasi_dini", {"usulan": {}}, peksos)
+    propose(runtime, staff, case, "meninggal")
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    case.complete("Laporan terminasi", alasan_terminasi="meninggal")
+    assert runtime.actions(case.case_id, peksos) == []
