@@ -101,7 +101,7 @@ def _parse(files: dict[str, bytes], process_key: str | None, findings: Findings,
     key, scope = _select_process(docs, process_key, findings, bool(uploads))
     facts = _all_facts(docs, scope, resolve, findings)
     ctx = LintContext(resolve, frozenset(decisions), frozenset(_process_ids(docs)), facts,
-                      frozenset(shown.form_fields(forms)))
+                      frozenset(shown.form_fields(forms)) | _message_variables(docs))
     _lint(scope, ctx, findings)
     stored = _stored_files(uploads, docs + dmns)
     if malformed or key is None:
@@ -363,6 +363,11 @@ def _lint(scope, ctx: LintContext, findings: Findings) -> None:
         vendor_dialects.lint_process(doc, process, findings)
     for doc in {id(d): d for d, _ in scope}.values():
         lint_data_stores(doc, findings)
+
+
+def _message_variables(docs: list[Document]) -> frozenset[str]:
+    """Variables a caught message writes (e.g. usulan_terminasi, checked against its start event's form)."""
+    return frozenset((el.text or "").strip() for doc in docs for el in doc.root.iter(f"{{{SPIFF_NS}}}messageVariable"))
 
 
 def _start_messages(docs: list[Document], process) -> list[str]:
