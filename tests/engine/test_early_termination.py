@@ -115,7 +115,8 @@ def test_the_case_lists_the_actions_its_diagram_offers_now_with_labels_and_forms
     case = start(runtime, staff)
     peksos = staff.actor("peksos")
     actions = {a.message: a for a in runtime.actions(case.case_id, peksos)}
-    assert sorted(actions) == ["koordinasi", "krisis", "usulan_terminasi"]  # terminasi_dini is thrown by the process itself
+    # terminasi_dini is thrown by the process itself: never an action
+    assert sorted(actions) == ["koordinasi", "krisis", "usulan_terminasi"]
     assert actions["usulan_terminasi"].label == "Usulkan terminasi"
     assert actions["usulan_terminasi"].schema["properties"]["alasan_terminasi"]["enum"][0] == "meninggal"
     assert actions["krisis"].label == "Laporkan krisis" and actions["krisis"].schema is None
