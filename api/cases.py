@@ -37,7 +37,7 @@ def create_case(body):
     case_id = registration.register(engine.runtime, body["pm"], actor, body["unit_id"], body["process"], body["data"],
                                     pm_id=body["pm_id"], confirm_new_case=body["confirm_new_case"],
                                     first_tasks_to_actor=engine.settings.assign_first_task)
-    return engine.queries.case(actor, case_id)
+    return engine.queries.case(actor, case_id, log_read=False)  # the registration is logged as a change
 
 
 @blp.post("/case-responses")
@@ -52,7 +52,7 @@ def create_case_response(body):
                                            body["data"], pm_id=body["pm_id"],
                                            confirm_new_case=body["confirm_new_case"],
                                            first_tasks_to_actor=engine.settings.assign_first_task)
-    return engine.queries.case(actor, case_id)
+    return engine.queries.case(actor, case_id, log_read=False)  # the registration is logged as a change
 
 
 @blp.get("/cases")

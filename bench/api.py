@@ -18,6 +18,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import secrets
 import socket
 import statistics
 import sys
@@ -43,6 +44,12 @@ PG_URL = os.environ.get("ATENSI_BENCH_PG_URL", "postgresql+psycopg://postgres@12
 IDENTIFIKASI = {"persetujuan_layanan": True, "kondisi_awal": "Tenang"}
 PM = {"nama": "Budi Santoso", "nik": "3171011501900001", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L",
       "alamat": "Jl. Melati 5", "sumber_rujukan": "keluarga", "kontak_keluarga": "0812000000"}
+_registered = iter(range(1, 10**9))
+
+
+def new_pm() -> dict:
+    """Another PM each time: a NIK registered before is refused as a duplicate."""
+    return {**PM, "nik": f"{3171011501900000 + next(_registered)}"}
 
 
 # --- a server in its own process -----------------------------------------------------------------
@@ -56,7 +63,7 @@ def _serve(database_url: str, port: int, ready) -> None:
     from atensi import create_app
 
     logging.getLogger("waitress").setLevel(logging.ERROR)
-    app = create_app({"DATABASE_URL": database_url})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_urlsafe(48)})
     ready.set()
     serve(app, host="127.0.0.1", port=port, threads=4, _quiet=True)
 
@@ -129,7 +136,7 @@ def prepare(database_url: str):
 def open_tasks(runtime: Runtime, actor, count: int) -> list[str]:
     ids = []
     for _ in range(count):
-        case_id = runtime.start_case("atensi_intake", {"pm": PM}, actor)
+        case_id = runtime.start_case("atensi_intake", {"pm": new_pm()}, actor)
         with runtime.session_factory() as session:
             ids.append(session.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id)).one())
     return ids
@@ -169,11 +176,11 @@ def http_against_engine(count: int) -> None:
             assert status == 200, body
 
         def create(_):
-            status, body = client.call("POST", "/api/v1/cases", {"unit_id": unit_id, "pm": PM})
+            status, body = client.call("POST", "/api/v1/cases", {"unit_id": unit_id, "pm": new_pm()})
             assert status == 201, body
 
         def start(_):
-            runtime.start_case("atensi_intake", {"pm": PM}, actor, unit_id)
+            runtime.start_case("atensi_intake", {"pm": new_pm()}, actor, unit_id)
 
         warm = open_tasks(runtime, actor, 40)
         interleaved(lambda t: runtime.complete_task(t, IDENTIFIKASI, actor), complete, warm[:20], warm[20:])

@@ -205,10 +205,16 @@ def next_timer_due(wf: BpmnWorkflow) -> datetime | None:
 def _sync_waits(session: Session, case: Case, wf: BpmnWorkflow) -> None:
     case.next_timer_at = next_timer_due(wf)
     messages = workflow_state.message_waits(wf)
-    if messages == getattr(wf, "loaded_message_waits", None):
-        return  # the table already says this
-    session.execute(delete(CaseMessageWait).where(CaseMessageWait.case_id == case.id))
-    session.add_all(CaseMessageWait(case_id=case.id, message_name=name) for name in sorted(messages))
+    loaded = getattr(wf, "loaded_message_waits", None)  # what the table says; None: not known
+    if messages == loaded:
+        return
+    gone = (CaseMessageWait.case_id == case.id) if loaded is None else (
+        (CaseMessageWait.case_id == case.id) & CaseMessageWait.message_name.in_(sorted(loaded - messages)))
+    if loaded is None or loaded - messages:  # only what changed: a new case deletes nothing
+        session.execute(delete(CaseMessageWait).where(gone))
+    session.add_all(CaseMessageWait(case_id=case.id, message_name=name)
+                    for name in sorted(messages if loaded is None else messages - loaded))
+    wf.loaded_message_waits = set(messages)  # a second save in the same operation starts from here
 
 
 def timer_due(task) -> datetime | None:

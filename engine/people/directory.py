@@ -2,16 +2,20 @@
 look up the people of their own unit (to pick an assignee), and logging in checks a password."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import sessionmaker
 
 from engine.errors import Forbidden, NotFound
 from engine.people import accounts
 from engine.people.access import Actor, require_role
 from engine.read.queries import detached_read
-from engine.storage.models import Unit, User
+from engine.storage.models import Unit, User, UserRole
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import ADMIN, ROLES
+
+# A user's row with one row per role (left join: a user without roles still signs in as nobody).
+_ACTOR = (select(User.active, User.session_version, User.unit_id, UserRole.role)
+          .outerjoin(UserRole, UserRole.user_id == User.id).where(User.username == bindparam("username")))
 
 
 class Directory:
@@ -31,14 +35,17 @@ class Directory:
 
     def actor(self, username: str, session_version: int | None = None) -> Actor | None:
         """The actor an active user acts as, or None when there is no such active user or, given the
-        session version a token or cookie was issued under, when that session has been ended."""
-        with self._uow(write=False) as uow:
-            user = uow.session.scalars(select(User).where(User.username == username)).first()
-            if user is None or not user.active:
-                return None
-            if session_version is not None and session_version != user.session_version:
-                return None
-            return accounts.actor_for(user)
+        session version a token or cookie was issued under, when that session has been ended.
+
+        Every request asks this, so it is one prebuilt statement on a plain connection (no ORM
+        session, no user object): the ORM version cost about a fifth of a task completion's CPU."""
+        with self.session_factory.kw["bind"].connect() as connection:
+            rows = connection.execute(_ACTOR, {"username": username}).all()
+        if not rows or not rows[0].active:
+            return None
+        if session_version is not None and session_version != rows[0].session_version:
+            return None
+        return Actor(username, tuple(sorted(row.role for row in rows if row.role is not None)), rows[0].unit_id)
 
     def end_sessions(self, actor: Actor) -> None:
         """Signing out: every token and cookie of the caller stops working, on every server process."""

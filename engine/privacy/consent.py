@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
@@ -128,6 +128,8 @@ class Consents:
             uow.commit()
 
 
+# The parties whose consent is in force: columns, not rows (this runs on every such completion).
+_ACTIVE_PARTIES = select(Consent.party).where(Consent.case_id == bindparam("case_id"), Consent.withdrawn_at.is_(None))
 FORM_KEYWORD = "x-consent"  # a form's boolean field that is a party's consent: "x-consent": "pm" | "wali"
 
 
@@ -140,7 +142,7 @@ def record_from_form(session: Session, case: Case, form: dict | None, data: dict
                if isinstance(prop, dict) and prop.get(FORM_KEYWORD) in PARTIES and data.get(name) is True]
     if not parties:
         return []
-    present = {c.party for c in active(_consents(session, case.id))}
+    present = set(session.scalars(_ACTIVE_PARTIES, {"case_id": case.id}))
     scope = list(STAGES.get(case.process_key, ())) or [case.process_key]
     recorded = []
     for party in [p for p in dict.fromkeys(parties) if p not in present]:
