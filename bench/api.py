@@ -2,9 +2,13 @@
 
 1. SQLite, one client, a real waitress server on loopback (in its own process):
    - task completions per second over HTTP against the engine called directly, and the ratio
-     (the two alternate in blocks, so that both see the same load on a shared machine);
-   - the median HTTP completion time (goal < 6.5 ms) and the median time to create and run a case
-     over HTTP (goal < 10 ms).
+     (they alternate in blocks, so that all see the same load on a shared machine);
+   - the median HTTP completion time (goal < 3 ms), the median time to create and run a case over
+     HTTP (goal < 5 ms), and the server's CPU time per completion, its sandbox workers included
+     (goal < 2.5 ms);
+   - a fixed reference in the same blocks: a plain Flask no-op request to a plain Flask app behind
+     the same waitress (its own process), so that a figure taken on a loaded machine can be read as
+     "so many no-op requests" (a ratio that the machine's load changes much less).
 2. PostgreSQL: the inbox query at 100,000 open tasks (synthetic rows, bulk-inserted), p50/p95 of
    the engine query and of GET /api/v1/tasks (goal p95 < 50 ms). Skipped when PostgreSQL is not
    reachable at ATENSI_BENCH_PG_URL (default: the test database).
@@ -68,13 +72,28 @@ def _serve(database_url: str, port: int, ready) -> None:
     serve(app, host="127.0.0.1", port=port, threads=4, _quiet=True)
 
 
-def start_server(database_url: str):
+def _serve_reference(_database_url: str, port: int, ready) -> None:
+    """The reference: a plain Flask app with one no-op JSON route, behind the same waitress."""
+    import logging
+
+    from flask import Flask
+    from waitress import serve
+
+    app = Flask("reference")
+    app.add_url_rule("/healthz", "noop", lambda: {"status": "ok"})
+    app.add_url_rule("/noop", "noop_post", lambda: {"ok": True}, methods=["POST"])
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    ready.set()
+    serve(app, host="127.0.0.1", port=port, threads=4, _quiet=True)
+
+
+def start_server(database_url: str, target=_serve):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     context = mp.get_context("spawn")
     ready = context.Event()
-    process = context.Process(target=_serve, args=(database_url, port, ready), daemon=True)
+    process = context.Process(target=target, args=(database_url, port, ready), daemon=True)
     process.start()
     ready.wait(60)
     client = Client(port)
@@ -151,16 +170,35 @@ def timed(action, items) -> list[float]:
     return times
 
 
-def interleaved(engine_action, http_action, engine_items, http_items, block: int = 25):
-    """Alternate blocks of the two so that both see the same machine load (timings on a shared box
-    are noisy). Blocks, not single calls: with SQLite, every switch between the two processes
-    writing the file makes the next one re-read what the other changed."""
-    engine_items, http_items = list(engine_items), list(http_items)
-    engine_times, http_times = [], []
-    for start in range(0, len(engine_items), block):
-        engine_times += timed(engine_action, engine_items[start:start + block])
-        http_times += timed(http_action, http_items[start:start + block])
-    return engine_times, http_times
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server process and its children (the sandbox workers)."""
+    import psutil
+
+    process = psutil.Process(pid)
+    total = sum(process.cpu_times()[:2])
+    for child in process.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.Error:  # ended meanwhile
+            continue
+    return total
+
+
+def interleaved(actions: dict, block: int = 25, cpu_of: dict | None = None) -> tuple[dict, dict]:
+    """Alternate blocks of each named (action, items) so that all see the same machine load (timings
+    on a shared box are noisy). Blocks, not single calls: with SQLite, every switch between two
+    processes writing the file makes the next one re-read what the other changed. `cpu_of` names a
+    server process per action whose CPU time is summed over that action's blocks."""
+    items = {name: list(its) for name, (_, its) in actions.items()}
+    times, cpu = {name: [] for name in actions}, {name: 0.0 for name in cpu_of or {}}
+    for start in range(0, max(len(its) for its in items.values()), block):
+        for name, (action, _) in actions.items():
+            pid = (cpu_of or {}).get(name)
+            before = server_cpu(pid) if pid else 0.0
+            times[name] += timed(action, items[name][start:start + block])
+            if pid:
+                cpu[name] += server_cpu(pid) - before
+    return times, cpu
 
 
 def http_against_engine(count: int) -> None:
@@ -168,6 +206,7 @@ def http_against_engine(count: int) -> None:
     database_url = f"sqlite:///{folder}/bench.db"
     runtime, actor, unit_id = prepare(database_url)
     server, client = start_server(database_url)
+    reference, plain = start_server("", _serve_reference)
     try:
         client.login("peksos")
 
@@ -182,32 +221,48 @@ def http_against_engine(count: int) -> None:
         def start(_):
             runtime.start_case("atensi_intake", {"pm": new_pm()}, actor, unit_id)
 
+        def noop(_):
+            assert plain.call("POST", "/noop", {"data": IDENTIFIKASI})[0] == 200
+
+        def engine_complete(task_id):
+            runtime.complete_task(task_id, IDENTIFIKASI, actor)
+
         warm = open_tasks(runtime, actor, 40)
-        interleaved(lambda t: runtime.complete_task(t, IDENTIFIKASI, actor), complete, warm[:20], warm[20:])
-        engine_times, http_times = interleaved(lambda t: runtime.complete_task(t, IDENTIFIKASI, actor), complete,
-                                               open_tasks(runtime, actor, count), open_tasks(runtime, actor, count))
-        engine_start, http_start = interleaved(start, create, range(count), range(count))
+        interleaved({"engine": (engine_complete, warm[:20]), "http": (complete, warm[20:]), "noop": (noop, range(20))})
+        completions, cpu = interleaved(
+            {"engine": (engine_complete, open_tasks(runtime, actor, count)),
+             "http": (complete, open_tasks(runtime, actor, count)), "noop": (noop, range(count))},
+            cpu_of={"http": server.pid})
+        creations, _ = interleaved({"engine": (start, range(count)), "http": (create, range(count)),
+                                    "noop": (noop, range(count))})
     finally:
-        server.terminate()
-        server.join(10)
-    report_sqlite(count, engine_times, http_times, engine_start, http_start)
+        for process in (server, reference):
+            process.terminate()
+            process.join(10)
+    report_sqlite(count, completions, cpu["http"] / count, creations)
 
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
 
-def report_sqlite(count, engine_times, http_times, engine_start, http_start) -> None:
-    engine_rate, http_rate = count / sum(engine_times), count / sum(http_times)
-    print(f"SQLite, one client, {count} task completions each way")
-    print(f"  engine called directly: {engine_rate:8.1f} completions/s   median {ms(statistics.median(engine_times))}")
-    print(f"  over HTTP (waitress):   {http_rate:8.1f} completions/s   median {ms(statistics.median(http_times))}"
-          f"   (goal < 6.5 ms)")
-    print(f"  HTTP / engine ratio:    {http_rate / engine_rate:8.2f}")
-    p95 = statistics.quantiles(http_times, n=20)[-1]
-    print(f"  HTTP completion p95:    {ms(p95)}")
-    print(f"  create and run a case:  engine median {ms(statistics.median(engine_start))}, "
-          f"HTTP median {ms(statistics.median(http_start))}   (goal < 10 ms)")
+def report_sqlite(count: int, completions: dict, cpu_per_completion: float, creations: dict) -> None:
+    median = {name: statistics.median(times) for name, times in completions.items()}
+    created = {name: statistics.median(times) for name, times in creations.items()}
+    noop = statistics.median(completions["noop"] + creations["noop"])
+    print(f"SQLite, one client, {count} task completions each way; load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"  reference, a plain Flask no-op POST: median {ms(noop)} (all figures below also as multiples of it)")
+    print(f"  engine called directly: {count / sum(completions['engine']):8.1f} completions/s   "
+          f"median {ms(median['engine'])} = {median['engine'] / noop:5.1f} no-ops")
+    print(f"  over HTTP (waitress):   {count / sum(completions['http']):8.1f} completions/s   "
+          f"median {ms(median['http'])} = {median['http'] / noop:5.1f} no-ops   (goal < 3 ms)")
+    print(f"  HTTP / engine ratio:    {median['engine'] / median['http']:8.2f}")
+    print(f"  HTTP completion p95:    {ms(statistics.quantiles(completions['http'], n=20)[-1])}")
+    print(f"  server CPU per HTTP completion (sandbox workers included): {ms(cpu_per_completion)} = "
+          f"{cpu_per_completion / noop:5.1f} no-ops   (goal < 2.5 ms)")
+    print(f"  create and run a case:  engine median {ms(created['engine'])}, HTTP median {ms(created['http'])} = "
+          f"{created['http'] / noop:5.1f} no-ops   (goal < 5 ms)")
 
 
 # --- PostgreSQL: the inbox at 100,000 open tasks -------------------------------------------------
