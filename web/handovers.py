@@ -57,7 +57,7 @@ def propose_transfer(case_id):
     return _asked(case_id, lambda: services().handovers.propose_transfer(
         case_id, _int(form.get("to_unit_id")), form.get("reason"), form.get("consent_given_by"),
         form.get("consent_given_on"), current_actor()),
-        gettext("Transfer proposed. The receiving unit's supervisor will answer."))
+        gettext("Transfer proposed. The receiving unit's supervisor will answer."), "transfer")
 
 
 @bp.post("/cases/<int:case_id>/referral")
@@ -67,16 +67,16 @@ def refer(case_id):
     return _asked(case_id, lambda: services().handovers.refer(
         case_id, form.get("service"), form.get("reason"), current_actor(),
         to_unit_id=None if outside else _int(form.get("to_unit_id")), to_institution=outside),
-        gettext("Referral sent."))
+        gettext("Referral sent."), "referral")
 
 
-def _asked(case_id: int, ask, done_message: str):
-    """Send a transfer or referral request from the case page: its form's errors beside the fields (422),
-    a refusal as a message, and back to the case's handovers either way."""
+def _asked(case_id: int, ask, done_message: str, form_name: str):
+    """Send a transfer or referral request from the case page: its form's errors beside its own fields
+    (422; both forms have a unit and a reason), a refusal as a message, and back to the case's handovers."""
     try:
         ask()
     except InvalidInput as error:
-        return render_case_page(case_id, 422, handover_errors=error.fields)
+        return render_case_page(case_id, 422, handover_errors={form_name: error.fields})
     except Conflict as error:
         flash(str(error), "error")
     else:

@@ -54,6 +54,26 @@ def test_a_transfer_asked_on_the_case_page_is_answered_from_the_other_unit_s_inb
     assert "Pindah kasus diterima" in text_of(before)
 
 
+def test_a_refused_request_reopens_its_own_form_with_the_errors_beside_its_fields(case_id, pages):
+    pages.login("peksos")
+    transfer = pages.post(f"/cases/{case_id}/transfer", {
+        "to_unit_id": "", "reason": "PM pindah", "consent_given_by": "Sari Pindah",
+        "consent_given_on": "2026-01-02"}, token_from=f"/cases/{case_id}").get_data(as_text=True)
+    referral = pages.post(f"/cases/{case_id}/referral", {"service": "", "reason": ""},
+                          token_from=f"/cases/{case_id}").get_data(as_text=True)
+    for page, refused, other in ((transfer, "transfer-form", "referral-form"),
+                                 (referral, "referral-form", "transfer-form")):
+        own, theirs = _details_of(page, refused), _details_of(page, other)
+        assert own.startswith("<details open>") and "field-error" in own
+        assert theirs.startswith("<details>") and "field-error" not in theirs
+
+
+def _details_of(page: str, form_id: str) -> str:
+    """The <details> block that holds the form with this id."""
+    start = page.rfind("<details", 0, page.index(f'id="{form_id}"'))
+    return page[start:page.index("</details>", start)]
+
+
 def test_a_referral_shows_the_other_unit_only_the_minimum(case_id, client, pages, staff):
     pages.login("peksos")
     sent = pages.post(f"/cases/{case_id}/referral", {"service": "shelter", "to_unit_id": str(staff.other_unit_id),
