@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -156,6 +158,21 @@ def test_every_label_of_the_pages_is_translated_to_indonesian():
                   and not m.fuzzy}
     missing = sorted(str(m) for m in _source_messages() - translated)
     assert not missing, f"untranslated: {missing} (see web/translations/README.md)"
+
+
+def test_each_message_is_in_the_catalog_once():
+    # read_po keeps one of two entries silently and msgfmt refuses the file: count them in the text.
+    entries = [_joined(entry) for entry in (CATALOG / "messages.po").read_text().split("\n\n")]
+    counts = Counter(entry for entry in entries if entry[1])
+    assert not [msgid for (_, msgid), count in counts.items() if count > 1]
+
+
+def _joined(entry: str) -> tuple:
+    """(msgctxt, msgid) of one .po entry, its quoted lines joined."""
+    def value(keyword):
+        found = re.search(rf'^{keyword} ((?:".*"\n?)+)', entry, re.M)
+        return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', found.group(1))) if found else None
+    return value("msgctxt"), value("msgid")
 
 
 def test_the_compiled_catalog_matches_the_po_file():
