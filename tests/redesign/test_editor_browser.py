@@ -224,7 +224,8 @@ def test_a_file_from_another_tool_opens_and_validation_names_its_elements(editor
     assert "Rechnung klären" in editor.page.inner_text("#ed-canvas")
     editor.page.click("#ed-validate")
     editor.page.wait_for_selector('#ed-problems li[data-element-id="Approver"]')
-    assert "bukan peran yang dikenal" in editor.page.inner_text('#ed-problems li[data-element-id="Approver"]')  # the lint in the page's language
+    problem = editor.page.inner_text('#ed-problems li[data-element-id="Approver"]')
+    assert "bukan peran yang dikenal" in problem  # the lint in the page's language
     assert "atensi-error" in editor.markers("archiveInvoice")
     editor.shot("11-imported-signavio")
 
