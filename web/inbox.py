@@ -39,7 +39,7 @@ def inbox():
     return render_template("inbox.html", mine=mine, queue=queue, alerts=alerts, shown_alerts=shown,
                            folded_reminders=folded, chosen=chosen, stages=STAGES, total=page.total,
                            handovers=engine.handovers.incoming(actor),
-                           alert_due=engine.queries.due_times(actor, [a.task_id for a in shown if a.task_id]),
+                           alert_due=engine.queries.due_times(actor, shown),
                            saved=[(f, url_for("web_inbox.inbox", **_query(f["filters"])))
                                   for f in engine.saved_filters.of(actor)],
                            filtered=bool(chosen["stage"] or chosen["overdue"] or chosen["sort"] != "due"))

@@ -228,6 +228,18 @@ def alert_task(session: Session, task_id: str, now: datetime, policy: AlertPolic
 # --- pending handovers (engine.cases.handover): late like a task, to the receiving unit ----------------
 
 
+def handover_key(handover_id: int) -> str:
+    """The prefix of a handover's alerts' dedup keys (they have no task): 'handover:12'."""
+    return f"handover:{handover_id}"
+
+
+def handover_of(dedup_key: str | None) -> int | None:
+    """The transfer or referral an alert is about, from its dedup key ('handover:12:overdue' -> 12)."""
+    prefix, _, rest = (dedup_key or "").partition(":")
+    number = rest.split(":", 1)[0]
+    return int(number) if prefix == "handover" and number.isdigit() else None
+
+
 def due_handover_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
     query = (select(CaseHandover.id).where(CaseHandover.next_alert_at <= bindparam("now"))
              .order_by(CaseHandover.next_alert_at).limit(limit)
@@ -243,7 +255,7 @@ def alert_handover(session: Session, handover_id: int, now: datetime, policy: Al
     if row.status != HANDOVER_PENDING or row.due_at is None or row.to_unit_id is None:
         row.next_alert_at = None
         return []
-    key = f"handover:{row.id}"
+    key = handover_key(row.id)
     if row.kind == TRANSFER:
         policy = replace(policy, escalate_after=None)
     sent = {k.replace(key, "task:" + key, 1) for k in

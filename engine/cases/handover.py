@@ -25,6 +25,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import clock
+from engine.alerts import overdue
 from engine.cases import history
 from engine.config import Settings
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -173,7 +174,7 @@ class Handovers:
             now = clock.now()
             row.status, row.answered_by, row.answered_at, row.answer_note = answer, actor.username, now, note
             row.next_alert_at = None
-            its_alerts = Alert.dedup_key.startswith(f"handover:{row.id}:") & Alert.acked_at.is_(None)
+            its_alerts = Alert.dedup_key.startswith(overdue.handover_key(row.id) + ":") & Alert.acked_at.is_(None)
             uow.session.execute(update(Alert).where(its_alerts).values(acked_at=now, acked_by=actor.username))
             to_name = row.to_institution or uow.session.get(Unit, row.to_unit_id).name
             data = {"handover_id": row.id, "answer": answer, "note": note}

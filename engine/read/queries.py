@@ -17,6 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from engine import clock
+from engine.alerts import overdue
 from engine.cases import handover, history, shown
 from engine.cases import state as workflow_state
 from engine.cases import sync as case_sync
@@ -30,6 +31,7 @@ from engine.privacy import access_log, need_to_know
 from engine.storage.models import (
     Alert,
     Case,
+    CaseHandover,
     CaseMessageWait,
     HistoryEvent,
     HumanTask,
@@ -41,6 +43,7 @@ from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import (
     CASE_SUSPENDED,
     EDITORS,
+    HANDOVER_PENDING,
     INCIDENT_OPEN,
     TASK_CANCELLED,
     TASK_COMPLETED,
@@ -229,7 +232,7 @@ class Queries:
                 **case,
                 "open_tasks": [_task_view(task, facts) for task in run("open_tasks").mappings()],
                 "incidents": [dict(row) for row in run("incidents").mappings()],
-                "alerts": [dict(row) for row in run("alerts").mappings()],
+                "alerts": _with_due_times(uow.session, [dict(row) for row in run("alerts").mappings()]),
                 "child_case_ids": list(run("child_case_ids").scalars()),
                 "waiting_for": list(run("waiting_for").scalars()),
                 # the forms' fields, so that recorded data reads with its labels and enum titles
@@ -304,14 +307,11 @@ class Queries:
                     entry["assignees"].append(assignee)
         return work
 
-    def due_times(self, actor: Actor, task_ids: list[str]) -> dict[str, datetime | None]:
-        """The due time of each of these tasks of the actor's unit (the alerts say how late now)."""
-        if not task_ids:
-            return {}
+    def due_times(self, actor: Actor, alerts: list) -> dict[int, datetime]:
+        """alert id -> when the work of each of these alerts of the actor's unit is due (alert_due_times)."""
+        seen = [(a.id, a.task_id, a.dedup_key) for a in alerts]
         with self._read() as uow:
-            rows = uow.session.execute(select(HumanTask.id, HumanTask.due_at).where(
-                HumanTask.id.in_(task_ids), HumanTask.unit_id == actor.unit_id))
-            return {task_id: due_at for task_id, due_at in rows}
+            return alert_due_times(uow.session, seen, actor.unit_id)
 
     def incidents(self, actor: Actor, status: str | None = INCIDENT_OPEN, paging: Paging | None = None) -> Page:
         require_role(actor, *EDITORS)
@@ -380,6 +380,33 @@ CASE_DETAIL = {
     "waiting_for": select(CaseMessageWait.message_name).where(CaseMessageWait.case_id == _CASE_ID)
     .order_by(CaseMessageWait.message_name),
 }
+
+
+def alert_due_times(session: Session, alerts: list[tuple], unit_id: int | None = None) -> dict[int, datetime]:
+    """alert id -> when its open task or pending transfer or referral is due, for (alert id, task id,
+    dedup key) triples: the pages say how late the work is now, not what the alert said when raised.
+    ``unit_id`` keeps to the work of one unit (the inbox's)."""
+    tasks = {task_id: alert_id for alert_id, task_id, _ in alerts if task_id}
+    handovers = {overdue.handover_of(key): alert_id for alert_id, task_id, key in alerts if not task_id}
+    handovers.pop(None, None)
+    due = {}
+    if tasks:
+        query = select(HumanTask.id, HumanTask.due_at).where(HumanTask.id.in_(tasks))
+        if unit_id is not None:
+            query = query.where(HumanTask.unit_id == unit_id)
+        due.update({tasks[task_id]: due_at for task_id, due_at in session.execute(query)})
+    if handovers:
+        query = select(CaseHandover.id, CaseHandover.due_at).where(
+            CaseHandover.id.in_(handovers), CaseHandover.status == HANDOVER_PENDING)
+        if unit_id is not None:
+            query = query.where(CaseHandover.to_unit_id == unit_id)
+        due.update({handovers[handover_id]: due_at for handover_id, due_at in session.execute(query)})
+    return {alert_id: due_at for alert_id, due_at in due.items() if due_at is not None}
+
+
+def _with_due_times(session: Session, alerts: list[dict]) -> list[dict]:
+    due = alert_due_times(session, [(a["id"], a["task_id"], a["dedup_key"]) for a in alerts])
+    return [{**alert, "due_at": due.get(alert["id"])} for alert in alerts]
 
 
 def _run_detail(session: Session, params: dict, name: str):

@@ -3,13 +3,17 @@ inbox; the sending unit then reads the history until the transfer. And in headle
 transfer a case and accept it as the other unit's supervisor."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from engine.config import Settings
 from engine.people import accounts
 from tests.case_driver import registration
 from tests.conftest import PASSWORD, QUICK_PASSWORDS
 from tests.web.conftest import screenshot
 from tests.web.test_every_state_pages import text_of
+from workers.scheduler import DueWork
 
 
 @pytest.fixture
@@ -52,6 +56,24 @@ def test_a_transfer_asked_on_the_case_page_is_answered_from_the_other_unit_s_inb
     before = client.get(f"/cases/{case_id}")
     assert before.status_code == 200 and "telah dipindahkan" in text_of(before)
     assert "Pindah kasus diterima" in text_of(before)
+
+
+def test_a_handover_alert_says_how_late_the_answer_is_now_not_when_it_was_raised(
+        case_id, client, pages, staff, their_supervisor, session_factory, database_url, clock):
+    pages.login("peksos")
+    pages.post(f"/cases/{case_id}/transfer", {
+        "to_unit_id": str(staff.other_unit_id), "reason": "PM pindah", "consent_given_by": "Sari Pindah",
+        "consent_given_on": "2026-01-02"}, token_from=f"/cases/{case_id}")
+    settings = Settings(database_url=database_url)
+    clock.shift(timedelta(hours=settings.handover_due_hours, minutes=10))
+    DueWork(session_factory, settings, senders={}).run_pass()  # raised 10 minutes late
+    clock.shift(timedelta(days=2))
+    pages.login(their_supervisor)
+    alert = text_of(client.get("/inbox")).split("Belum dijawab", 1)[1][:400]
+    assert "terlambat 2 hari" in alert and "10 menit" not in alert and "Batas waktu:" not in alert
+    pages.login("peksos")
+    page = text_of(client.get(f"/cases/{case_id}"))  # the case's page says it the same way
+    assert "terlambat 2 hari" in page and "terlambat 10 menit" not in page
 
 
 def test_a_refused_request_reopens_its_own_form_with_the_errors_beside_its_fields(case_id, pages):
