@@ -2,7 +2,8 @@
 
 Two event sub-processes of the intake process:
 - "Usulan terminasi" (non-interrupting, message ``usulan_terminasi``): the pekerja sosial proposes
-  with a reason; the supervisor approves or returns it. Returned: nothing else changes.
+  with a reason (the start event's role property: only they and supervisors may send it); the
+  supervisor approves or returns it. Returned: nothing else changes.
 - "Terminasi dini" (interrupting, message ``terminasi_dini``, thrown by the approval): the case
   leaves whatever it was doing (open tasks withdrawn, timers cancelled), writes the terminasi
   report and goes to bimbingan lanjut only after ``selesai`` or ``putus_layanan``.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from bpmn_layout import Node, message_xml, props, script_task, user_task
 
-from engine.vocabulary import SUPERVISOR
+from engine.vocabulary import PEKERJA_SOSIAL, SUPERVISOR
 
 PS, SV = "Pekerja Sosial", "Supervisor"
 MESSAGES = {"Message_usulan_terminasi": "usulan_terminasi", "Message_terminasi_dini": "terminasi_dini"}
@@ -41,7 +42,8 @@ def _proposal(d, add, X0) -> None:
              documentation="Pekerja sosial mengusulkan terminasi dari tahap mana pun; supervisor menyetujui "
                            "atau mengembalikan (kasus berjalan terus)."))
     add(Node("Start_usulan_terminasi", "startEvent", "Usulkan terminasi", X0 + 60, y, parent="Sub_usulan_terminasi",
-             attrs={"isInterrupting": "false"}, props=props(form="usulan_terminasi.json"),
+             attrs={"isInterrupting": "false"}, props=props(form="usulan_terminasi.json", role=PEKERJA_SOSIAL),
+             documentation="Diusulkan oleh pekerja sosial (atau supervisor); disetujui supervisor (default produk).",
              body=message_xml("Message_usulan_terminasi", "MessageDef_usulan_terminasi",
                               variable="usulan_terminasi")))
     add(Node("Task_persetujuan_usulan_terminasi", "userTask", "Persetujuan usulan terminasi", X0 + 190, y,

@@ -84,6 +84,7 @@ class Runtime:
             catcher = None if name in case_actions.thrown_within(wf) else case_sync.message_catcher(wf, name)
             if catcher is None:  # a message the process throws itself is its own business
                 raise Conflict(f"case {case_id} is not waiting for the message {name!r}")
+            case_actions.require_may_send(wf, version, name, catcher, actor)
             payload = _checked_payload(version, catcher, payload)
             wf.send_event(BpmnEvent(catcher.event_definition, payload or {}))
             history.record(uow.session, case.id, actor.username, "message_received", name,
@@ -99,7 +100,7 @@ class Runtime:
                 raise NotFound(f"case {case_id} not found")
             require_unit(actor, case.unit_id)
             version = versions.compiled(uow.session, case.process_version_id)
-            return case_actions.available(workflow_state.load(case.state, version.specs), version)
+            return case_actions.available(workflow_state.load(case.state, version.specs), version, actor)
 
     def deploy(self, files: dict[str, bytes], actor: Actor, note: str = "", process_key: str | None = None,
                lane_roles: dict[str, str] | None = None, unit_id: int | None = None) -> tuple[ProcessVersion, bool]:

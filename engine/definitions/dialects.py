@@ -279,6 +279,8 @@ def _facts(el, kind: str, process: str, lane_and_role: tuple | None, resolve_fil
     return {
         "name": el.get("name"), "type": kind, "process": process, "lane": lane,
         "role": DEFAULT_ROLE if role_defaulted else role, "role_defaulted": role_defaulted,
+        # who may send a catching event's message (engine.cases.actions): its own role property, not the lane's
+        "sender_role": props.get("role") if kind in ("startEvent", "intermediateCatchEvent") else None,
         "form": (resolve_file(form) or form) if form else None,
         "due_in": props.get("dueIn") or translate_due_date(camunda_attr(el, "dueDate")),
         "due_date": props.get("dueDate"),

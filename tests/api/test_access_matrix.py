@@ -41,8 +41,9 @@ MATRIX = [
     ("GET", "/cases/{case}/diagram", None, (401, 200, 200, 200, 200, 403, 403, 200)),
     ("POST", "/cases/{case}/messages", {"name": "krisis"}, (401, 200, 200, 200, 200, 403, 403, 403)),  # at any stage
     ("GET", "/cases/{case}/actions", None, (401, 200, 200, 200, 200, 403, 403, 200)),
+    # the pekerja sosial proposes termination, supervisors too (the start event's role property)
     ("POST", "/cases/{case}/actions/usulan_terminasi", {"alasan_terminasi": "selesai", "keterangan": "tujuan tercapai"},
-     (401, 200, 200, 200, 200, 403, 403, 403)),
+     (401, 200, 403, 200, 403, 403, 403, 403)),
     ("POST", "/cases/{case}/actions/terminasi_dini", {"usulan": {}},  # thrown by the process itself
      (401, 409, 409, 409, 409, 403, 403, 403)),
     ("GET", "/tasks", None, (401, 200, 200, 200, 200, 200, 200, 200)),

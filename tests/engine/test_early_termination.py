@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine.alerts import overdue
 from engine.config import Settings
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.storage.models import Alert, HumanTask
 from tests.case_driver import CaseDriver, registration
 
@@ -126,3 +126,42 @@ def test_the_case_lists_the_actions_its_diagram_offers_now_with_labels_and_forms
     case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
     case.complete("Laporan terminasi", alasan_terminasi="meninggal")
     assert runtime.actions(case.case_id, peksos) == []
+
+
+def test_only_the_pekerja_sosial_and_supervisors_may_propose_termination(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    for username in ("konselor", "admin"):
+        assert "usulan_terminasi" not in {a.message for a in runtime.actions(case.case_id, staff.actor(username))}
+        with pytest.raises(Forbidden):
+            runtime.send_message(case.case_id, "usulan_terminasi", {"alasan_terminasi": "selesai"},
+                                 staff.actor(username))
+    # a crisis is still anyone's to report
+    assert "krisis" in {a.message for a in runtime.actions(case.case_id, staff.actor("konselor"))}
+    proposal = {"alasan_terminasi": "selesai", "keterangan": "tujuan tercapai"}
+    runtime.send_message(case.case_id, "usulan_terminasi", proposal, staff.actor("supervisor"))
+    assert "Persetujuan usulan terminasi" in case.open_names()
+
+
+def test_the_approval_task_belongs_to_the_stage_the_case_is_in(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.complete("Identifikasi & orientasi")
+    case.complete("Skrining ASSIST", zat_utama="ganja", skor_ganja=15)
+    propose(runtime, staff, case, "selesai")
+    assert case.task("Persetujuan usulan terminasi").stage == case.case().stage == "asesmen"
+
+
+def test_a_second_proposal_is_refused_while_the_case_is_already_terminating(runtime, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.into_intervensi(setting="rawat_jalan")
+    propose(runtime, staff, case, "selesai")
+    propose(runtime, staff, case, "putus_layanan")
+    assert case.open_names().count("Persetujuan usulan terminasi") == 2
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    # the other pending proposal was withdrawn with the rest of what the case was doing
+    assert case.open_names() == ["Laporan terminasi"]
+    assert "usulan_terminasi" not in {a.message for a in runtime.actions(case.case_id, staff.actor("peksos"))}
+    with pytest.raises(Conflict, match="already terminating"):
+        propose(runtime, staff, case, "meninggal")
+    assert case.open_names() == ["Laporan terminasi"]
+    case.complete("Laporan terminasi", alasan_terminasi="selesai")
+    assert case.open_names() == ["Rencana bimbingan lanjut"]

@@ -228,7 +228,7 @@ def test_a_well_formed_diagram_deploys_with_its_element_facts():
         "name": "Skrining", "type": "userTask", "process": "proses", "lane": "Supervisor",
         "role": "supervisor", "form": "skrining.json", "due_in": "P3D", "due_date": None,
         "stage": "asesmen", "assignee": None, "decision": None, "role_defaulted": False,
-        "shows": [], "banner": None, "urgent": False, "interrupting": False,
+        "shows": [], "banner": None, "urgent": False, "interrupting": False, "sender_role": None,
     }
     assert parsed.elements["start"]["interrupting"]  # a start event interrupts unless it says otherwise
     assert set(parsed.elements) == {"start", "task", "end"}

@@ -336,3 +336,17 @@ def test_a_name_search_with_more_matches_than_it_counts_says_more_than_and_expor
     assert "Lebih dari 1.000 kasus" in text_of(client.get("/cases?q=siti"))
     exported = client.get("/cases/export.csv?q=siti").get_data(as_text=True)
     assert exported.count("Siti Rahayu") == COUNT_CAP + 5
+
+
+def test_the_termination_proposal_button_shows_for_the_pekerja_sosial_and_not_for_the_konselor(
+        client, staff, deployed, pages, runtime):
+    case = start(runtime, staff)
+    pages.login("konselor")
+    page = text_of(client.get(f"/cases/{case.case_id}"))
+    assert 'href="#krisis"' in page and 'href="#aksi-usulan_terminasi"' not in page
+    refused = pages.post(f"/cases/{case.case_id}/aksi/usulan_terminasi", {"alasan_terminasi": "selesai",
+                         "keterangan": "x"}, token_from=f"/cases/{case.case_id}")
+    assert refused.status_code == 302 and "Persetujuan usulan terminasi" not in case.open_names()
+    client.post("/logout", data={"csrf_token": pages.token(f"/cases/{case.case_id}")})
+    pages.login("peksos")
+    assert 'href="#aksi-usulan_terminasi"' in text_of(client.get(f"/cases/{case.case_id}"))
