@@ -16,7 +16,7 @@ from engine.config import Settings
 from engine.storage.models import Alert, Case
 from tests.case_driver import CaseDriver, registration
 from tests.conftest import PASSWORD
-from tests.web.conftest import ARTIFACTS, PHONE, screenshot
+from tests.web.conftest import ARTIFACTS, DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -141,6 +141,31 @@ def test_the_plan_is_submitted_and_the_supervisor_approves_it(browser_page, staf
     assert page.locator('#diagram [data-element-id="Task_persetujuan_rencana"].atensi-done').count() == 1
     assert "Tugas diselesaikan" in page.locator("#history").inner_text()
     screenshot(page, "case")
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        page.reload()
+        page.wait_for_selector("#diagram[data-ready=true]")
+        name = "desktop" if viewport == DESKTOP else "phone"
+        section = page.locator("section[aria-labelledby=h-diagram]")
+        section.screenshot(path=str(ARTIFACTS / f"case-diagram-{name}.png"))
+        assert float(page.get_attribute("#diagram", "data-zoom")) >= 0.6  # labels read at this size
+        assert_inside_the_diagram(page, '#diagram [data-element-id="Task_pelaksanaan_intervensi"]')
+        section = page.locator("section[aria-labelledby=h-diagram]")
+        section.screenshot(path=str(ARTIFACTS / f"case-diagram-{name}.png"))
+        page.get_by_role("button", name="Seluruh diagram").click()
+        assert_inside_the_diagram(page, "#diagram .djs-element")  # nothing cut off, labels included
+        page.locator("#diagram").screenshot(path=str(ARTIFACTS / f"case-diagram-whole-{name}.png"))
+
+
+def assert_inside_the_diagram(page, selector: str) -> None:
+    """Every element (shape and label) matching the selector is drawn inside the diagram's box."""
+    box = page.locator("#diagram").bounding_box()
+    outside = page.eval_on_selector_all(selector, """(nodes, box) => nodes.map(node => {
+        const r = node.getBoundingClientRect();
+        return r.width && (r.left < box.x - 1 || r.top < box.y - 1 || r.right > box.x + box.width + 1
+            || r.bottom > box.y + box.height + 1) ? node.getAttribute('data-element-id') : null;
+      }).filter(Boolean)""", box)
+    assert not outside, outside
 
 
 def test_an_overdue_task_shows_its_mark_and_its_alert(browser_page, staff, deployed, runtime, session_factory,
@@ -188,12 +213,21 @@ def test_the_dashboard_heat_map_shows_counts(browser_page, staff, deployed, runt
     assert "PM Skrining" in page.locator("#deadlines").inner_text()
     assert page.locator("#heat-steps li").count() == 2
     screenshot(page, "dashboard")
-    page.set_viewport_size(PHONE)
-    page.reload()
-    page.wait_for_selector("#diagram[data-ready=true]")
-    badge = page.locator(".atensi-count").first.bounding_box()
-    assert badge["width"] >= 18 and badge["height"] >= 18  # readable on a phone, however small the diagram
-    page.locator("section[aria-labelledby=h-heat]").screenshot(path=str(ARTIFACTS / "dashboard-heatmap-phone.png"))
+    for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page.set_viewport_size(viewport)
+        page.reload()
+        page.wait_for_selector("#diagram[data-ready=true]")
+        badge = page.locator(".atensi-count").first.bounding_box()
+        assert badge["width"] >= 18 and badge["height"] >= 18  # readable on a phone, however small the diagram
+        # the first view reads: the steps with cases at a readable size, their counts in view
+        assert float(page.get_attribute("#diagram", "data-zoom")) >= 0.6
+        assert_inside_the_diagram(page, '#diagram [data-element-id="Task_identifikasi"]')
+        heat = page.locator("section[aria-labelledby=h-heat]")
+        heat.screenshot(path=str(ARTIFACTS / f"dashboard-heatmap-{name}.png"))
+        page.get_by_role("button", name="Perbesar").click()
+        assert float(page.get_attribute("#diagram", "data-zoom")) > 0.6
+        page.get_by_role("button", name="Seluruh diagram").click()
+        assert_inside_the_diagram(page, "#diagram .djs-element")
 
 
 def test_the_case_list_searches_and_the_language_switches_to_english(browser_page, staff, deployed, runtime):

@@ -6,6 +6,7 @@
   'use strict';
 
   var READABLE_SCALE = 0.9;
+  var MARGIN = 40;  // diagram units around the whole diagram
   var container = document.getElementById('diagram');
   var source = document.getElementById('diagram-data');
   var status = document.getElementById('diagram-status');
@@ -35,17 +36,49 @@
     });
   }
 
-  // The heat map shows the whole diagram: give the canvas the diagram's proportions (within limits)
-  // so that fitting it uses the page's width instead of leaving empty bands above and below.
-  function fitToWidth(canvas) {
-    var inner = canvas.viewbox().inner;
+  // The whole diagram with a margin: 'fit-viewport' fits the shapes edge to edge and cut the labels
+  // that stick out of them (an event's name below it, a lane's title).
+  function fitWithMargin(canvas) {
+    var box = canvas.viewbox();
+    var inner = box.inner;
     if (!inner || !inner.width) {
       return;
     }
-    var height = Math.round(inner.height * container.clientWidth / inner.width) + 48;
-    container.style.height = Math.max(220, Math.min(520, height)) + 'px';
-    canvas.resized();
-    canvas.zoom('fit-viewport', 'auto');
+    var width = inner.width + 2 * MARGIN;
+    var height = inner.height + 2 * MARGIN;
+    var scale = Math.min(box.outer.width / width, box.outer.height / height);
+    var shownWidth = box.outer.width / scale;
+    var shownHeight = box.outer.height / scale;
+    canvas.viewbox({
+      x: inner.x - MARGIN - (shownWidth - width) / 2,
+      y: inner.y - MARGIN - (shownHeight - height) / 2,
+      width: shownWidth,
+      height: shownHeight
+    });
+  }
+
+  // The first view: the whole diagram when it reads at that size; else the part that matters (the case's
+  // current step, the steps with cases, busiest first) at a readable size, the whole diagram one button away.
+  function firstView(canvas, elements) {
+    fitWithMargin(canvas);
+    if (canvas.zoom() >= READABLE_SCALE * 0.7 || !elements.length) {
+      return;
+    }
+    var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    elements.forEach(function (element) {
+      left = Math.min(left, element.x);
+      top = Math.min(top, element.y);
+      right = Math.max(right, element.x + element.width);
+      bottom = Math.max(bottom, element.y + element.height);
+    });
+    var outer = canvas.viewbox().outer;
+    var scale = Math.min(READABLE_SCALE, outer.width / (right - left + 2 * MARGIN),
+      outer.height / (bottom - top + 2 * MARGIN));
+    if (scale < READABLE_SCALE * 0.7) {  // they do not fit together (a phone): the first one, readable
+      centreOn(canvas, elements[0], READABLE_SCALE * 0.7);
+      return;
+    }
+    centreOn(canvas, { x: left, y: top, width: right - left, height: bottom - top }, scale);
   }
 
   // bpmn-js shrinks overlays with the diagram: keep the counts at least their own size.
@@ -57,13 +90,31 @@
     canvas.viewbox(canvas.viewbox());
   }
 
-  function firstActive(viewer) {
+  function shapes(viewer, ids) {
     var registry = viewer.get('elementRegistry');
-    var ids = (data.active || []).concat(data.waiting || []);
-    for (var i = 0; i < ids.length; i++) {
-      var element = registry.get(ids[i]);
-      if (element && element.width) {
-        return element;
+    return ids.map(function (id) { return registry.get(id); })
+      .filter(function (element) { return element && element.width; });
+  }
+
+  // The zoom the page shows, for people (the status line) and for the browser tests.
+  function reportZoom(viewer) {
+    var canvas = viewer.get('canvas');
+    function report() {
+      container.setAttribute('data-zoom', canvas.zoom().toFixed(2));
+    }
+    viewer.get('eventBus').on('canvas.viewbox.changed', report);
+    report();
+  }
+
+  // The case's current step: the smallest active shape (a task rather than the sub-process around
+  // it), else a waiting one (a timer, a message).
+  function firstActive(viewer) {
+    var groups = [shapes(viewer, data.active || []), shapes(viewer, data.waiting || [])];
+    for (var i = 0; i < groups.length; i++) {
+      if (groups[i].length) {
+        return groups[i].reduce(function (small, element) {
+          return element.width * element.height < small.width * small.height ? element : small;
+        });
       }
     }
     return null;
@@ -77,7 +128,7 @@
     var actions = {
       'zoom-in': function () { canvas.zoom(canvas.zoom() * 1.25); },
       'zoom-out': function () { canvas.zoom(canvas.zoom() / 1.25); },
-      'fit': function () { canvas.zoom('fit-viewport', 'auto'); },
+      'fit': function () { fitWithMargin(canvas); },
       'focus': function () {
         var element = firstActive(viewer);
         if (element) {
@@ -108,21 +159,20 @@
   window.AtensiViewer.createViewer(container, data.xml, { height: '100%' }).then(function (viewer) {
     var canvas = viewer.get('canvas');
     if (container.getAttribute('data-mode') === 'counts') {
-      fitToWidth(canvas);
       window.AtensiViewer.addCounts(viewer, data.counts || {});
       keepCountsReadable(viewer);
+      var counts = data.counts || {};
+      firstView(canvas, shapes(viewer, Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; })));
     } else {
       window.AtensiViewer.markProgress(viewer, {
         completed: data.completed || [],
         active: data.active || [],
         waiting: data.waiting || []
       });
-      // A long diagram fitted into the page is too small to read: start at the case's current step.
-      var element = firstActive(viewer);
-      if (element && canvas.zoom() < READABLE_SCALE * 0.7) {
-        centreOn(canvas, element, READABLE_SCALE);
-      }
+      var current = firstActive(viewer);
+      firstView(canvas, current ? [current] : []);
     }
+    reportZoom(viewer);
     wireTools(viewer);
     container.setAttribute('data-ready', 'true');
     say(data.done, false);
