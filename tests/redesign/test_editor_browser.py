@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD, settings_for
 from tests.engine.test_archives import zipped
 from tests.interop import interop, interop_bytes
 from tests.redesign import bpmn_edit
-from tests.redesign.browser import CHROMIUM, CHROMIUM_ARGS, EditorPage, LiveServer
+from tests.redesign.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EditorPage, LiveServer
 from tests.redesign.conftest import INTAKE
 
 pytestmark = pytest.mark.browser
@@ -390,3 +390,16 @@ def test_a_supervisor_changes_a_programme_length_in_the_decision_table_in_words_
     assert '"P6M"' in rule and '"R12/P14D"' in rule and '"P0D"' in rule
     editor.tab("tables")
     assert editor.page.input_value('input[data-rule="Rule_berbasis_keluarga"] >> nth=0') == "6 bulan"
+
+
+def test_the_editor_fits_a_phone_s_width_without_sideways_scrolling(browser, live, staff, deployed):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = EditorPage(context.new_page(), live.url)
+    page.open(f"/editor/{KEY}")
+    page.page.screenshot(path=str(ARTIFACTS / "editor-phone.png"), full_page=True)
+    for tab in page.page.locator(".ed-tabs button").all():  # each tab's panel too (tables, diffs)
+        tab.click()
+        width = page.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (tab.inner_text(), width)
+    assert not page.problems, page.problems
+    context.close()
