@@ -17,13 +17,16 @@ from engine.read import monthly
 from engine.read.dashboard import Dashboard
 
 from .dashboard import Bar, bars
-from .i18n import AGES, REFERRALS, SEXES, STAGES
+from .i18n import AGES, REFERRALS, SEXES, STAGES, month_name
 from .pages import current_actor, page_blueprint, require_roles
 
 bp = page_blueprint("web_reports", __name__)
 READERS = (*vocabulary.EDITORS, vocabulary.KOORDINATOR_WILAYAH)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL_STAGES = vocabulary.STAGES[vocabulary.INTAKE] + vocabulary.STAGES[vocabulary.CASE_RESPONSE]
+# The summary figures: (element id, report key, label), on the page and in the exports.
+SUMMARY = (("pm", "pm_served", _l("PM served (people)")), ("served", "cases_served", _l("cases served")),
+           ("new", "new_cases", _l("new cases")), ("closed", "closed_cases", _l("closed cases")))
 
 
 @dataclass(frozen=True)
@@ -73,23 +76,50 @@ def _report() -> dict:
         current_actor(), year, month, request.args.get("unit", type=int))
 
 
-@bp.get("/reports/monthly")
-@require_roles(*READERS)
-def monthly_page():
+def _page_parts() -> dict:
+    """What the page and its exports show: the report, its unit, and each section with its labels."""
     actor, factory = current_actor(), services().session_factory
     report = _report()
     region = Dashboard(factory).region(actor)
     unit = next((u for u in region if u["id"] == report["unit_id"]), None)
     labels = monthly.answer_labels(factory, report["unit_id"])
-    return render_template(
-        "report_monthly.html", report=report, region=region, unit=unit, breakdowns=breakdowns(report, labels),
-        stage_bars=stage_times(report), workers=report["overdue_by_worker"])
+    return dict(report=report, region=region, unit=unit, breakdowns=breakdowns(report, labels),
+                stage_bars=stage_times(report), workers=report["overdue_by_worker"])
+
+
+@bp.get("/reports/monthly")
+@require_roles(*READERS)
+def monthly_page():
+    return render_template("report_monthly.html", summary_items=SUMMARY, **_page_parts())
+
+
+def export_rows(parts: dict) -> list[tuple]:
+    """The page's figures as (section, item, number) rows under the page's own labels and language."""
+    report, summary = parts["report"], gettext("Summary")
+    out = [(summary, gettext("Month"), month_name(report["month"])),
+           (summary, gettext("Unit"), parts["unit"]["name"] if parts["unit"] else report["unit_id"])]
+    out += [(summary, str(label), report[key]) for _, key, label in SUMMARY]
+    for section in parts["breakdowns"]:
+        out += [(section.title, bar.label, bar.count) for bar in section.bars]
+    stages = gettext("Median days from registration to each stage")
+    out += [(stages, bar.label, bar.count) for bar in parts["stage_bars"]]
+    per_worker = gettext("Overdue rate per worker")
+    for load in parts["workers"]:
+        who = load["worker"] or gettext("open queue (unclaimed)")
+        out += [(f"{per_worker}: {name}", who, load[key])
+                for key, name in (("due", gettext("Due")), ("overdue", gettext("Overdue")), ("rate", gettext("Rate")))]
+    return out
 
 
 @bp.get("/reports/monthly.<any(csv, xlsx):kind>")
 @require_roles(*READERS)
 def monthly_export(kind: str):
-    report = _report()
+    parts = _page_parts()
+    report, table = parts["report"], export_rows(parts)
+    header = (gettext("Section"), gettext("Item"), gettext("Number"))
     name = f"laporan-kegiatan-{report['unit_id']}-{report['month']}.{kind}"
-    body, mimetype = (monthly.as_csv(report), "text/csv") if kind == "csv" else (monthly.as_xlsx(report), XLSX)
+    if kind == "csv":
+        body, mimetype = monthly.write_csv(header, table), "text/csv"
+    else:
+        body, mimetype = monthly.write_xlsx(header, table, month_name(report["month"])), XLSX
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -187,24 +187,33 @@ def rows(report: dict) -> list[tuple[str, str, object]]:
 
 
 def as_csv(report: dict) -> str:
+    return write_csv(("section", "key", "value"), rows(report))
+
+
+def as_xlsx(report: dict) -> bytes:
+    return write_xlsx(("section", "key", "value"), rows(report), f"Laporan {report['month']}")
+
+
+def write_csv(header: tuple, table: list[tuple]) -> str:
+    """A header and rows as CSV (the API's machine keys, or the page's labels in its language)."""
     import csv
     import io
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(("section", "key", "value"))
-    writer.writerows(rows(report))
+    writer.writerow(header)
+    writer.writerows(table)
     return buffer.getvalue()
 
 
-def as_xlsx(report: dict) -> bytes:
+def write_xlsx(header: tuple, table: list[tuple], title: str) -> bytes:
     import io
 
     from openpyxl import Workbook
     book = Workbook()
     sheet = book.active
-    sheet.title = f"Laporan {report['month']}"
-    sheet.append(("section", "key", "value"))
-    for row in rows(report):
+    sheet.title = title[:31]  # a sheet name's limit
+    sheet.append(header)
+    for row in table:
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)

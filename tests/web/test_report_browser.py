@@ -35,12 +35,12 @@ def test_the_monthly_report_shows_charts_exports_csv_and_xlsx_and_prints(
     with page.expect_download() as download:
         page.locator("#export-csv").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert download.value.suggested_filename.endswith(".csv") and ["ringkasan", "new_cases", "2"] in rows
+    assert download.value.suggested_filename.endswith(".csv") and ["Ringkasan", "kasus baru", "2"] in rows
     with page.expect_download() as download:
         page.locator("#export-xlsx").click()
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     assert download.value.suggested_filename.endswith(".xlsx")
-    assert ("ringkasan", "new_cases", 2) in list(sheet.iter_rows(values_only=True))
+    assert ("Ringkasan", "kasus baru", 2) in list(sheet.iter_rows(values_only=True))
 
     page.get_by_role("button", name="Cetak").click()
     assert page.evaluate("window.printed") == 1

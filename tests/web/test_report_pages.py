@@ -44,15 +44,24 @@ def test_the_report_page_shows_every_breakdown_as_a_chart_and_a_table_in_indones
     assert "PM dilayani" in text
 
 
-def test_the_report_exports_csv_and_xlsx_as_downloads(client, pages, registered):
+def test_the_report_exports_csv_and_xlsx_as_downloads_with_the_page_s_labels_in_its_language(
+        client, pages, registered):
     pages.login("supervisor")
     as_csv = client.get(f"/reports/monthly.csv?month={month()}")
     assert as_csv.status_code == 200 and "attachment" in as_csv.headers["Content-Disposition"]
-    assert ["ringkasan", "new_cases", "1"] in list(csv.reader(io.StringIO(as_csv.get_data(as_text=True))))
+    table = list(csv.reader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert table[0] == ["Bagian", "Butir", "Jumlah"]
+    assert ["Ringkasan", "kasus baru", "1"] in table and ["Menurut jenis kelamin", "Laki-laki", "1"] in table
+    assert not [row for row in table if row[0].startswith("by_") or row[1] in ("L", "new_cases")]  # no machine keys
     as_xlsx = client.get(f"/reports/monthly.xlsx?month={month()}")
     assert as_xlsx.status_code == 200 and as_xlsx.headers["Content-Disposition"].endswith('.xlsx"')
     rows = list(load_workbook(io.BytesIO(as_xlsx.data)).active.iter_rows(values_only=True))
-    assert ("ringkasan", "new_cases", 1) in rows
+    assert ("Ringkasan", "kasus baru", 1) in rows and ("Menurut jenis kelamin", "Laki-laki", 1) in rows
+    pages.post("/language", {"lang": "en", "next": "/reports/monthly"}, token_from="/inbox")
+    rows = list(load_workbook(io.BytesIO(client.get(f"/reports/monthly.xlsx?month={month()}").data))
+                .active.iter_rows(values_only=True))
+    assert rows[0] == ("Section", "Item", "Number")
+    assert ("Summary", "new cases", 1) in rows and ("By sex", "Male", 1) in rows
 
 
 def test_a_bad_month_is_refused_naming_the_field_and_workers_may_not_read_it(client, pages, registered):
