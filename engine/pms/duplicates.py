@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from engine.cases.numbers import case_number
 from engine.errors import Conflict
@@ -51,20 +51,30 @@ class DuplicatePm(Conflict):
 
 
 def find(session, pm: dict, actor: Actor) -> list[Match]:
-    """The PM records that look like ``pm``: by NIK when it has one, else by name and birth date."""
+    """The PM records that look like ``pm``: by NIK when it has one, else by name and birth date.
+    One statement (the records and their cases): it runs before every registration."""
     nik, born = pm.get("nik"), pm.get("tanggal_lahir")
     born = born.isoformat() if hasattr(born, "isoformat") else born
     if nik:
-        records, by = select(Pm).where(Pm.nik == nik), BY_NIK
+        condition, by = Pm.nik == nik, BY_NIK
     elif born and name_key(pm.get("nama")):
-        records, by = select(Pm).where(Pm.name_key == name_key(pm.get("nama")), Pm.birth_date == born), \
-            BY_NAME_AND_BIRTH
+        condition, by = and_(Pm.name_key == name_key(pm.get("nama")), Pm.birth_date == born), BY_NAME_AND_BIRTH
     else:
         return []
-    found = session.scalars(records.where(Pm.merged_into_id.is_(None), Pm.anonymised_at.is_(None))
-                            .order_by(Pm.id).limit(MAX_MATCHES)).all()
-    return [Match(r.id, r.name, r.birth_date, r.nik[-4:] if r.nik else None, by, cases_of(session, r.id, actor))
-            for r in found]
+    found = (select(Pm.id, Pm.name, Pm.birth_date, Pm.nik)
+             .where(condition, Pm.merged_into_id.is_(None), Pm.anonymised_at.is_(None))
+             .order_by(Pm.id).limit(MAX_MATCHES).subquery())
+    rows = session.execute(
+        select(found, Case.id, Case.unit_id, Unit.name, Case.process_key, Case.stage, Case.status)
+        .outerjoin(Case, Case.pm_id == found.c.id).outerjoin(Unit, Unit.id == Case.unit_id)
+        .order_by(found.c.id, Case.id.desc())).all()
+    matches: dict[int, Match] = {}
+    for pm_id, name, birth_date, pm_nik, case_id, unit_id, unit_name, key, stage, status in rows:
+        match = matches.setdefault(pm_id, Match(pm_id, name, birth_date, pm_nik[-4:] if pm_nik else None, by))
+        if case_id is not None:
+            match.cases.append(CaseSeen(case_id, case_number(case_id), unit_id, unit_name, key, stage, status,
+                                        can_see_unit(actor, unit_id)))
+    return list(matches.values())
 
 
 def cases_of(session, pm_id: int, actor: Actor) -> list[CaseSeen]:
