@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from engine.config import BPMN_DIR
 from engine.definitions import archives, deployments
 from engine.definitions.diff import VersionDiff, diff_files, find_version, stored_files
 from engine.definitions.parsing import BPMN_SUFFIXES, parse_bundle
@@ -24,7 +25,7 @@ from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import EDITORS
 
 BUNDLE_SUFFIXES = (*BPMN_SUFFIXES, ".dmn", ".json")
-ScenarioRunner = Callable[[dict, str | None], ScenarioRun]
+ScenarioRunner = Callable[[dict, str | None, tuple], ScenarioRun]
 
 
 @dataclass
@@ -124,7 +125,8 @@ class Redesign:
     def scenarios(self, process_key: str, actor: Actor, files: dict[str, bytes] | None = None,
                   base_version: int | None = None) -> ScenarioRun:
         require_role(actor, *EDITORS)  # a run costs a process and seconds of CPU
-        return self.run_scenarios(self.draft(process_key, files or {}, base_version, actor), process_key)
+        return self.run_scenarios(self.draft(process_key, files or {}, base_version, actor), process_key,
+                                  self._companions(process_key, actor))
 
     def draft(self, process_key: str, files: dict[str, bytes], base_version: int | None,
               actor: Actor | None = None) -> dict[str, bytes]:
@@ -142,7 +144,7 @@ class Redesign:
         bundle = self.draft(process_key, files, base_version, actor)
         # A DeployError names every problem before anything runs; the lanes' roles go into the files.
         bundle = parse_bundle(bundle, process_key, lane_roles).files
-        run = self.run_scenarios(bundle, process_key)
+        run = self.run_scenarios(bundle, process_key, self._companions(process_key, actor))
         overridden = not run.passed
         if overridden and not override_scenarios:
             raise ScenariosFailed(run)
@@ -153,6 +155,18 @@ class Redesign:
             version, created = deployments.deploy(uow.session, bundle, actor, note, process_key)
             uow.commit()
         return DeployOutcome(version, created, run, overridden)
+
+    def _companions(self, process_key: str, actor: Actor | None) -> tuple[dict[str, bytes], ...]:
+        """The other processes the draft's cases may start (a crisis starts a case response), for its
+        scenarios: the newest deployed version of each, else the shipped diagram (bpmn/)."""
+        with UnitOfWork(self.session_factory, write=False) as uow:
+            keys = set(uow.session.scalars(select(ProcessVersion.process_key).distinct()))
+            scope = deployments.scope_of(actor) if actor else None
+            newest = [deployments.newest(uow.session, key, scope) for key in sorted(keys - {process_key})]
+            deployed = [stored_files(version) for version in newest if version is not None]
+        shipped = [bundle for name, bundle in deployments.named_folder_bundles(BPMN_DIR)
+                   if name.removesuffix(".bpmn") not in keys | {process_key}]
+        return (*deployed, *shipped)
 
     def _base_files(self, process_key: str, base_version: int | None, actor: Actor | None) -> dict[str, bytes]:
         with UnitOfWork(self.session_factory, write=False) as uow:

@@ -38,6 +38,7 @@ _EXPECT = {
             "type": "object", "required": ["task"], "additionalProperties": False,
             "properties": {"task": {"type": "string"}, "kind": {"enum": ["overdue", "reminder", "escalation"]}}}},
         "messages_thrown": {"type": "array", "items": {"type": "string"}},
+        "children": {"type": "integer", "minimum": 0},  # how many cases this case spawned (linked to it)
     },
 }
 _STEP = {
@@ -49,6 +50,8 @@ _STEP = {
         "wait": {"type": "string"},
         "expect": _EXPECT,
         "note": {"type": "string"},
+        # act on and check the n-th case the scenario's case spawned (a crisis's case response), from 1
+        "in_child": {"type": "integer", "minimum": 1},
         # with "complete": the form must be refused, naming at least these fields; the task stays open
         "refused": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },

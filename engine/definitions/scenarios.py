@@ -6,6 +6,10 @@ exactly what a case would: form validation, stages, due times, alerts. Time is s
 time-machine: a `wait` jumps the clock from one due timer or alert to the next, the way a
 scheduler that never sleeps late would, so months pass in milliseconds.
 
+A case may spawn cases of other processes (a crisis starts a case response): the bundles of those
+processes come as ``companions``, deployed beside it, and a step with ``"in_child": n`` acts on and
+checks the n-th case the scenario's case spawned (1 = the first).
+
 time-machine moves the clock of the whole process. `run_isolated` therefore runs the scenarios in
 a child process, which is what a multi-threaded server must use; `run_scenarios` runs them here.
 """
@@ -39,6 +43,7 @@ from engine.storage.models import Alert, Base, Case, HistoryEvent, HumanTask, In
 from engine.vocabulary import CASE_INCIDENT, INCIDENT_OPEN, TASK_OPEN
 
 MAX_EVENTS_PER_WAIT = 5000
+_NOT_DEPLOYED = " (is the process it starts, e.g. case_response, deployed?)"
 _EPSILON = timedelta(seconds=1)  # SpiffWorkflow fires a timer strictly after its due time
 
 
@@ -73,8 +78,10 @@ class StepFailed(Exception):
     pass
 
 
-def run_scenarios(files: dict[str, bytes], process_key: str | None = None) -> ScenarioRun:
-    """Deploy `files` into a throwaway database and run the scenarios they carry for their process."""
+def run_scenarios(files: dict[str, bytes], process_key: str | None = None,
+                  companions: tuple[dict[str, bytes], ...] = ()) -> ScenarioRun:
+    """Deploy `files` (and the `companions`' processes its cases may start) into a throwaway database
+    and run the scenarios `files` carry for their process."""
     started = time.perf_counter()
     run = ScenarioRun(process_key)
     db = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False},
@@ -84,6 +91,8 @@ def run_scenarios(files: dict[str, bytes], process_key: str | None = None) -> Sc
         sandbox = Runtime(_session_factory(db))
         with time_machine.travel(_parse_time(DEFAULT_START), tick=False):
             try:
+                for companion in companions:
+                    sandbox.deploy(companion, SYSTEM_ACTOR, "scenario run: companion")
                 version, _ = sandbox.deploy(files, SYSTEM_ACTOR, "scenario run", process_key)
             except DeployError as exc:
                 run.problems.extend(exc.problems)
@@ -98,11 +107,12 @@ def run_scenarios(files: dict[str, bytes], process_key: str | None = None) -> Sc
     return run
 
 
-def run_isolated(files: dict[str, bytes], process_key: str | None = None, timeout: float = 120.0) -> ScenarioRun:
+def run_isolated(files: dict[str, bytes], process_key: str | None = None,
+                 companions: tuple[dict[str, bytes], ...] = (), timeout: float = 120.0) -> ScenarioRun:
     """`run_scenarios` in a child process, so the simulated clock never reaches this one."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(_run_as_dict, files, process_key)
+        future = pool.submit(_run_as_dict, files, process_key, companions)
         try:
             return _from_dict(future.result(timeout=timeout))
         except FutureTimeout:
@@ -113,8 +123,8 @@ def run_isolated(files: dict[str, bytes], process_key: str | None = None, timeou
             return run
 
 
-def _run_as_dict(files: dict[str, bytes], process_key: str | None) -> dict:
-    return run_scenarios(files, process_key).to_dict()
+def _run_as_dict(files: dict[str, bytes], process_key: str | None, companions: tuple = ()) -> dict:
+    return run_scenarios(files, process_key, companions).to_dict()
 
 
 def _from_dict(data: dict) -> ScenarioRun:
@@ -144,7 +154,8 @@ def _run_one(sandbox: Runtime, scenario: Scenario, unit_id: int) -> ScenarioResu
                           round((time.perf_counter() - started) * 1000, 1), failure)
 
 
-def _step(sandbox: Runtime, case_id: int, step: dict, traveller) -> None:
+def _step(sandbox: Runtime, parent_id: int, step: dict, traveller) -> None:
+    case_id = _child(sandbox, parent_id, step["in_child"]) if "in_child" in step else parent_id
     if "complete" in step:
         _complete(sandbox, case_id, step["complete"], step.get("data") or {}, step.get("refused"))
     elif "message" in step:
@@ -154,8 +165,23 @@ def _step(sandbox: Runtime, case_id: int, step: dict, traveller) -> None:
     expect = step.get("expect") or {}
     if expect.get("status") != CASE_INCIDENT:
         _no_incident(sandbox, case_id)
+        _no_incident(sandbox, parent_id)  # a child's step may move its parent (lanjut_atensi)
     if expect:
         _check(sandbox, case_id, expect)
+
+
+def _child(sandbox: Runtime, parent_id: int, number) -> int:
+    """The ``number``-th case (from 1) the scenario's case spawned."""
+    children = _children(sandbox, parent_id)
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= len(children):
+        raise StepFailed(f"in_child {number!r}: the case spawned {len(children)} case(s)"
+                         + _NOT_DEPLOYED * (not children))
+    return children[number - 1]
+
+
+def _children(sandbox: Runtime, parent_id: int) -> list[int]:
+    with sandbox.session_factory() as session:
+        return list(session.scalars(select(Case.id).where(Case.parent_case_id == parent_id).order_by(Case.id)))
 
 
 def _no_incident(sandbox: Runtime, case_id: int) -> None:
@@ -237,6 +263,10 @@ def _check(sandbox: Runtime, case_id: int, expect: dict) -> None:
         problems += _check_alerts(session, case_id, expect)
         if "data" in expect:
             problems += _check_data(session, case, expect["data"])
+    if "children" in expect and len(_children(sandbox, case_id)) != expect["children"]:
+        spawned = len(_children(sandbox, case_id))
+        problems.append(f"the case spawned {spawned} case(s), expected {expect['children']}"
+                        + _NOT_DEPLOYED * (not spawned))
     if problems:
         raise StepFailed("; ".join(problems))
 

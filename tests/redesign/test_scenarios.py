@@ -23,7 +23,8 @@ def one_scenario(process: str, steps: list[dict], **start) -> bytes:
 
 @pytest.mark.parametrize("bundle", folder_bundles(BPMN_DIR), ids=lambda b: next(n for n in b if n.endswith(".bpmn")))
 def test_the_shipped_scenarios_of_each_atensi_process_pass(bundle):
-    run = run_scenarios(bundle)
+    # the other processes are deployed beside it: a crisis's case response runs and is checked too
+    run = run_scenarios(bundle, companions=tuple(b for b in folder_bundles(BPMN_DIR) if b != bundle))
     assert run.problems == []
     assert run.results and all(r.passed for r in run.results), [r.failure for r in run.results if not r.passed]
 
@@ -94,7 +95,8 @@ def test_scenarios_for_another_process_are_not_run(intake_files):
 def test_an_isolated_run_gives_the_same_results_and_leaves_this_clock_alone(intake_files):
     before = datetime.now(UTC)
     started = time.perf_counter()
-    run = run_isolated(intake_files)
+    response = tuple(b for b in folder_bundles(BPMN_DIR) if "case_response.bpmn" in b)
+    run = run_isolated(intake_files, companions=response)
     assert run.passed and len(run.results) == len(run_scenarios(intake_files).results)
     assert abs((datetime.now(UTC) - before).total_seconds() - (time.perf_counter() - started)) < 1
 
@@ -104,3 +106,20 @@ def test_an_isolated_run_that_takes_too_long_is_stopped_and_reported(intake_file
     run = run_isolated(intake_files, timeout=0.5)
     assert time.perf_counter() - started < 5
     assert not run.passed and run.problems[0].message == "the scenarios did not finish within 0.5 s"
+
+
+def test_a_step_in_a_child_case_the_case_never_spawned_names_how_many_it_did(intake_files):
+    files = {**intake_files, SCENARIOS: one_scenario("atensi_intake", [
+        {"message": "krisis", "data": {"uraian": "PM mengamuk"}},
+        {"in_child": 1, "complete": "Kedaruratan (triase)"}])}
+    (alone,) = run_scenarios(files).results  # case_response is not deployed: nothing was spawned
+    assert not alone.passed and alone.failure["step"] == 2
+    assert "the case spawned 0 case(s)" in alone.failure["message"] and "deployed?" in alone.failure["message"]
+    response = next(b for b in folder_bundles(BPMN_DIR) if "case_response.bpmn" in b)
+    files[SCENARIOS] = one_scenario("atensi_intake", [
+        {"message": "krisis", "data": {"uraian": "PM mengamuk"}, "expect": {"children": 1}},
+        {"in_child": 1, "complete": "Kedaruratan (triase)", "data": {"tingkat_kedaruratan": "rendah"},
+         "expect": {"stage": "pendampingan"}},
+        {"in_child": 2, "expect": {}}])
+    (linked,) = run_scenarios(files, companions=(response,)).results
+    assert not linked.passed and linked.failure == {"step": 3, "message": "in_child 2: the case spawned 1 case(s)"}
