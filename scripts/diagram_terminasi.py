@@ -27,6 +27,11 @@ WHY_AFTERCARE = (
     "'menolak_layanan': tanpa persetujuan PM tidak ada layanan lanjutan.")
 
 
+WHY_RELAPSE = (
+    "Kambuh pada kunjungan tindak lanjut setelah terminasi dini: seperti pada jalur terencana, PM diases "
+    "ulang, di sini dalam kasus ATENSI baru yang tertaut (kasus ini sudah diterminasi; default produk).")
+
+
 def add_early_termination(d, add) -> int:
     """Add both event sub-processes and their flows; returns the pool width they need."""
     d.messages.update(MESSAGES)
@@ -72,7 +77,7 @@ def _proposal(d, add, X0) -> None:
 
 def _termination(d, add, X0) -> int:
     y, low, x = 300, 430, X0 + 40
-    add(Node("Sub_terminasi_dini", "subProcess", "Terminasi dini", X0 + 700, 330, lane=PS, w=1400, h=330,
+    add(Node("Sub_terminasi_dini", "subProcess", "Terminasi dini", X0 + 760, 330, lane=PS, w=1520, h=330,
              attrs={"triggeredByEvent": "true"}, props={"stage": "terminasi"},
              documentation="Menghentikan semua yang sedang berjalan (tugas ditarik, timer dibatalkan, "
                            "riwayat tetap). " + WHY_AFTERCARE))
@@ -100,7 +105,7 @@ def _termination(d, add, X0) -> int:
     f("Flow_dini_ditutup", "Gateway_bimbingan_lanjut_dini", "End_terminasi_dini_ditutup",
       name="meninggal / dirujuk / menolak", default=True)
     _aftercare_flows(f, low)
-    return int(X0 + 1400 - 100 + 60)
+    return int(X0 + 1520 - 100 + 60)
 
 
 def _aftercare(add, x, y) -> None:
@@ -124,6 +129,15 @@ def _aftercare(add, x, y) -> None:
                   "P7D", "aftercare", parent=sub))
     add(Node("End_kasus_ditutup_dini", "endEvent", "Kasus ditutup", x + 800, y + 150, parent=sub,
              props={"stage": "aftercare"}))
+    # relapse: as on the planned path a re-asesmen follows, here in a new intake case for the same PM
+    # (this one is terminated; the new case is linked to it and starts at identifikasi)
+    add(Node("Throw_kambuh_dini", "intermediateThrowEvent", "Kambuh: kasus ATENSI baru", x + 790, y, parent=sub,
+             label="above", props={"stage": "aftercare"}, documentation=WHY_RELAPSE,
+             body=message_xml("Message_lanjut_atensi", "MessageDef_lanjut_atensi_kambuh", payload=(
+                 '{"kambuh_setelah_terminasi": {"alasan_terminasi": alasan_terminasi, '
+                 '"kunjungan_ke": kunjungan_ke}}'))))
+    add(Node("End_kambuh_dini", "endEvent", "Kasus ditutup: kambuh", x + 900, y, parent=sub, label="below",
+             props={"stage": "aftercare"}))
 
 
 def _aftercare_flows(f, low) -> None:
@@ -133,7 +147,10 @@ def _aftercare_flows(f, low) -> None:
     f("Flow_jadwalkan_dini_ke_kunjungan", "Script_jadwalkan_kunjungan_dini", "Task_kunjungan_tindak_lanjut_dini")
     f("Flow_kunjungan_dini_ke_gateway", "Task_kunjungan_tindak_lanjut_dini", "Gateway_kunjungan_berikutnya_dini")
     f("Flow_kunjungan_dini_berikutnya", "Gateway_kunjungan_berikutnya_dini", "Gateway_gabung_kunjungan_dini",
-      name="ya", cond="kunjungan_ke < jumlah_kunjungan", route=("via", 215))
+      name="ya", cond='kunjungan_ke < jumlah_kunjungan and kondisi_pm_saat_kunjungan != "kambuh"', route=("via", 215))
+    f("Flow_kunjungan_dini_kambuh", "Gateway_kunjungan_berikutnya_dini", "Throw_kambuh_dini", name="kambuh",
+      cond='kondisi_pm_saat_kunjungan == "kambuh"')
+    f("Flow_kambuh_dini_ke_akhir", "Throw_kambuh_dini", "End_kambuh_dini")
     f("Flow_kunjungan_dini_cukup", "Gateway_kunjungan_berikutnya_dini", "Task_penutupan_kasus_dini", name="tidak",
       default=True)
     f("Flow_penutupan_dini_ke_akhir", "Task_penutupan_kasus_dini", "End_kasus_ditutup_dini")

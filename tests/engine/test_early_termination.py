@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine.alerts import overdue
 from engine.config import Settings
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.storage.models import Alert, HumanTask
+from engine.storage.models import Alert, Case, HumanTask
 from tests.case_driver import CaseDriver, registration
 
 
@@ -165,3 +165,21 @@ def test_a_second_proposal_is_refused_while_the_case_is_already_terminating(runt
     assert case.open_names() == ["Laporan terminasi"]
     case.complete("Laporan terminasi", alasan_terminasi="selesai")
     assert case.open_names() == ["Rencana bimbingan lanjut"]
+
+
+def test_a_relapse_in_aftercare_after_a_drop_out_starts_a_new_linked_intake_for_the_same_pm(
+        runtime, session_factory, staff, deployed, clock):
+    case = start(runtime, staff)
+    case.into_intervensi(setting="rawat_jalan")
+    propose(runtime, staff, case, "putus_layanan")
+    case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+    case.complete("Laporan terminasi", alasan_terminasi="putus_layanan")
+    case.complete("Rencana bimbingan lanjut")
+    case.complete("Kunjungan tindak lanjut", kondisi_pm_saat_kunjungan="kambuh")
+    done = case.case()
+    assert done.status == "completed" and "End_kambuh_dini" in done.completed_elements
+    assert "Task_penutupan_kasus_dini" not in done.completed_elements  # not the next visit, not closure
+    with session_factory() as session:
+        (again,) = session.scalars(select(Case).where(Case.parent_case_id == case.case_id)).all()
+        assert again.process_key == "atensi_intake" and again.pm_id == done.pm_id
+    assert CaseDriver(runtime, staff, again.id).open_names() == ["Identifikasi & orientasi"]
