@@ -15,19 +15,20 @@ def _upload():
 
 
 #  method, path, request arguments, expected statuses in the order of USERS
-#  (anon, peksos, konselor, supervisor, admin, asing = peksos of another unit, asing_sup = its supervisor)
+#  (anon, peksos, konselor, supervisor, admin, asing = peksos of another unit, asing_sup = its supervisor,
+#  korwil = koordinator wilayah of the case's unit: reads, never writes)
 MATRIX = [
-    ("GET", "/cases/{case}/notes", {}, (401, 200, 200, 200, 200, 403, 403)),
-    ("POST", "/cases/{case}/notes", {"json": {"text": "Kunjungan rumah"}}, (401, 201, 201, 201, 403, 403, 403)),
-    ("PATCH", "/cases/{case}/notes/{note}", {"json": {"text": "diubah"}}, (401, 200, 403, 403, 403, 403, 403)),
-    ("GET", "/cases/{case}/documents", {}, (401, 200, 200, 200, 200, 403, 403)),
-    ("POST", "/cases/{case}/documents", "upload", (401, 201, 201, 201, 403, 403, 403)),
-    ("GET", "/cases/{case}/documents/{document}", {}, (401, 200, 200, 200, 200, 403, 403)),
+    ("GET", "/cases/{case}/notes", {}, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("POST", "/cases/{case}/notes", {"json": {"text": "Kunjungan rumah"}}, (401, 201, 201, 201, 403, 403, 403, 403)),
+    ("PATCH", "/cases/{case}/notes/{note}", {"json": {"text": "diubah"}}, (401, 200, 403, 403, 403, 403, 403, 403)),
+    ("GET", "/cases/{case}/documents", {}, (401, 200, 200, 200, 200, 403, 403, 200)),
+    ("POST", "/cases/{case}/documents", "upload", (401, 201, 201, 201, 403, 403, 403, 403)),
+    ("GET", "/cases/{case}/documents/{document}", {}, (401, 200, 200, 200, 200, 403, 403, 200)),
 ]
 
 
 def test_the_case_files_endpoints_answer_every_role_and_other_units_as_the_access_rules_say(
-        api, app, runtime, staff, deployed, other_supervisor):
+        api, app, runtime, staff, deployed, other_supervisor, regional_coordinator):
     world, casefile = World(runtime, staff), app.extensions["atensi"].casefile
     wrong = []
     for method, path, arguments, expected in MATRIX:
