@@ -3,7 +3,7 @@ consent gates before skrining, a plan revision asked by a monthly monitoring, th
 review decision at the end of the period, and a relapse in aftercare back to re-asesmen."""
 from __future__ import annotations
 
-from bpmn_layout import Node, script_task, user_task
+from bpmn_layout import Node, message_xml, script_task, user_task
 
 from engine.vocabulary import SUPERVISOR
 
@@ -31,8 +31,16 @@ def add_path_nodes(d, shift, MAIN, LOW, SUP, TOP):
     add(script_task("Script_menolak_layanan", "Catat: menolak layanan", PS, 790, LOW,
                     'alasan_terminasi = "menolak_layanan"\ntanggal_terminasi = now_iso()[:10]',
                     stage="identifikasi"))
-    add(Node("End_menolak_layanan", "endEvent", "Kasus ditutup: menolak layanan", 895, LOW, lane=PS,
-             label="below", props={"stage": "identifikasi"}))
+    # one terminasi path: the refusal ends through 'Terminasi dini' (report, no bimbingan lanjut)
+    add(Node("Throw_terminasi_menolak", "intermediateThrowEvent", "Terminasi: menolak layanan", 880, LOW, lane=PS,
+             label="below", props={"stage": "identifikasi"},
+             documentation="Penolakan berakhir melalui 'Terminasi dini' yang sama dengan usulan terminasi: "
+                           "laporan terminasi, tanpa bimbingan lanjut (menolak_layanan).",
+             body=message_xml("Message_terminasi_dini", "MessageDef_terminasi_menolak", payload=(
+                 '{"usulan": {"alasan_terminasi": "menolak_layanan", "keterangan": "Tetap menolak setelah '
+                 'motivasi dan penjangkauan"}, "pm": pm, "unit": unit, "kategori_usia": kategori_usia}'))))
+    add(Node("End_menolak_layanan", "endEvent", "Kasus ditutup: menolak layanan", 960, LOW, lane=PS,
+             label=(0, 30), props={"stage": "identifikasi"}))
     # monthly monitoring: a plan revision while the programme runs on (its branch is non-interrupting)
     mon = d.nodes["Task_monitoring_bulanan"]
     m = mon.cx
@@ -71,7 +79,8 @@ def add_path_flows(d, MAIN, LOW, SUP):
     f("Flow_motivasi_minta_lagi", "Gateway_hasil_motivasi", "Task_identifikasi", name="minta persetujuan lagi",
       cond='hasil_motivasi == "minta_persetujuan_lagi"', route=("via", LOW + 55))
     f("Flow_motivasi_menolak", "Gateway_hasil_motivasi", "Script_menolak_layanan", name="menolak", default=True)
-    f("Flow_menolak_ke_akhir", "Script_menolak_layanan", "End_menolak_layanan")
+    f("Flow_menolak_ke_terminasi", "Script_menolak_layanan", "Throw_terminasi_menolak")
+    f("Flow_menolak_ke_akhir", "Throw_terminasi_menolak", "End_menolak_layanan")
     # monitoring
     top_via = n["Task_monitoring_bulanan"].cy - 50
     f("Flow_monitoring_ke_penyesuaian", "Task_monitoring_bulanan", "Gateway_penyesuaian_rencana")

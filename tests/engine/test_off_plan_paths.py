@@ -47,14 +47,19 @@ def test_refused_consent_goes_to_motivation_with_a_due_date_not_to_skrining(runt
     assert case.open_names() == [SKRINING]
 
 
-def test_a_pm_who_keeps_refusing_ends_the_case_with_menolak_layanan(runtime, staff, deployed, clock):
+def test_a_pm_who_keeps_refusing_ends_the_case_with_menolak_layanan_through_the_same_terminasi(
+        runtime, staff, deployed, clock):
     case = start(runtime, staff)
     case.complete(IDENTIFIKASI, persetujuan_layanan=False)
     case.complete(MOTIVASI, hasil_motivasi="menolak_layanan")
+    # the early termination's own path: its report, then closed without bimbingan lanjut
+    assert case.open_names() == ["Laporan terminasi"] and case.case().stage == "terminasi"
+    assert case_data(runtime, case.case_id)["alasan_terminasi"] == "menolak_layanan"
+    case.complete("Laporan terminasi", alasan_terminasi="menolak_layanan")
     final = case.case()
     assert final.status == "completed" and case.open_names() == []
     assert "Task_skrining" not in final.completed_elements
-    assert case_data(runtime, case.case_id)["alasan_terminasi"] == "menolak_layanan"
+    assert {"Task_laporan_terminasi_dini", "End_terminasi_dini_ditutup"} <= set(final.completed_elements)
 
 
 def test_a_child_without_the_guardians_consent_and_identity_is_refused(runtime, staff, deployed, clock):
