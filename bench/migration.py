@@ -87,9 +87,10 @@ def main(count: int) -> None:
     print(f"  movable {plan.count('movable')}, migrated {report.count('migrated')}, blocked {report.count('blocked')}")
     timed("undo", count, lambda: migrations.undo(report.migration_id, SYSTEM_ACTOR))
     for name, runner in (("scenarios in process", run_scenarios), ("scenarios in a child process", run_isolated)):
-        for files in folder_bundles(BPMN_DIR):
+        bundles = folder_bundles(BPMN_DIR)
+        for files in bundles:
             started = time.perf_counter()
-            run = runner(files)
+            run = runner(files, None, tuple(b for b in bundles if b is not files))  # companions: linked cases
             days = sum(r.simulated_days for r in run.results)
             print(f"{name:<30} {run.process_key:<14} {len(run.results)} scenarios, {days:6.0f} simulated days, "
                   f"{(time.perf_counter() - started) * 1000:6.0f} ms, passed={run.passed}")
