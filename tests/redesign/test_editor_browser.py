@@ -110,7 +110,7 @@ def test_a_supervisor_changes_a_due_time_adds_a_task_in_a_lane_and_new_cases_run
     editor.page.check("#ed-override")
     editor.page.click("#ed-deploy-confirm")
     editor.page.wait_for_selector("body[data-ready=true] #ed-version-badge:has-text('v2')", timeout=60_000)
-    assert "Versi 2 di-deploy" in editor.status()
+    assert "Versi 2 dipasang" in editor.status()
     editor.tab("history")
     row = editor.page.inner_text('#ed-history tr[data-version="2"]')
     assert "supervisor" in row and "Verifikasi dokumen setelah identifikasi" in row
