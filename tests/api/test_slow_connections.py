@@ -3,22 +3,19 @@ or send their request a byte at a time: tested with real sockets."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import pytest
 import requests
 
 from atensi import server
+from tests.threaded_server import serving
 
 
 @pytest.fixture
 def served(app):
-    waitress = server.make_server(app, "127.0.0.1", 0, threads=4)
-    thread = threading.Thread(target=waitress.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{waitress.effective_port}"
-    waitress.close()
+    with serving(server.make_server(app, "127.0.0.1", 0, threads=4)) as url:
+        yield url
 
 
 def open_sockets(base: str, count: int, first_bytes: bytes = b"") -> list[socket.socket]:

@@ -3,7 +3,6 @@ and for the browser tests a real server on loopback with headless Chromium (Debi
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -67,12 +66,10 @@ def live_server(app):
     """The app on a free loopback port, served by waitress in a thread, for one test."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    from tests.threaded_server import serving
+
+    with serving(create_server(app, host="127.0.0.1", port=0, threads=4)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
