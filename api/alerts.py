@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from atensi.services import services
-from engine.read.queries import Paging
+from engine.read.reading import Paging
 
 from .auth import current_actor, require_login
 from .errors import ROW_ID

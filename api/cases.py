@@ -5,7 +5,8 @@ from flask_smorest import Blueprint
 
 from atensi.services import services
 from engine.cases import registration
-from engine.read.queries import CaseFilter, Paging
+from engine.read.case_search import CaseFilter
+from engine.read.reading import Paging
 
 from .auth import current_actor, require_login
 from .errors import ROW_ID

@@ -5,7 +5,8 @@ from flask_smorest import Blueprint
 
 from atensi.services import services
 from engine.cases.assignment import as_dicts
-from engine.read.queries import Paging, TaskFilter
+from engine.read.inbox import TaskFilter
+from engine.read.reading import Paging
 
 from .auth import current_actor, require_login
 from .schemas.tasks import (

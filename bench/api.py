@@ -353,7 +353,8 @@ def fill(url: str, open_count: int, password: str, units: int = 10, per_case: in
 
 def measure_inbox(url: str, facts: dict, open_count: int, rounds: int = 200) -> None:
     from engine.people.access import Actor
-    from engine.read.queries import Queries, TaskFilter
+    from engine.read.inbox import TaskFilter
+    from engine.read.queries import Queries
 
     queries = Queries(make_session_factory(make_engine(url)))
     actor = Actor(facts["username"], ("pekerja_sosial",), facts["unit_id"])

@@ -42,9 +42,11 @@ from engine.config import BPMN_DIR, Settings  # noqa: E402
 from engine.definitions.deployments import folder_bundles  # noqa: E402
 from engine.people import accounts  # noqa: E402
 from engine.people.access import SYSTEM_ACTOR, Actor  # noqa: E402
+from engine.read.case_search import CaseFilter  # noqa: E402
 from engine.read.dashboard import Dashboard  # noqa: E402
+from engine.read.inbox import TaskFilter  # noqa: E402
 from engine.read.monthly import MonthlyReport  # noqa: E402
-from engine.read.queries import CaseFilter, Queries, TaskFilter  # noqa: E402
+from engine.read.queries import Queries  # noqa: E402
 from engine.storage.db import make_engine, make_session_factory  # noqa: E402
 from engine.storage.upgrade import upgrade  # noqa: E402
 from engine.vocabulary import (  # noqa: E402

@@ -15,7 +15,8 @@ from engine.cases import registration
 from engine.cases.numbers import case_number
 from engine.errors import Conflict, Forbidden, InvalidInput, ProcessFailure, StillFailing
 from engine.pms.duplicates import DuplicatePm
-from engine.read.queries import MAX_PER_PAGE, CaseFilter, Paging
+from engine.read.case_search import CaseFilter
+from engine.read.reading import MAX_PER_PAGE, Paging
 from engine.vocabulary import CASE_ACTORS, DOCUMENT_KINDS, EDITORS, KOORDINASI, KRISIS, REFERRAL_SERVICES
 
 from . import schema_form

@@ -7,7 +7,8 @@ from flask_babel import gettext
 
 from atensi.services import services
 from engine.errors import Conflict, InvalidInput
-from engine.read.queries import MAX_PER_PAGE, Paging, TaskFilter
+from engine.read.inbox import TaskFilter
+from engine.read.reading import MAX_PER_PAGE, Paging
 
 from .cases import fold_reminders
 from .i18n import STAGES

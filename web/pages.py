@@ -18,7 +18,8 @@ from atensi.http_status import status_of
 from atensi.services import services
 from engine.errors import EngineError, Forbidden
 from engine.people.access import Actor
-from engine.read.queries import Paging, TaskFilter
+from engine.read.inbox import TaskFilter
+from engine.read.reading import Paging
 
 csrf = CSRFProtect()
 log = logging.getLogger("atensi.web")

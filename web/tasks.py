@@ -8,7 +8,8 @@ from flask_babel import gettext
 from atensi.services import services
 from engine.errors import Conflict, InvalidInput, ProcessFailure
 from engine.people.access import Actor, can_claim, can_complete, can_unclaim
-from engine.read.queries import Paging, TaskFilter
+from engine.read.inbox import TaskFilter
+from engine.read.reading import Paging
 
 from . import schema_form
 from .pages import current_actor, page_blueprint

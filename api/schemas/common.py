@@ -5,7 +5,7 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.read.queries import MAX_PER_PAGE
+from engine.read.reading import MAX_PER_PAGE
 from engine.vocabulary import ROLES
 
 # ids are 32-bit integers in the database: anything beyond is refused here, not by PostgreSQL

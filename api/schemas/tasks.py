@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from engine.cases.numbers import case_number
-from engine.read.queries import TASK_SORTS
+from engine.read.inbox import TASK_SORTS
 from engine.vocabulary import ROLES, TASK_OPEN, TASK_STATUSES
 
 from .common import ROW_ID_RANGE, FreeObject, PagingArgs, Timestamp, page_of

@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 from engine.errors import Forbidden, NotFound
 from engine.people import accounts
 from engine.people.access import Actor, require_role
-from engine.read.queries import detached_read
+from engine.read.reading import detached_read
 from engine.storage.models import Unit, User, UserRole
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import ADMIN, ROLES

@@ -7,7 +7,7 @@ from sqlalchemy.orm import sessionmaker
 
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.people.access import Actor
-from engine.read.queries import TASK_SORTS
+from engine.read.inbox import TASK_SORTS
 from engine.storage.models import SavedFilter, User
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import STAGES

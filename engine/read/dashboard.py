@@ -22,7 +22,8 @@ from engine.cases.runtime import latest_version
 from engine.definitions import versions
 from engine.errors import Forbidden, NotFound
 from engine.people.access import Actor, can_read_region, require_role
-from engine.read.queries import bpmn_xml, detached_read
+from engine.read.process_definitions import bpmn_xml
+from engine.read.reading import detached_read
 from engine.storage.models import Case, HumanTask, Unit
 from engine.vocabulary import CASE_ACTIVE, CASE_INCIDENT, CASE_RESPONSE, EDITORS, INTAKE, TASK_OPEN
 

@@ -19,7 +19,7 @@ from engine.definitions import versions
 from engine.errors import InvalidInput, NotFound
 from engine.people.access import Actor, require_role
 from engine.read.dashboard import viewer_of_unit
-from engine.read.queries import detached_read
+from engine.read.reading import detached_read
 from engine.storage.models import Case, HistoryEvent, HumanTask, Pm
 from engine.vocabulary import EDITORS, INTAKE, KOORDINATOR_WILAYAH, TASK_COMPLETED, TASK_OPEN
 

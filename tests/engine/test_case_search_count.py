@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from engine.read.queries import COUNT_CAP, CaseFilter, Queries
+from engine.read.case_search import CaseFilter
+from engine.read.queries import Queries
+from engine.read.reading import COUNT_CAP
 from engine.storage.models import Case, ProcessVersion
 from engine.vocabulary import INTAKE
 

@@ -88,7 +88,7 @@ def test_an_accepted_transfer_moves_the_case_its_tasks_and_alerts_and_the_sender
 
 
 def _filter():
-    from engine.read.queries import CaseFilter
+    from engine.read.case_search import CaseFilter
     return CaseFilter()
 
 

@@ -15,7 +15,8 @@ from engine.definitions.deployments import folder_bundles
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.people.access import SYSTEM_ACTOR
 from engine.privacy.consent import Consents
-from engine.read.queries import Queries, TaskFilter
+from engine.read.inbox import TaskFilter
+from engine.read.queries import Queries
 from engine.storage.models import Case, HistoryEvent, HumanTask
 from tests.case_driver import GUARDIAN, CaseDriver, registration
 

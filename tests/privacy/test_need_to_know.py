@@ -8,7 +8,9 @@ import pytest
 from engine.config import BPMN_DIR
 from engine.errors import InvalidInput
 from engine.privacy import need_to_know
-from engine.read.queries import CaseFilter, Queries, TaskFilter
+from engine.read.case_search import CaseFilter
+from engine.read.inbox import TaskFilter
+from engine.read.queries import Queries
 from tests.case_driver import CaseDriver, registration
 
 NIK = "3171011501900001"

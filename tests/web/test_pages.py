@@ -321,7 +321,7 @@ def test_an_unexpected_error_on_a_page_is_an_html_page(app, client, staff, pages
 
 def test_a_name_search_with_more_matches_than_it_counts_says_more_than_and_exports_every_row(
         client, staff, deployed, pages, runtime):
-    from engine.read.queries import COUNT_CAP
+    from engine.read.reading import COUNT_CAP
     from engine.storage.models import ProcessVersion
 
     with runtime.session_factory() as session:
