@@ -142,7 +142,9 @@ def record_from_form(session: Session, case: Case, form: dict | None, data: dict
                if isinstance(prop, dict) and prop.get(FORM_KEYWORD) in PARTIES and data.get(name) is True]
     if not parties:
         return []
-    present = set(session.scalars(_ACTIVE_PARTIES, {"case_id": case.id}))
+    # On the connection, not the ORM: nothing of this operation touches consents before this point,
+    # so the ORM's autoflush and row loading would be work for nothing on every such completion.
+    present = set(session.connection().scalars(_ACTIVE_PARTIES, {"case_id": case.id}))
     scope = list(STAGES.get(case.process_key, ())) or [case.process_key]
     recorded = []
     for party in [p for p in dict.fromkeys(parties) if p not in present]:
