@@ -106,7 +106,10 @@ CASE_DETAIL = {
     "open_tasks": select(TASKS).where(HumanTask.case_id == _CASE_ID, HumanTask.status == TASK_OPEN)
     .order_by(*TASK_SORTS["due"]),
     "incidents": select(Incident.__table__).where(Incident.case_id == _CASE_ID).order_by(Incident.id),
-    "alerts": select(Alert.__table__).where(Alert.case_id == _CASE_ID, Alert.acked_at.is_(None), ALERT_OF_OPEN_WORK)
+    # the alerts of the unit that holds the case: a pending handover's alerts are the receiving unit's
+    "alerts": select(Alert.__table__).where(
+        Alert.case_id == _CASE_ID, Alert.acked_at.is_(None), ALERT_OF_OPEN_WORK,
+        Alert.unit_id == select(Case.unit_id).where(Case.id == _CASE_ID).scalar_subquery())
     .order_by(Alert.id),
     # cases.parent_case_id has no index yet; a child is always newer than its parent, so only the
     # primary-key range after the case is scanned (short for the recent cases people work on)

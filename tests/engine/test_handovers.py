@@ -170,6 +170,9 @@ def test_a_pending_handover_is_alerted_overdue_to_the_receiving_unit_like_a_task
     queries = Queries(session_factory)
     assert {a.link for a in queries.alerts(their_supervisor).items} == {
         f"{settings.base_url}/handovers/{transfer['id']}"}
+    # the sending unit's case page lists the alerts of the unit that holds the case, not the receiver's
+    shown = queries.case(staff.actor("peksos"), case_id)["alerts"]
+    assert not [a for a in shown if a["dedup_key"].startswith("handover:")]
     work.run_pass()  # nothing twice
     handovers.answer(transfer["id"], "rejected", "Tidak bisa", their_supervisor)
     assert queries.alerts(their_supervisor).items == []  # answered: its alerts are done with
