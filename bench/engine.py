@@ -47,7 +47,7 @@ from engine.cases import state as workflow_state
 from engine.cases.runtime import Runtime  # noqa: E402
 from engine.config import BPMN_DIR, Settings  # noqa: E402
 from engine.definitions.deployments import folder_bundles  # noqa: E402
-from engine.definitions.parsing import single_decisions  # noqa: E402
+from engine.definitions.spiff_build import single_decisions  # noqa: E402
 from engine.people import accounts
 from engine.people.access import SYSTEM_ACTOR  # noqa: E402
 from engine.storage.db import make_engine, make_session_factory  # noqa: E402

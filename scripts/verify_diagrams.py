@@ -40,7 +40,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.cases.forms import with_defaults
 from engine.cases.sandbox import FUNCTIONS as SCRIPT_FUNCTIONS
 from engine.cases.sandbox import add_duration, now_iso
-from engine.definitions.parsing import single_decisions
+from engine.definitions.spiff_build import single_decisions
 from engine.vocabulary import CASE_RESPONSE, INTAKE, LANE_ROLES, ROLE_LABELS, STAGES
 
 try:  # imported as scripts.verify_diagrams (the tests) or run as a script (its folder is on the path)

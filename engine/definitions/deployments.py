@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, lazyload
 from engine import clock
 from engine.cases import state as workflow_state
 from engine.definitions.dialects import referenced_decisions
-from engine.definitions.lint import BPMN_NS, local
+from engine.definitions.documents import BPMN_NS, local
 from engine.definitions.parsing import ParsedBundle, parse_bundle
 from engine.errors import Forbidden, NotFound, Problem
 from engine.people.access import Actor, require_role

@@ -16,7 +16,7 @@ from lxml import etree
 
 from engine.cases import shown
 from engine.definitions import juel_feel
-from engine.definitions.lint import (
+from engine.definitions.documents import (
     ACTIVITI_NS,
     BPMN_NS,
     CAMUNDA_NS,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import dialects as vendor_dialects
 from engine.definitions.deployments import visible_to
-from engine.definitions.lint import BPMN_NS, TIMER_KINDS, Document, local
+from engine.definitions.documents import BPMN_NS, TIMER_KINDS, Document, local
 from engine.errors import NotFound
 from engine.people.access import Actor
 from engine.storage.models import ProcessVersion

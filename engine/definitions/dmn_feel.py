@@ -8,7 +8,7 @@ import ast
 import re
 
 from engine.definitions import juel_feel
-from engine.definitions.lint import Document, Findings, local
+from engine.definitions.documents import Document, Findings, local
 
 # Spiff replaces `?` outside quotes with the input's value.
 _QUESTION = re.compile(r"""(\?)(?=(?:[^'"]|['"][^'"]*['"])*$)""")

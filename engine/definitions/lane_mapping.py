@@ -9,7 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.definitions.dialects import extension_elements
-from engine.definitions.lint import BPMN_NS, SPIFF_NS, Document, Findings, lane_role
+from engine.definitions.documents import BPMN_NS, SPIFF_NS, Document, Findings, lane_role
 from engine.errors import Problem
 from engine.vocabulary import ROLES
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import sessionmaker
 
 from engine.config import BPMN_DIR
 from engine.definitions import archives, deployments
+from engine.definitions.bundle_files import BPMN_SUFFIXES
 from engine.definitions.diff import VersionDiff, diff_files, find_version, stored_files
-from engine.definitions.parsing import BPMN_SUFFIXES, parse_bundle
+from engine.definitions.parsing import parse_bundle
 from engine.definitions.scenarios import ScenarioRun, run_isolated, run_scenarios
 from engine.errors import DeployError, NotFound
 from engine.people.access import Actor, require_role

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from engine.cases import state as workflow_state
+from engine.definitions.bundle_files import content_hash
 from engine.definitions.deployments import folder_bundles
 from engine.definitions.dialects import translate_due_date
-from engine.definitions.parsing import ParsedBundle, content_hash, parse_bundle
+from engine.definitions.parsing import ParsedBundle, parse_bundle
 from engine.errors import DeployError
 from engine.vocabulary import ROLES
 from tests.interop import DIAGRAMS, interop, interop_bytes

@@ -1,5 +1,5 @@
 """Issue 14: every message of the engine's lint reads in Bahasa Indonesia in the editor, not only the
-common ones. Each message template of engine/definitions/lint.py is filled with sample values and
+common ones. Each message template of the lint rules (engine/definitions/lint*.py) is filled with sample values and
 translated by the editor's own script (web/static/js/editor-panels.js) in headless Chromium."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-LINT = ROOT / "engine" / "definitions" / "lint.py"
+LINT_RULES = sorted((ROOT / "engine" / "definitions").glob("lint*.py"))  # lint.py and its lint_* rule modules
 PANELS = ROOT / "web" / "static" / "js" / "editor-panels.js"
 REPORTERS = {"error", "warn", "problem"}
 
@@ -41,9 +41,10 @@ def _sample(expression: str) -> str:
 
 
 def lint_messages() -> list[str]:
-    """Every message lint.py reports or returns as a problem, its placeholders filled."""
+    """Every message the lint rules report or return as a problem, its placeholders filled."""
     templates = set()
-    for node in ast.walk(ast.parse(LINT.read_text(encoding="utf-8"))):
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in LINT_RULES]
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in REPORTERS:
             templates.update(t for t in map(_template, node.args) if t and " " in t)
         if isinstance(node, ast.Return) and node.value is not None:
