@@ -1,7 +1,8 @@
 /* The process editor page: opens a version of a process in the bpmn-js modeler (read-only for
  * older versions, or a new diagram from the template), validates a draft on the server, runs its
- * scenarios, deploys it with a note, shows the version history and differences, edits forms,
- * imports files from other tools, and migrates running cases. All data comes from the JSON API. */
+ * scenarios, deploys it with a note (editor-deploy.js), shows the version history and differences,
+ * edits forms, imports files from other tools (editor-import.js), and migrates running cases.
+ * All data comes from the JSON API. */
 (function () {
   'use strict';
 
@@ -56,30 +57,6 @@
   function path(suffix) { return '/process-definitions/' + encodeURIComponent(state.key) + (suffix || ''); }
 
   function versionPath(suffix) { return path('/versions/' + state.version + (suffix || '')); }
-
-  function decodeUpload(buffer) {
-    // Files from other tools declare their encoding (MIWG files say ISO-8859-1): honour it.
-    var head = new TextDecoder('ascii').decode(buffer.slice(0, 200));
-    var match = /encoding=["']([\w\-]+)["']/i.exec(head);
-    try { return new TextDecoder(match ? match[1] : 'utf-8').decode(buffer); } catch (e) {
-      return new TextDecoder('utf-8').decode(buffer);
-    }
-  }
-
-  function processIdOf(xml) {
-    var doc = new DOMParser().parseFromString(xml, 'application/xml');
-    var processes = Array.prototype.slice.call(doc.getElementsByTagNameNS('*', 'process'));
-    var executable = processes.filter(function (p) { return p.getAttribute('isExecutable') !== 'false'; });
-    var chosen = executable[0] || processes[0];
-    return chosen ? chosen.getAttribute('id') : null;
-  }
-
-  function decisionIds(xml) {
-    var doc = new DOMParser().parseFromString(xml, 'application/xml');
-    return Array.prototype.map.call(doc.getElementsByTagNameNS('*', 'decision'), function (d) {
-      return d.getAttribute('id');
-    });
-  }
 
   // --- the modeler --------------------------------------------------------------------------------
 
@@ -176,7 +153,10 @@
       state.tablesText = {};
       loaded.forEach(function (x) {
         if (x.file.kind === 'form') { state.formsText[x.file.name] = x.text; }
-        if (x.file.kind === 'dmn') { decisions = decisions.concat(decisionIds(x.text)); state.tablesText[x.file.name] = x.text; }
+        if (x.file.kind === 'dmn') {
+          decisions = decisions.concat(EditorImport.decisionIds(x.text));
+          state.tablesText[x.file.name] = x.text;
+        }
       });
       state.bpmnName = main.file.name;
       createModeler(Object.keys(state.formsText).sort(), decisions);
@@ -283,49 +263,6 @@
     }).catch(failed);
   }
 
-  function openDeploy() {
-    $('ed-deploy-error').textContent = '';
-    $('ed-deploy-scenarios').textContent = '';
-    $('ed-override-row').hidden = true;
-    $('ed-override').checked = false;
-    $('ed-deploy-dialog').showModal();
-  }
-
-  function deploy(event) {
-    event.preventDefault();
-    var note = $('ed-deploy-note').value.trim();
-    if (!note) { $('ed-deploy-note').focus(); return; }
-    $('ed-deploy-confirm').disabled = true;
-    $('ed-deploy-error').textContent = t('scenarios.running');
-    draftFiles().then(function (files) {
-      return api('POST', path('/versions'), { files: files, base_version: state.version, note: note,
-                                              override_scenarios: $('ed-override').checked });
-    }).then(function (result) {
-      sessionStorage.setItem('atensi.editor.flash', result.created ? t('deploy.done', { v: result.version })
-        : t('deploy.same', { v: result.version }));
-      state.dirty = false;
-      location.href = base + '/' + encodeURIComponent(result.key) + location.search;
-    }).catch(function (error) {
-      var problem = error.body || {};
-      if (error.status === 422 && problem.scenarios) {
-        EditorPanels.scenarios($('ed-deploy-scenarios'), problem.scenarios);
-        EditorPanels.scenarios($('ed-scenario-results'), problem.scenarios);
-        $('ed-override-row').hidden = false;
-        $('ed-deploy-error').textContent = t('deploy.failed');
-      } else if (error.status === 400 && problem.problems) {
-        AtensiModeler.clearErrors(state.modeler);
-        AtensiModeler.showErrors(state.modeler, EditorPanels.translated(problem.problems));
-        EditorPanels.problems(state.modeler, $('ed-problems'), { problems: problem.problems, warnings: [] });
-        showLanes(problem.unmapped_lanes);
-        showTab('problems');
-        $('ed-deploy-error').textContent = t('deploy.invalid');
-        if (problem.unmapped_lanes && problem.unmapped_lanes.length) { $('ed-deploy-dialog').close(); }
-      } else {
-        $('ed-deploy-error').textContent = t('error', { msg: error.message });
-      }
-    }).then(function () { $('ed-deploy-confirm').disabled = false; });
-  }
-
   function compare(event) {
     event.preventDefault();
     var from = parseInt($('ed-diff-from').value, 10);
@@ -352,63 +289,6 @@
     }).catch(failed);
   }
 
-  /* One BPMN file opens in the modeler as it is; several files or a zip (a BPMN with its DMN, called
-   * processes and forms) are unpacked by the server, the main BPMN opens and the rest join the draft. */
-  function importFile(event) {
-    var files = Array.prototype.slice.call(event.target.files);
-    if (!files.length) { return; }
-    var single = files.length === 1 && !/\.zip$/i.test(files[0].name);
-    var imported = single ? files[0].arrayBuffer().then(function (buffer) {
-      return openImported(files[0].name, decodeUpload(buffer), 0);
-    }) : importBundle(files);
-    imported.catch(function (error) { say(t('import.failed', { msg: error.message }), 'error'); });
-    event.target.value = '';
-  }
-
-  function importBundle(files) {
-    var form = new FormData();
-    files.forEach(function (file) { form.append('files', file, file.name); });
-    return api('POST', '/process-definitions/unpack', form).then(function (unpacked) {
-      var main = mainBpmn(unpacked);
-      if (!main) { throw new Error(t('import.nobpmn')); }
-      var config = state.modeler.get('config.atensi');
-      unpacked.forEach(function (file) {
-        if (file === main) { return; }
-        state.draft[file.name] = file.text;
-        if (file.kind === 'form') { state.formsText[file.name] = file.text; config.forms.push(file.name); }
-        if (file.kind === 'dmn') { config.decisions.push.apply(config.decisions, decisionIds(file.text)); }
-      });
-      state.formEditor.fill();
-      return openImported(main.name, main.text, unpacked.length - 1);
-    });
-  }
-
-  /* The BPMN whose process no other file of the bundle calls. */
-  function mainBpmn(unpacked) {
-    var bpmn = unpacked.filter(function (f) { return f.kind === 'bpmn'; });
-    var called = bpmn.map(function (f) { return f.text; }).join(' ');
-    return bpmn.filter(function (f) {
-      var id = processIdOf(f.text);
-      return id && called.indexOf('calledElement="' + id + '"') === -1;
-    })[0] || bpmn[0];
-  }
-
-  function openImported(name, xml, companions) {
-    if (state.mode === 'new' || !state.key) {
-      state.key = processIdOf(xml) || state.key;
-      state.bpmnName = name;
-      renderHeader();
-    }
-    return state.modeler.importXML(xml).then(function (result) {
-      showDiagram();
-      state.dirty = true;
-      AtensiModeler.clearErrors(state.modeler);
-      var message = t('imported', { name: name, w: result.warnings.length }) +
-        (companions ? ' ' + t('import.companions', { n: companions }) : '');
-      say(message, 'dirty');
-      return validate().then(function () { say(message, 'dirty'); });
-    });
-  }
 
   function download() {
     currentXml().then(function (xml) {
@@ -432,12 +312,12 @@
     });
     $('ed-validate').addEventListener('click', validate);
     $('ed-scenarios').addEventListener('click', runScenarios);
-    $('ed-deploy').addEventListener('click', openDeploy);
-    $('ed-deploy-form').addEventListener('submit', deploy);
-    $('ed-deploy-cancel').addEventListener('click', function () { $('ed-deploy-dialog').close(); });
+    EditorDeploy.wire({ state: state, base: base, path: path, draftFiles: draftFiles, showLanes: showLanes,
+                        showTab: showTab });
     $('ed-diff-form').addEventListener('submit', compare);
     $('ed-draft-diff').addEventListener('click', draftDiff);
-    $('ed-import').addEventListener('change', importFile);
+    EditorImport.wire($('ed-import'), { state: state, say: say, validate: validate, showDiagram: showDiagram,
+                                        renderHeader: renderHeader });
     $('ed-download').addEventListener('click', download);
     EditorMigration.wire(state, function () { return loadDefinition().then(renderHistory); }, failed);
     window.addEventListener('beforeunload', function (event) {
