@@ -61,6 +61,12 @@ def stage_times(report: dict) -> list[Bar]:
     return bars(medians, tuple(stage for stage in ALL_STAGES if stage in medians), STAGES, gettext("No stage"))
 
 
+def worker_bars(workers: list[dict]) -> list[dict]:
+    """The overdue rate per worker as the chart's bars (the chart shows each one's rate, not its count)."""
+    return [{"key": w["worker"] or "", "label": w["worker"] or gettext("open queue (unclaimed)"),
+             "count": w["overdue"], "rate": w["rate"]} for w in workers]
+
+
 def _month() -> tuple[int, int]:
     text = request.args.get("month") or clock.now().strftime("%Y-%m")
     if not re.fullmatch(r"\d{4}-\d{2}", text):
@@ -84,7 +90,8 @@ def _page_parts() -> dict:
     unit = next((u for u in region if u["id"] == report["unit_id"]), None)
     labels = monthly.answer_labels(factory, report["unit_id"])
     return dict(report=report, region=region, unit=unit, breakdowns=breakdowns(report, labels),
-                stage_bars=stage_times(report), workers=report["overdue_by_worker"])
+                stage_bars=stage_times(report), workers=report["overdue_by_worker"],
+                worker_bars=worker_bars(report["overdue_by_worker"]))
 
 
 @bp.get("/reports/monthly")
