@@ -48,6 +48,7 @@ from engine.read.inbox import TaskFilter  # noqa: E402
 from engine.read.monthly import MonthlyReport  # noqa: E402
 from engine.read.queries import Queries  # noqa: E402
 from engine.storage.db import make_engine, make_session_factory  # noqa: E402
+from engine.storage.models import Base  # noqa: E402
 from engine.storage.upgrade import upgrade  # noqa: E402
 from engine.vocabulary import (  # noqa: E402
     CASE_ACTIVE,
@@ -68,6 +69,8 @@ FIRST = ["Budi", "Siti", "Agus", "Dewi", "Rizky", "Putri", "Andi", "Nur", "Hendr
 LAST = ["Santoso", "Wijaya", "Saputra", "Hidayat", "Pratama", "Kurniawan", "Lubis", "Siregar", "Nasution",
         "Simanjuntak", "Purba", "Sembiring", "Harahap", "Rahman", "Setiawan", "Susanto", "Gunawan", "Halim",
         "Wibowo", "Putra", "Sari", "Utami", "Manurung", "Tanjung"]
+# written by the database (cases.pm_name_folded), never by COPY
+COMPUTED = {c.key for table in Base.metadata.tables.values() for c in table.c if c.computed is not None}
 STAGES = ("identifikasi", "asesmen", "rencana_intervensi", "intervensi", "reintegrasi", "terminasi", "aftercare")
 
 
@@ -114,7 +117,8 @@ def generate(session_factory, unit_ids: list[int], cases: int, active: int) -> f
     engine = session_factory.kw["bind"]
     with engine.connect() as conn:
         # JSON columns serialised once per template, not once per clone
-        case_rows, task_rows, history_rows = ([{k: _json(v) for k, v in r.items()} for r in rows(conn, table)]
+        case_rows, task_rows, history_rows = ([{k: _json(v) for k, v in r.items() if k not in COMPUTED}
+                                               for r in rows(conn, table)]
                                               for table in ("cases", "human_tasks", "history_events"))
         next_id = conn.execute(sa.text("SELECT max(id) FROM cases")).scalar() + 1
     tasks_of = {c["id"]: [t for t in task_rows if t["case_id"] == c["id"]] for c in case_rows}

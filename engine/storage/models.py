@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -163,11 +164,16 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_unit_status_stage", "unit_id", "status", "stage"),
-        # Search (migration 0008): a NIK prefix through a pattern index, a name anywhere in pm_name through
-        # trigrams; the trigram index exists on PostgreSQL only.
+        # Search (migrations 0008, 0013): a NIK prefix through a pattern index; a name anywhere in it
+        # through trigrams of the lower-cased name (PostgreSQL only; fastupdate off: no pending list
+        # for some writer to flush in the foreground), and, for a common name, newest first from
+        # the (unit_id, id) or (id) index alone, the lower-cased name carried in it.
         Index("ix_cases_pm_nik", "pm_nik", postgresql_ops={"pm_nik": "varchar_pattern_ops"}),
-        Index("ix_cases_pm_name_trgm", "pm_name", postgresql_using="gin", postgresql_ops={"pm_name": "gin_trgm_ops"},
+        Index("ix_cases_pm_name_folded_trgm", "pm_name_folded", postgresql_using="gin",
+              postgresql_ops={"pm_name_folded": "gin_trgm_ops"}, postgresql_with={"fastupdate": "off"},
               info={"dialects": ("postgresql",)}),
+        Index("ix_cases_unit_newest", "unit_id", "id", postgresql_include=["pm_name_folded"]),
+        Index("ix_cases_newest", "id", postgresql_include=["pm_name_folded"], info={"dialects": ("postgresql",)}),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
@@ -177,6 +183,9 @@ class Case(Base):
     pm_id: Mapped[int | None] = mapped_column(ForeignKey("pms.id"), index=True)
     # The PM's identity as this case shows it in lists (kept equal to the PM record by engine.pms).
     pm_name: Mapped[str] = mapped_column(String(200), default="")
+    # What a search by name reads (LIKE on it is ILIKE on pm_name without lower-casing every row it
+    # passes); computed by the database, so no writer can forget it.
+    pm_name_folded: Mapped[str | None] = mapped_column(String(200), Computed("lower(pm_name)", persisted=True))
     pm_nik: Mapped[str | None] = mapped_column(String(16))
     pm_birth_date: Mapped[str | None] = mapped_column(String(10))
     kategori_usia: Mapped[str | None] = mapped_column(String(10))  # anak | dewasa
