@@ -244,8 +244,10 @@ def measure(session_factory, unit_ids: list[int], repeat: int) -> None:
     worker = Actor("peksos", (PEKERJA_SOSIAL,), unit)
     supervisor = Actor("supervisor", (SUPERVISOR,), unit)
     with session_factory() as session:
-        sample_name = session.execute(
-            sa.text("SELECT pm_name, pm_nik FROM cases WHERE unit_id = :u ORDER BY id DESC LIMIT 1"), {"u": unit}).one()
+        sample_name = session.execute(  # a generated case's PM (not a clone of the scheduler run's timer case)
+            sa.text("SELECT pm_name, pm_nik FROM cases WHERE unit_id = :u AND process_key = :p "
+                    "ORDER BY id DESC LIMIT 1"),
+            {"u": unit, "p": INTAKE}).one()
     first_name, nik = sample_name[0].split()[0].lower(), sample_name[1]
     checks = [
         ("default inbox (peksos)", 50, lambda: queries.inbox(worker, TaskFilter())),
