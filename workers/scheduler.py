@@ -7,6 +7,8 @@ Two APScheduler jobs, with named ids:
 - ``atensi.watch-next-due`` reads the earliest due time (three indexed MIN() lookups, whatever the
   number of cases) every `scheduler_poll_seconds`, and moves ``atensi.due-work`` earlier when
   another process (an API request, a deploy, another worker) created earlier work.
+- Python's full garbage collections run between passes when nothing is due for a second
+  (workers.collection), not in the middle of firing a timer.
 - ``atensi.retention``, only with ``ATENSI_RETENTION_AUTOMATIC=1``: once a day, anonymise the closed
   cases past ``ATENSI_RETENTION_YEARS`` (engine.privacy.retention; ``atensi retention`` does it by hand).
 
@@ -37,6 +39,8 @@ from engine.config import Settings
 from engine.privacy.retention import Retention
 from engine.storage.db import make_engine, make_session_factory
 from engine.storage.unit_of_work import UnitOfWork
+
+from .collection import IdleCollector
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +104,14 @@ class DueWork:
                 break
         return reports
 
+    def warm_up(self) -> None:
+        """Before the first pass (see timers.warm_up); a failure here only makes the first firings slower."""
+        try:
+            with UnitOfWork(self.session_factory, write=False) as uow:
+                timers.warm_up(uow.session)
+        except Exception:  # noqa: BLE001 - the passes report a database that is down
+            log.warning("compiling the versions due first failed", exc_info=True)
+
     def due_times(self) -> timers.DueTimes:
         with UnitOfWork(self.session_factory, write=False) as uow:
             return timers.due_times(uow.session)
@@ -111,8 +123,10 @@ class DueWork:
 class TimerScheduler:
     """Wires `DueWork` into an APScheduler scheduler as the two named jobs."""
 
-    def __init__(self, work: DueWork, scheduler: BackgroundScheduler | None = None):
+    def __init__(self, work: DueWork, scheduler: BackgroundScheduler | None = None,
+                 collector: IdleCollector | None = None):
         self.work = work
+        self.collector = collector or IdleCollector()
         self.poll = timedelta(seconds=work.settings.scheduler_poll_seconds)
         self.scheduler = scheduler or new_apscheduler()
         self._lock = threading.Lock()  # guards _running and _stopping, and every call into APScheduler
@@ -130,6 +144,8 @@ class TimerScheduler:
             self.scheduler.add_job(self.anonymise_due, IntervalTrigger(seconds=RETENTION_EVERY.total_seconds()),
                                    id=JOB_RETENTION, name="anonymise closed cases past retention",
                                    next_run_time=_utcnow() + SWEEP, **job_options)
+        self.work.warm_up()
+        self.collector.start()  # before the first pass: what start-up loaded is frozen, compiled versions too
         if not self.scheduler.running:
             self.scheduler.start()
         return self
@@ -167,6 +183,9 @@ class TimerScheduler:
         try:
             report = self.work.run_pass()
             wake = self._wake_after(report)
+            if self.collector.after_pass(report.progressed, wake):
+                due = self.work.next_due()  # work may have come due while collecting
+                wake = None if due is None else max(due, _utcnow())
         except Exception:
             log.exception("scheduler pass failed; trying again in %s", AFTER_ERROR)
         finally:
