@@ -93,9 +93,7 @@ class InboxQueries(Reader):
             total, n_urgent = session.execute(select(func.count(), func.count().filter(urgent))
                                               .select_from(HumanTask).where(*conditions)).one()
             tasks = _urgent_first(session, wanted, base, branches, n_urgent) if total > paging.offset else []
-            facts = _case_facts(session, {task["case_id"] for task in tasks})
-            return Page([_task_view(task, facts[task["case_id"]]) for task in tasks], total, paging.page,
-                        paging.per_page)
+            return Page([_task_view(task, {}) for task in tasks], total, paging.page, paging.per_page)
 
     def task(self, actor: Actor, task_id: str) -> dict:
         """The task, its form, and its current data (the workflow's data for an open task)."""
@@ -164,25 +162,20 @@ def _urgent_first(session, wanted: TaskFilter, base: list, branches: list, n_urg
 
 
 def _page(wanted: TaskFilter, base: list, branches: list, offset: int, limit: int):
-    """One page of tasks. With two alternatives, each is read in index order up to the page's end
-    and the two heads are merged, instead of sorting every matching row."""
+    """One page of tasks with what each shows of its case. The page's ids are chosen from the task
+    indexes alone (with two alternatives, each is read in index order up to the page's end and the
+    two heads are merged, instead of sorting every matching row); then only its tasks and their
+    cases are read, by primary key, in the same statement."""
     if len(branches) == 1:
-        return (select(TASKS).where(*base, *branches).order_by(*TASK_SORTS[wanted.sort])
-                .offset(offset).limit(limit))
-    keys = [HumanTask.__table__.c[name] for name in {"id", *(n for n, _ in SORT_KEYS[wanted.sort])}]
-    heads = union_all(*(select(select(*keys).where(*base, who).order_by(*TASK_SORTS[wanted.sort])
-                               .limit(offset + limit).subquery()) for who in branches)).subquery()
-    ids = select(heads.c.id).order_by(*_order(heads.c, wanted.sort)).offset(offset).limit(limit)
-    return select(TASKS).where(HumanTask.id.in_(ids)).order_by(*TASK_SORTS[wanted.sort])
-
-
-def _case_facts(session: Session, case_ids: set[int]) -> dict[int, dict]:
-    """What a task listing shows of each task's case, for one page of tasks (not joined: the page is
-    chosen from the task indexes alone, then at most per_page cases are read by primary key)."""
-    if not case_ids:
-        return {}
-    rows = session.execute(select(Case.id, *LISTED_CASE_COLUMNS).where(Case.id.in_(sorted(case_ids)))).mappings()
-    return {row["id"]: {column.key: row[column.key] for column in CASE_COLUMNS} for row in rows}
+        ids = (select(HumanTask.id).where(*base, *branches).order_by(*TASK_SORTS[wanted.sort])
+               .offset(offset).limit(limit))
+    else:
+        keys = [HumanTask.__table__.c[name] for name in {"id", *(n for n, _ in SORT_KEYS[wanted.sort])}]
+        heads = union_all(*(select(select(*keys).where(*base, who).order_by(*TASK_SORTS[wanted.sort])
+                                   .limit(offset + limit).subquery()) for who in branches)).subquery()
+        ids = select(heads.c.id).order_by(*_order(heads.c, wanted.sort)).offset(offset).limit(limit)
+    return (select(TASKS, *LISTED_CASE_COLUMNS).join(Case, Case.id == HumanTask.case_id)
+            .where(HumanTask.id.in_(ids)).order_by(*TASK_SORTS[wanted.sort]))
 
 
 def _task_view(task, case_facts: dict) -> dict:
