@@ -78,10 +78,10 @@ def schema_url(schema: str) -> str:
     return f"{PG_URL}?options=-csearch_path%3D{schema}"
 
 
-def fresh_schema(admin: sa.Engine) -> None:
+def fresh_schema(admin: sa.Engine, schema: str) -> None:
     with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        conn.execute(sa.text(f'CREATE SCHEMA "{SCHEMA}"'))
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
 
 
 def templates(url: str, units: int):
@@ -133,8 +133,9 @@ def generate(session_factory, unit_ids: list[int], cases: int, active: int) -> f
     with engine.begin() as conn:  # a bulk load: indexes are built once at the end, not row by row
         indexes = conn.execute(sa.text(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
-            "JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename = ANY(:t) AND i.schemaname = current_schema() "
-            "AND NOT x.indisprimary"), {"t": list(bulk_tables)}).all()
+            "AND c.relnamespace = i.schemaname::regnamespace JOIN pg_index x ON x.indexrelid = c.oid "
+            "WHERE i.tablename = ANY(:t) AND i.schemaname = current_schema() AND NOT x.indisprimary"),
+            {"t": list(bulk_tables)}).all()
         for name, _ in indexes:
             conn.execute(sa.text(f'DROP INDEX "{name}"'))
     raw = engine.raw_connection()
@@ -332,14 +333,15 @@ def main() -> None:
     parser.add_argument("--scheduler-only", action="store_true", help="with --reuse: only the scheduler figures")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
     parser.add_argument("--drop", action="store_true", help="drop the schema at the end")
+    parser.add_argument("--schema", default=SCHEMA, help="the schema it works in (default: %(default)s)")
     args = parser.parse_args()
-    url = schema_url(SCHEMA)
+    url = schema_url(args.schema)
     if args.reuse:
         session_factory = make_session_factory(make_engine(url))
         with session_factory() as session:
             unit_ids = list(session.execute(sa.text("SELECT id FROM units ORDER BY id")).scalars())
     else:
-        fresh_schema(make_engine(PG_URL))
+        fresh_schema(make_engine(PG_URL), args.schema)
         session_factory, unit_ids = templates(url, args.units)
         seconds = generate(session_factory, unit_ids, args.cases - TEMPLATES, min(args.active, args.cases - TEMPLATES))
         print(f"generated {args.cases:,} cases ({args.active:,} active) in {seconds:.0f} s (goal: minutes, not hours)")
@@ -350,7 +352,7 @@ def main() -> None:
     if args.drop:
         session_factory.kw["bind"].dispose()
         with make_engine(PG_URL).begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{SCHEMA}" CASCADE'))
+            conn.execute(sa.text(f'DROP SCHEMA "{args.schema}" CASCADE'))
 
 
 if __name__ == "__main__":
