@@ -277,11 +277,11 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
     require_case_actor(actor, unit_id)
     if refuse_duplicates and pm_id is None and parent_case_id is None:
         duplicates.refuse_duplicates(session, registration.get("pm") or {}, actor)
-    version = latest_version(session, process_key, unit_id)
+    version_id = latest_version_id(session, process_key, unit_id)
     data = _initial_data(registration, unit_id)
     pm = data.get("pm", {})
     case = Case(
-        process_version_id=version.id, process_key=process_key, parent_case_id=parent_case_id,
+        process_version_id=version_id, process_key=process_key, parent_case_id=parent_case_id,
         unit_id=unit_id, pm_name=pm.get("nama", ""), pm_nik=pm.get("nik"), pm_birth_date=pm.get("tanggal_lahir"),
         kategori_usia=data.get("kategori_usia"), profile=pm, state={}, serializer_version="",
         created_by=actor.username, created_at=clock.now(), updated_at=clock.now(),
@@ -290,7 +290,7 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
     session.add(case)
     session.flush()
     case_sync.open_task_rows(session, case, new_case=True)
-    version = versions.compiled(session, version.id)
+    version = versions.compiled(session, version_id)
     wf = workflow_state.new_workflow(version.specs)
     _choose_start(wf, started_by)
     for task in wf.get_tasks(state=TaskState.READY):
@@ -349,9 +349,16 @@ def fire_timers_in(uow: UnitOfWork, case_id: int) -> bool:
 
 def latest_version(session, process_key: str, unit_id: int | None = None) -> ProcessVersion:
     """The version new cases of the unit start on (deployments.newest); national without a unit."""
-    version = deployments.require_newest(session, process_key, unit_id)
-    versions.remember_hash(session, version.id, version.content_hash)
-    return version
+    return session.get(ProcessVersion, latest_version_id(session, process_key, unit_id))
+
+
+def latest_version_id(session, process_key: str, unit_id: int | None = None) -> int:
+    """latest_version's id, its content hash remembered so that compiling it costs no query."""
+    found = deployments.newest_row(session, process_key, unit_id)
+    if found is None:
+        raise NotFound(f"no process {process_key!r} is deployed")
+    versions.remember_hash(session, found.id, found.content_hash)
+    return found.id
 
 
 def form_schema(session, version_id: int, form_name: str | None) -> dict | None:

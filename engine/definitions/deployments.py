@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import case, func, or_, select, true
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import bindparam, case, func, or_, select, true
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.cases import state as workflow_state
@@ -72,19 +72,22 @@ def scope_of(actor: Actor) -> int | None:
 
 def newest(session: Session, process_key: str, unit_id: int | None) -> ProcessVersion | None:
     """The version new cases of the unit start on: its newest own one, else the newest national one."""
-    return session.scalars(
-        select(ProcessVersion).where(ProcessVersion.process_key == process_key,
-                                     or_(ProcessVersion.unit_id.is_(None), _in_scope(unit_id)))
-        .order_by(case((ProcessVersion.unit_id.is_(None), 1), else_=0), ProcessVersion.version.desc())
-        .limit(1).options(lazyload(ProcessVersion.files))
-    ).first()
+    found = newest_row(session, process_key, unit_id)
+    return None if found is None else session.get(ProcessVersion, found.id)
 
 
-def require_newest(session: Session, process_key: str, unit_id: int | None) -> ProcessVersion:
-    version = newest(session, process_key, unit_id)
-    if version is None:
-        raise NotFound(f"no process {process_key!r} is deployed")
-    return version
+def newest_row(session: Session, process_key: str, unit_id: int | None):
+    """newest() as (id, content_hash), or None: what a registration needs, without loading the version."""
+    return session.execute(_NEWEST, {"process_key": process_key, "unit_id": unit_id}).first()
+
+
+# Built once: every registration asks it, and building the statement cost ten times running it.
+# A unit's own versions sort before the national ones; with no unit, `unit_id = NULL` matches none.
+_NEWEST = (select(ProcessVersion.id, ProcessVersion.content_hash)
+           .where(ProcessVersion.process_key == bindparam("process_key"),
+                  or_(ProcessVersion.unit_id.is_(None), ProcessVersion.unit_id == bindparam("unit_id")))
+           .order_by(case((ProcessVersion.unit_id.is_(None), 1), else_=0), ProcessVersion.version.desc())
+           .limit(1))
 
 
 def visible_to(actor: Actor):
