@@ -17,11 +17,12 @@ from werkzeug.exceptions import HTTPException
 from atensi.http_status import status_of
 from engine.errors import DeployError, EngineError, InvalidInput
 from engine.pms.duplicates import DuplicatePm
+from engine.storage.models import MAX_INTEGER
 
 PROBLEM_JSON = "application/problem+json"
 # Path converter for row ids and version numbers: beyond a 32-bit integer nothing exists (a 404, not a
 # database error), and the OpenAPI document says so.
-ROW_ID = "int(min=1, max=2147483647)"
+ROW_ID = f"int(min=1, max={MAX_INTEGER})"
 log = logging.getLogger("atensi.api")
 
 

@@ -7,6 +7,7 @@ from atensi.services import services
 from engine.vocabulary import ROLE_LABELS, ROLES
 
 from .auth import current_actor, require_login
+from .errors import ROW_ID
 from .schemas.people import (
     RoleSchema,
     SavedFilterSchema,
@@ -95,7 +96,7 @@ def save_filter(body):
     return services().saved_filters.save(current_actor(), body["name"], body["filters"])
 
 
-@blp.delete("/me/filters/<int(max=2147483647):filter_id>")
+@blp.delete(f"/me/filters/<{ROW_ID}:filter_id>")
 @blp.response(204)
 def delete_filter(filter_id):
     services().saved_filters.delete(current_actor(), filter_id)

@@ -9,12 +9,14 @@ from uuid import UUID
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 import api
 import web
 from engine import instance_secret
 from engine.cases import sandbox_pool
 from engine.config import Settings
+from engine.storage.models import MAX_INTEGER
 
 from . import headers, limits
 from .services import KEY, Services
@@ -30,7 +32,7 @@ class JSONProvider(DefaultJSONProvider):
         """Bad JSON is a 400 (Flask turns a ValueError into one), never a 500: nesting too deep for
         the parser, or a lone surrogate, which no database or response could encode."""
         try:
-            value = super().loads(s, **kwargs)
+            value = super().loads(s, parse_constant=_no_constant, **kwargs)
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except RecursionError:
             raise ValueError("the JSON is nested too deeply") from None
@@ -47,6 +49,20 @@ class JSONProvider(DefaultJSONProvider):
         if isinstance(o, UUID | set):
             return str(o) if isinstance(o, UUID) else sorted(o)
         return DefaultJSONProvider.default(o)
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """Every ``<int:…>`` of a page's URL is a row id or a version number: one beyond the database's
+    INTEGER names nothing, so it is a 404 rather than a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _no_constant(name: str):
+    """NaN and Infinity are not JSON (Python's parser takes them; stored, they would become null)."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _parse_json_first() -> None:
@@ -84,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     # gunicorn 'atensi:create_app()' fails to boot rather than sign forgeable tokens
     instance_secret.refuse_builtin(settings.secret_key, settings.development or bool(config.get("TESTING")))
     app = Flask("atensi")
+    app.url_map.converters["int"] = DatabaseIntegerConverter  # before any route is added
     app.json = JSONProvider(app)
     app.config.update(default_config(settings))
     app.config.update(config)

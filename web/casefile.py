@@ -11,6 +11,7 @@ from engine.casefile.documents import size_text
 from engine.errors import Conflict, InvalidInput, TooLarge, UnsupportedType
 
 from .cases import render_case_page
+from .numbers import row_id
 from .pages import current_actor, page_blueprint
 
 bp = page_blueprint("web_casefile", __name__)
@@ -22,7 +23,7 @@ def _case_page(case_id: int, anchor: str):
 
 @bp.post("/cases/<int:case_id>/notes")
 def add_note(case_id):
-    corrects = request.form.get("corrects", type=int)
+    corrects = request.form.get("corrects", type=row_id)
     try:
         services().casefile.notes.add(case_id, request.form.get("text", ""), current_actor(), corrects)
     except InvalidInput:

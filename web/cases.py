@@ -19,7 +19,7 @@ from engine.read.case_search import CaseFilter
 from engine.read.reading import MAX_PER_PAGE, Paging
 from engine.vocabulary import CASE_ACTORS, DOCUMENT_KINDS, EDITORS, KOORDINASI, KRISIS, REFERRAL_SERVICES
 
-from . import schema_form
+from . import numbers, schema_form
 from .i18n import AGES, CONSENT_SCOPES, PARTIES, RISKS, STAGES, STATUSES, label, local_datetime
 from .pages import current_actor, page_blueprint, require_roles
 from .registration import EmergencyReferralForm, RegistrationForm
@@ -50,7 +50,7 @@ def case_filter(chosen: dict, paging: Paging) -> CaseFilter:
 @bp.get("/cases")
 def case_list():
     chosen = chosen_filters(request.args)
-    page_number = max(1, request.args.get("page", 1, type=int) or 1)
+    page_number = request.args.get("page", 1, type=numbers.page_number)
     page = services().queries.cases(current_actor(), case_filter(chosen, Paging(page_number, PER_PAGE)))
     query = {k: v for k, v in request.args.items() if k in FILTER_KEYS and v}
     pages = max(1, -(-page.total // PER_PAGE))

@@ -12,6 +12,7 @@ from engine import vocabulary
 from engine.read.dashboard import Dashboard
 
 from .i18n import RISKS, STAGES, label
+from .numbers import row_id
 from .pages import current_actor, page_blueprint, require_roles
 
 bp = page_blueprint("web_dashboard", __name__)
@@ -41,7 +42,7 @@ def bars(counts: dict, order: tuple, table: dict, missing: str) -> list[Bar]:
 def dashboard():
     actor = current_actor()
     board = Dashboard(services().session_factory)
-    unit_id = request.args.get("unit", type=int)  # a koordinator wilayah reads each unit of its region
+    unit_id = request.args.get("unit", type=row_id)  # a koordinator wilayah reads each unit of its region
     summary = board.summary(actor, DAYS_AHEAD, unit_id)
     heat = board.heat_map(actor, unit_id=unit_id)
     region = board.region(actor) if actor.has(vocabulary.KOORDINATOR_WILAYAH) else []

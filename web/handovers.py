@@ -11,6 +11,7 @@ from engine.vocabulary import HANDOVER_PENDING, REFERRAL_ANSWERS, TRANSFER, TRAN
 
 from .cases import render_case_page
 from .i18n import HANDOVER_STATUSES, label
+from .numbers import row_id
 from .pages import current_actor, page_blueprint
 
 bp = page_blueprint("web_handovers", __name__)
@@ -55,7 +56,7 @@ def answer(handover_id):
 def propose_transfer(case_id):
     form = request.form
     return _asked(case_id, lambda: services().handovers.propose_transfer(
-        case_id, _int(form.get("to_unit_id")), form.get("reason"), form.get("consent_given_by"),
+        case_id, form.get("to_unit_id", type=row_id), form.get("reason"), form.get("consent_given_by"),
         form.get("consent_given_on"), current_actor()),
         gettext("Transfer proposed. The receiving unit's supervisor will answer."), "transfer")
 
@@ -66,7 +67,7 @@ def refer(case_id):
     outside = (form.get("to_institution") or "").strip() or None
     return _asked(case_id, lambda: services().handovers.refer(
         case_id, form.get("service"), form.get("reason"), current_actor(),
-        to_unit_id=None if outside else _int(form.get("to_unit_id")), to_institution=outside),
+        to_unit_id=None if outside else form.get("to_unit_id", type=row_id), to_institution=outside),
         gettext("Referral sent."), "referral")
 
 
@@ -82,10 +83,3 @@ def _asked(case_id: int, ask, done_message: str, form_name: str):
     else:
         flash(done_message, "success")
     return redirect(url_for("web_cases.case_page", case_id=case_id, _anchor="handovers"))
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

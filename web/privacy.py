@@ -14,6 +14,7 @@ from engine.privacy.access_log import LogFilter
 from engine.vocabulary import ADMIN, EDITORS, SUPERVISOR
 
 from .i18n import CONSENT_SCOPES, PARTIES
+from .numbers import row_id
 from .pages import current_actor, page_blueprint, require_roles
 
 bp = page_blueprint("web_privacy", __name__)
@@ -93,11 +94,11 @@ def _log_filter(args) -> tuple[dict, LogFilter]:
     nik = (args.get("nik") or "").strip()
     chosen = {"nik": nik if nik.isdigit() and len(nik) == 16 else "",
               "actor": (args.get("actor") or "").strip()[:80],
-              "case_id": args.get("case_id", type=int) if (args.get("case_id") or "").isdigit() else None,
+              "case_id": args.get("case_id", type=row_id),
               "since": _day(args.get("since")), "until": _day(args.get("until"))}
     since = datetime.combine(chosen["since"], time(), zone) if chosen["since"] else None
     until = datetime.combine(chosen["until"] + timedelta(days=1), time(), zone) if chosen["until"] else None
-    case_id = chosen["case_id"] if chosen["case_id"] and chosen["case_id"] < 2**31 else None
+    case_id = chosen["case_id"]
     return chosen, LogFilter(nik=chosen["nik"] or None, actor=chosen["actor"] or None, case_id=case_id,
                              since=since, until=until, limit=LOG_ROWS)
 

@@ -18,6 +18,7 @@ from engine.read.dashboard import Dashboard
 
 from .dashboard import Bar, bars
 from .i18n import AGES, REFERRALS, SEXES, STAGES, month_name
+from .numbers import row_id
 from .pages import current_actor, page_blueprint, require_roles
 
 bp = page_blueprint("web_reports", __name__)
@@ -79,7 +80,7 @@ def _month() -> tuple[int, int]:
 def _report() -> dict:
     year, month = _month()
     return monthly.MonthlyReport(services().session_factory).build(
-        current_actor(), year, month, request.args.get("unit", type=int))
+        current_actor(), year, month, request.args.get("unit", type=row_id))
 
 
 def _page_parts() -> dict:

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.datastructures import MultiDict
 
 from engine.cases import forms
+from engine.storage.db import storable_number
 
 from .i18n import humanise
 
@@ -102,11 +103,15 @@ def parse(schema: dict | None, form: MultiDict) -> dict:
 def _typed(widget: str, raw: str):
     try:
         if widget == "integer":
-            return int(raw)
-        if widget == "number":
-            return float(raw.replace(",", "."))
+            number = int(raw)
+        elif widget == "number":
+            number = float(raw.replace(",", "."))
+        else:
+            number = None
     except ValueError:
         return raw
+    if number is not None:  # one too large to store stays text: the form then says it is not a number
+        return number if storable_number(number) else raw
     if widget == "yesno":
         return raw.lower() in TRUE_VALUES
     return raw

@@ -6,10 +6,8 @@ from marshmallow import Schema, fields, validate
 from engine.casefile.notes import MAX_TEXT
 from engine.vocabulary import DOCUMENT_KINDS
 
-from .common import Timestamp
+from .common import ROW_ID_RANGE, Timestamp
 from .definitions import UploadedFile
-
-ROW_ID_RANGE = validate.Range(min=1, max=2_147_483_647)
 
 
 class NoteCreateSchema(Schema):

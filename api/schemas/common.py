@@ -5,11 +5,12 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.read.reading import MAX_PER_PAGE
+from engine.read.reading import MAX_PAGE, MAX_PER_PAGE
+from engine.storage.models import MAX_INTEGER
 from engine.vocabulary import ROLES
 
-# ids are 32-bit integers in the database: anything beyond is refused here, not by PostgreSQL
-ROW_ID_RANGE = validate.Range(min=1, max=2_147_483_647)
+# row ids and version numbers: anything beyond the database's INTEGER is refused here, not by the database
+ROW_ID_RANGE = validate.Range(min=1, max=MAX_INTEGER)
 
 
 class Timestamp(fields.DateTime):
@@ -73,7 +74,7 @@ class ProblemSchema(Schema):
 
 
 class PagingArgs(Schema):
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

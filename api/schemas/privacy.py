@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .common import FreeObject, Timestamp
+from .common import ROW_ID_RANGE, FreeObject, Timestamp
 
 PARTIES = ("pm", "wali")
 NIK = validate.Regexp(r"^\d{16}$", error="NIK must be exactly 16 digits")
@@ -48,7 +48,7 @@ class ConsentReasonSchema(Schema):
 
 class AccessLogArgs(Schema):
     nik = fields.Str(validate=NIK, metadata={"description": "the PM: every case with this NIK"})
-    case_id = fields.Int(validate=validate.Range(min=1, max=2_147_483_647))
+    case_id = fields.Int(validate=ROW_ID_RANGE)
     actor = fields.Str(validate=validate.Length(min=1, max=80), metadata={"description": "a username"})
     since = fields.AwareDateTime(format="iso", default_timezone=None,
                                  metadata={"description": "from this moment (ISO 8601 with offset)"})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .common import DeployProblemSchema, FreeObject, LaneRoles, UnmappedLaneSchema
+from .common import ROW_ID_RANGE, DeployProblemSchema, FreeObject, LaneRoles, UnmappedLaneSchema
 from .definitions import UploadedFile
 
 FILE_NAME = validate.Regexp(r"^[\w.\-/ ]{1,200}$", error="a file name: letters, digits, . - _ / and spaces")
@@ -19,7 +19,7 @@ class DraftFiles(fields.Dict):
 class DraftSchema(Schema):
     files = DraftFiles(load_default=dict, metadata={"description": "the edited files, by name"})
     process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120))
-    base_version = fields.Int(load_default=None, validate=validate.Range(min=1),
+    base_version = fields.Int(load_default=None, validate=ROW_ID_RANGE,
                               metadata={"description": "the version the draft started from (default: newest)"})
     lane_roles = LaneRoles()
 
@@ -29,7 +29,7 @@ class ValidateUploadSchema(Schema):
 
     files = fields.List(UploadedFile(), required=True, validate=validate.Length(min=1, max=100))
     process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=120))
-    base_version = fields.Int(load_default=None, validate=validate.Range(min=1))
+    base_version = fields.Int(load_default=None, validate=ROW_ID_RANGE)
     lane_roles = LaneRoles()
 
 
@@ -61,8 +61,8 @@ class FileInfoSchema(Schema):
 
 
 class DiffArgs(Schema):
-    from_ = fields.Int(required=True, data_key="from", validate=validate.Range(min=1))
-    to = fields.Int(required=True, validate=validate.Range(min=1))
+    from_ = fields.Int(required=True, data_key="from", validate=ROW_ID_RANGE)
+    to = fields.Int(required=True, validate=ROW_ID_RANGE)
 
 
 class FieldChangeSchema(Schema):
@@ -121,11 +121,11 @@ class EditorDeployResultSchema(Schema):
 
 class MigrationRequestSchema(Schema):
     process_key = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    to_version = fields.Int(load_default=None, validate=validate.Range(min=1),
+    to_version = fields.Int(load_default=None, validate=ROW_ID_RANGE,
                             metadata={"description": "default: the newest version"})
-    from_version = fields.Int(load_default=None, validate=validate.Range(min=1),
+    from_version = fields.Int(load_default=None, validate=ROW_ID_RANGE,
                               metadata={"description": "default: every other version"})
-    case_ids = fields.List(fields.Int(), load_default=None, validate=validate.Length(max=10_000))
+    case_ids = fields.List(fields.Int(validate=ROW_ID_RANGE), load_default=None, validate=validate.Length(max=10_000))
 
 
 class ReasonSchema(Schema):

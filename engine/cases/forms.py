@@ -7,6 +7,7 @@ from functools import lru_cache
 from jsonschema import Draft202012Validator, FormatChecker
 
 from engine.errors import InvalidInput
+from engine.storage.db import storable_number
 
 
 @lru_cache(maxsize=256)
@@ -34,6 +35,7 @@ def with_facts(data: dict, facts: dict | None) -> dict:
 def validate(schema: dict | None, data: dict, facts: dict | None = None) -> None:
     if not isinstance(data, dict):
         raise InvalidInput("form data must be an object", {"data": ["must be an object"]})
+    require_storable(data)
     if not schema:
         return
     fields: dict[str, list[str]] = {name: ["derived by the engine; do not send it"] for name in (facts or {})
@@ -42,6 +44,27 @@ def validate(schema: dict | None, data: dict, facts: dict | None = None) -> None
         fields.setdefault(_field_of(error), []).append(error.message)
     if fields:
         raise InvalidInput("form data does not match the task's form", fields)
+
+
+def require_storable(data) -> None:
+    """Numbers the case's stored JSON cannot hold (integers beyond 64 bits, NaN, infinities) are the
+    sender's to fix, each named by its path (e.g. ``skor.alkohol``)."""
+    bad = [path for path, value in _leaves(data)
+           if isinstance(value, int | float) and not isinstance(value, bool) and not storable_number(value)]
+    if bad:
+        raise InvalidInput("a number is too large to store", {path: ["a number too large to store"] for path in bad})
+
+
+def _leaves(data):
+    """(path, value) of every value inside ``data``, without recursion: JSON may nest deeper than Python."""
+    stack = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else None
+        if items is None:
+            yield path or "data", value
+            continue
+        stack.extend((f"{path}.{key}" if path else str(key), item) for key, item in items)
 
 
 def _field_of(error) -> str:

@@ -216,6 +216,7 @@ class _RetryFailed(Exception):
 
 def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None) -> None:
     session = uow.session
+    forms.require_storable(data or {})
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFound(f"incident {incident_id} not found")
@@ -275,6 +276,7 @@ def start_case_in(session, process_key, registration, actor, unit_id=None, paren
     if unit_id is None:
         raise InvalidInput("unit is required", {"unit": ["required"]})
     require_case_actor(actor, unit_id)
+    forms.require_storable(registration)
     if refuse_duplicates and pm_id is None and parent_case_id is None:
         duplicates.refuse_duplicates(session, registration.get("pm") or {}, actor)
     version_id = latest_version_id(session, process_key, unit_id)
@@ -387,6 +389,7 @@ def _checked_payload(version, catcher, payload: dict | None) -> dict:
     refused as the form would refuse it."""
     schema = version.forms.get(version.element(catcher.bpmn_id).get("form") or "")
     if not schema:
+        forms.require_storable(payload or {})
         return payload or {}
     payload = forms.with_defaults(schema, payload or {})
     forms.validate(schema, payload)

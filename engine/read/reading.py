@@ -14,6 +14,7 @@ from engine.errors import InvalidInput
 from engine.storage.unit_of_work import UnitOfWork
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # beyond, the offset alone would leave the database's integers
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,8 @@ class Paging:
     per_page: int = 50
 
     def __post_init__(self):
-        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InvalidInput("bad paging", {"page": ["page >= 1, 1 <= per_page <= 200"]})
+        if not 1 <= self.page <= MAX_PAGE or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidInput("bad paging", {"page": [f"1 <= page <= {MAX_PAGE}, 1 <= per_page <= {MAX_PER_PAGE}"]})
 
     @property
     def offset(self) -> int:

@@ -1,6 +1,7 @@
 """Database engine and sessions. SQLite runs in WAL mode; PostgreSQL comes from DATABASE_URL."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import orjson
@@ -16,6 +17,15 @@ def json_dumps(value) -> str:
 
 
 JSON_OPTIONS = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
+
+# What a number in stored JSON (case data, forms) may be: orjson writes 64-bit integers and finite floats.
+LARGEST_STORED_INTEGER = 2**63 - 1
+
+
+def storable_number(value: int | float) -> bool:
+    if isinstance(value, int):
+        return -LARGEST_STORED_INTEGER - 1 <= value <= LARGEST_STORED_INTEGER
+    return math.isfinite(value)
 
 
 def make_engine(url: str) -> Engine:

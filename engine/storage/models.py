@@ -25,6 +25,8 @@ from engine import clock
 from engine.vocabulary import CASE_ACTIVE, DELIVERY_PENDING, HANDOVER_PENDING, INCIDENT_OPEN, TASK_OPEN
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Ids, version numbers and counts are INTEGER: 32 bits on PostgreSQL. A larger number names nothing.
+MAX_INTEGER = 2_147_483_647
 
 
 class UTCDateTime(TypeDecorator):

@@ -49,3 +49,20 @@ def test_an_unchanged_draft_posted_as_a_new_version_gives_the_existing_version_b
                                               json={"files": {}, "note": "sama"})
         assert response.status_code == 200 and response.json["created"] is False
         assert response.json["version"] == deployed["atensi_intake"].version
+
+
+@pytest.mark.parametrize("number", ["100000000000000000000000000000", "-9223372036854775809", "1e400"])
+def test_a_number_too_large_to_store_in_form_data_is_a_422_naming_its_path(api, staff, deployed, number):
+    created = api.as_("peksos").post("/cases", json={"unit_id": staff.unit_id, "pm": {
+        "nama": "Andi", "nik": "3171011501900001", "tanggal_lahir": "1990-01-15", "jenis_kelamin": "L"}})
+    task = api.as_("peksos").get(f"/tasks?case={created.json['id']}").json["items"][0]
+    body = '{"data": {"persetujuan_layanan": true, "kondisi_awal": "Tenang", "catatan": {"skor": [1, ' + number + ']}}}'
+    response = posted(api, "peksos", f"/tasks/{task['id']}/complete", body)
+    assert_problem(response, 422)
+    assert list(response.json["fields"]) == ["catatan.skor.1"]
+    assert api.as_("peksos").get(f"/tasks/{task['id']}").json["status"] == "open"  # nothing changed
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json_a_400(api, staff, constant):
+    assert_problem(posted(api, "peksos", "/tasks/x/complete", '{"data": {"skor": ' + constant + '}}'), 400)

@@ -80,6 +80,10 @@ def test_posted_values_are_typed_and_blanks_left_out():
         "rencana_disetujui": False}
     assert schema_form.parse(FORMS["monitoring_bulanan"], MultiDict())["perlu_penyesuaian_rencana"] is False
     assert schema_form.parse(FORMS["skrining"], MultiDict([("skor_ganja", "dua")]))["skor_ganja"] == "dua"
+    # a number too large to store stays text too, so that the form says it is not a number (not a 500)
+    huge = "9" * 30
+    assert schema_form.parse(FORMS["skrining"], MultiDict([("skor_ganja", huge)]))["skor_ganja"] == huge
+    assert schema_form.errors_of(FORMS["skrining"], {"skor_ganja": huge})["skor_ganja"]
 
 
 def test_validation_errors_are_per_field_in_the_readers_language(request_in):
