@@ -9,27 +9,29 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine.cases import history
+from engine.cases import sync as case_sync
 from engine.cases.numbers import case_number
 from engine.errors import InvalidInput
 from engine.people.access import Actor, require_role, require_unit
-from engine.storage.models import HumanTask, User
+from engine.storage.models import Case, HumanTask, User
 from engine.storage.unit_of_work import UnitOfWork
 from engine.vocabulary import LANE_ROLES, SUPERVISOR, TASK_OPEN
 
 
-def give_first_tasks(session, case_id: int, actor: Actor) -> list[str]:
+def give_first_tasks(session, case: Case, actor: Actor) -> list[str]:
     """The worker who registers a case takes its open tasks of their own role (a supervisor who
-    registers leaves a worker's task in the queue). The ids of the tasks taken."""
+    registers leaves a worker's task in the queue). The ids of the tasks taken. The case was started
+    in this unit of work: its task rows are still the session's, not yet written (case_sync)."""
     if actor.is_system:
         return []
-    rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == TASK_OPEN,
-                                                   HumanTask.assignee.is_(None)))
     taken = []
-    for row in rows:
+    for row in case_sync.open_task_rows(session, case).values():
+        if row.status != TASK_OPEN or row.assignee is not None:
+            continue
         if row.unit_id != actor.unit_id or (row.role and not actor.has(row.role)):
             continue
         row.assignee = actor.username
-        history.record(session, case_id, actor.username, "task_claimed", row.name, row.element_id, row.id,
+        history.record(session, case.id, actor.username, "task_claimed", row.name, row.element_id, row.id,
                        {"assignee": actor.username, "reason": "registered_the_case"})
         taken.append(row.id)
     return taken

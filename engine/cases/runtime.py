@@ -71,7 +71,7 @@ class Runtime:
             case = start_case_in(uow.session, process_key, registration, actor, unit_id, parent_case_id, pm_id,
                                  refuse_duplicates)
             if first_tasks_to_actor:
-                assignment.give_first_tasks(uow.session, case.id, actor)
+                assignment.give_first_tasks(uow.session, case, actor)
             uow.commit()
             return case.id
 
