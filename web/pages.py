@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from atensi.http_status import status_of
@@ -36,6 +37,7 @@ def page_blueprint(name: str, import_name: str, *, public: bool = False, **optio
     bp.context_processor(_page_context)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(EngineError, _engine_error)
+    bp.register_error_handler(DataError, _database_refused)
     bp.register_error_handler(Exception, _unexpected)
     return bp
 
@@ -128,6 +130,13 @@ def _engine_error(error: EngineError):
     titles = {404: gettext("Not found"), 403: gettext("Not allowed"), 409: gettext("Already changed"),
               422: gettext("Invalid input")}
     return error_page(status, titles.get(status, gettext("Something went wrong")), str(error))
+
+
+def _database_refused(error: DataError):
+    """A value no form caught and the database refused (a NUL character in text, a number out of its
+    range): the reader's to change, like the API's 422."""
+    log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
+    return error_page(422, gettext("Invalid input"), gettext("A value is out of range or cannot be stored."))
 
 
 def _unexpected(error: Exception):

@@ -33,3 +33,10 @@ def test_a_huge_number_in_a_form_is_no_server_error(pages, client, case_id, staf
              f"/cases/{case_id}/notes": {"text": "Catatan", "corrects": HUGE}}
     for path, form in posts.items():
         assert pages.post(path, form, token_from=page).status_code < 500, path
+
+
+@pytest.mark.parametrize("path", ["/cases?q=Rina%00Angka", "/privacy/access-log?actor=peksos%00"])
+def test_a_nul_character_in_a_search_is_no_server_error(pages, client, case_id, path):
+    """PostgreSQL refuses a NUL character in text; the page says the value cannot be used."""
+    pages.login("supervisor")
+    assert client.get(path).status_code < 500
