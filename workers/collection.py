@@ -22,7 +22,7 @@ class IdleCollector:
     def __init__(self, every: timedelta = EVERY, quiet: timedelta = QUIET, collector=gc, monotonic=time.monotonic):
         self.every, self.quiet = every.total_seconds(), quiet
         self._gc, self._monotonic = collector, monotonic
-        self._last = None
+        self._last = monotonic()
         self._worked = False
 
     def start(self) -> None:

@@ -60,3 +60,11 @@ def test_a_full_collection_waits_for_work_done_quiet_and_its_interval():
     assert not collector.after_pass(True, None)  # ten seconds later: too soon again
     ticks.now += 25
     assert collector.after_pass(False, None)  # nothing due at all
+
+
+@pytest.mark.unit
+def test_a_collector_never_started_waits_its_interval_from_its_creation():
+    collector, fake, ticks = _collector()
+    assert not collector.after_pass(True, None)
+    ticks.now += 31
+    assert collector.after_pass(False, None) and fake.calls == ["unfreeze", "collect", "freeze"]
