@@ -80,6 +80,7 @@ class Runtime:
             case = uow.lock_case(case_id)
             require_case_actor(actor, case.unit_id)
             consent.require_processing_allowed(case)
+            _require_open(case)
             wf, version = _load(uow.session, case)
             catcher = None if name in case_actions.thrown_within(wf) else case_sync.message_catcher(wf, name)
             if catcher is None:  # a message the process throws itself is its own business
@@ -99,6 +100,8 @@ class Runtime:
             if case is None:
                 raise NotFound(f"case {case_id} not found")
             require_unit(actor, case.unit_id)
+            if case.status == CASE_COMPLETED:
+                return []
             version = versions.compiled(uow.session, case.process_version_id)
             return case_actions.available(workflow_state.load(case.state, version.specs), version, actor)
 
@@ -224,6 +227,7 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
     require_role(actor, *EDITORS)
     require_unit(actor, case.unit_id)
     consent.require_processing_allowed(case)
+    _require_open(case)
     if incident.status != INCIDENT_OPEN:
         raise Conflict("incident is already resolved")
     wf, version = _load(session, case)
@@ -244,6 +248,13 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
     stuck = _advance(session, case, wf, version, actor)
     if stuck:
         raise _RetryFailed(stuck)
+
+
+def _require_open(case: Case) -> None:
+    """A closed case receives nothing more. One closed by hand (without consent) still holds its
+    workflow where it stopped: running it on would bring back the tasks that closing cancelled."""
+    if case.status == CASE_COMPLETED:
+        raise Conflict(f"case {case.id} is closed")
 
 
 def _run_completed(session, case: Case, task, actor: Actor) -> None:

@@ -118,6 +118,11 @@ def test_a_supervisor_closes_a_suspended_case(consents, driver, staff):
     with driver.runtime.session_factory() as session:
         statuses = set(session.scalars(select(HumanTask.status).where(HumanTask.case_id == driver.case_id)))
     assert "suspended" not in statuses and "open" not in statuses
+    # closed: it receives nothing more (its workflow stopped where it was; running it would bring back
+    # the cancelled tasks), and its page offers no action
+    assert driver.runtime.actions(driver.case_id, staff.actor("peksos")) == []
+    with pytest.raises(Conflict):
+        driver.runtime.send_message(driver.case_id, "koordinasi", {}, staff.actor("peksos"))
 
 
 @pytest.mark.parametrize("party, given_on, scope, field", [
