@@ -156,7 +156,9 @@ def idle_cpu(pid: int, seconds: float) -> float:
 
 
 def start_process(url: str, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "ATENSI_SCHEDULER_POLL_SECONDS": "0.5"}
+    # the worker refuses the built-in secret outside development (it would exit at once: nothing fires)
+    env = {"ATENSI_SECRET_KEY": "timer-bench-secret-key-not-for-production-0123456789", **os.environ,
+           "DATABASE_URL": url, "ATENSI_SCHEDULER_POLL_SECONDS": "0.5"}
     return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
