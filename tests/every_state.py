@@ -13,6 +13,10 @@ against every one of them.
 - transferred: registered by the other unit (LKS Lain), which proposed a transfer that this unit's
   supervisor accepted; its Identifikasi, now this unit's, goes on to be overdue and escalated here.
   The other unit still reads its history until the transfer (engine.cases.handover)
+- terminating: an early termination (PM dropped out) approved during asesmen: the interrupting
+  Terminasi dini path, its Laporan terminasi open and, later, overdue
+- suspended: the PM withdrew consent; its tasks stop, only supervisors read it
+- closed: the same, then closed by the supervisor without consent (its workflow stopped where it was)
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from engine.cases.handover import Handovers
 from engine.cases.migration import CaseMigrations
 from engine.config import BPMN_DIR, Settings
 from engine.definitions.deployments import folder_bundles
+from engine.privacy.consent import Consents
 from engine.storage.models import Case
 from tests.case_driver import CaseDriver, registration
 from tests.redesign import bpmn_edit
@@ -36,7 +41,8 @@ BROKEN_SCRIPT = "jumlah_monitoring = jumlah_monitoring + 1"
 # PM names say the state, so a list page shows which case is which.
 NAMES = {"overdue": "Adi Terlambat", "alerted": "Bayu Peringatan", "reminded": "Citra Pengingat",
          "escalated": "Dian Eskalasi", "incident": "Eka Insiden", "migrated": "Fajar Migrasi",
-         "parent": "Gita Krisis", "finished": "Hadi Selesai", "transferred": "Indah Pindahan"}
+         "parent": "Gita Krisis", "finished": "Hadi Selesai", "transferred": "Indah Pindahan",
+         "terminating": "Joko Terminasi", "suspended": "Kartika Ditangguhkan", "closed": "Lukas Ditutup"}
 
 
 @dataclass
@@ -102,6 +108,21 @@ class _Builder:
         self.world.cases["child"] = child_id
         self.world.tasks["child"] = CaseDriver(self.runtime, self.staff, child_id).task("Kedaruratan (triase)").id
 
+    def terminating(self) -> None:
+        case = self.start("terminating")
+        case.complete("Identifikasi & orientasi")
+        self.runtime.send_message(case.case_id, "usulan_terminasi", {
+            "alasan_terminasi": "putus_layanan", "keterangan": "PM tidak datang lagi"}, self.staff.actor("peksos"))
+        case.complete("Persetujuan usulan terminasi", usulan_disetujui=True)
+        self.world.tasks["terminating"] = case.task("Laporan terminasi").id
+
+    def without_consent(self) -> None:
+        consents = Consents(self.runtime.session_factory)
+        for state in ("suspended", "closed"):
+            case = self.start(state)
+            consents.withdraw(case.case_id, "PM menarik persetujuan", self.staff.actor("peksos"))
+        consents.close_suspended(self.world["closed"], "PM tidak melanjutkan", self.staff.actor("supervisor"))
+
     def redesign_and_migrate(self, *states: str) -> None:
         """Version 2: a supervisor adds a script to the monthly monitoring, with a mistake in it."""
         files = next(b for b in folder_bundles(BPMN_DIR) if INTAKE in b)
@@ -121,6 +142,8 @@ def build_every_state(runtime, staff, settings: Settings, clock) -> EveryState:
     build.finished()
     build.transferred()
     build.crisis()
+    build.terminating()
+    build.without_consent()
     incident = build.start("incident")
     incident.into_intervensi()
     build.world.tasks["incident"] = incident.task("Pelaksanaan intervensi").id

@@ -153,10 +153,10 @@ def render_case_page(case_id: int, status: int = 200, **extra):
     extra.setdefault("services_list", REFERRAL_SERVICES)
     actions = services().runtime.actions(case_id, actor) if actor.has(*CASE_ACTORS) else []
     extra.setdefault("action_fields", {a.message: schema_form.fields_of(a.schema, {}) for a in actions if a.schema})
+    offered = {action.message for action in actions}  # none for a suspended or closed case
     return render_template("case.html", case=detail, history=history, diagram=diagram, alerts=alerts,
-                           folded_reminders=folded,
-                           can_report_crisis=KRISIS in detail["waiting_for"] and actor.has(*CASE_ACTORS),
-                           can_coordinate=KOORDINASI in detail["waiting_for"] and actor.has(*CASE_ACTORS),
+                           folded_reminders=folded, can_report_crisis=KRISIS in offered,
+                           can_coordinate=KOORDINASI in offered,
                            actions=actions,
                            consent=consent, consent_parties=PARTIES, consent_scopes=CONSENT_SCOPES,
                            casefile=casefile, document_kinds=DOCUMENT_KINDS, **extra), status

@@ -100,7 +100,7 @@ class Runtime:
             if case is None:
                 raise NotFound(f"case {case_id} not found")
             require_unit(actor, case.unit_id)
-            if case.status == CASE_COMPLETED:
+            if case.status in (CASE_COMPLETED, CASE_SUSPENDED):  # it receives nothing now
                 return []
             version = versions.compiled(uow.session, case.process_version_id)
             return case_actions.available(workflow_state.load(case.state, version.specs), version, actor)

@@ -20,6 +20,8 @@ def test_every_read_endpoint_answers_each_role_for_a_case_in_each_state(api, eve
         user = api.as_(username)
         for path in ("/cases", "/tasks", "/alerts", "/incidents", *case_paths(every_state), *task_paths(every_state)):
             mine = path in ("/cases", "/tasks", "/alerts") or (username != OTHER_UNIT and path != "/incidents")
+            # a suspended case (consent withdrawn) is read only by those who can close it
+            mine = mine and not (path.startswith(f"/cases/{every_state['suspended']}") and username not in SUPERVISING)
             # the unit that transferred a case away still reads its history until the transfer
             former = username == OTHER_UNIT and path == f"/cases/{every_state['transferred']}/history"
             expected = 200 if mine or former or (path == "/incidents" and username in SUPERVISING) else 403
@@ -35,9 +37,13 @@ def kinds(api, case_id: int) -> set[str]:
 
 
 def test_each_states_case_reads_as_that_state(api, every_state):
-    read = {state: api.as_("konselor").get(f"/cases/{case_id}").json for state, case_id in every_state.cases.items()}
+    read = {state: api.as_("konselor" if state != "suspended" else "supervisor").get(f"/cases/{case_id}").json
+            for state, case_id in every_state.cases.items()}
     assert {state: case["status"] for state, case in read.items()} == {
-        **{state: "active" for state in read}, "incident": "incident", "finished": "completed"}
+        **{state: "active" for state in read}, "incident": "incident", "finished": "completed",
+        "suspended": "suspended", "closed": "completed"}
+    assert [t["name"] for t in read["terminating"]["open_tasks"]] == ["Laporan terminasi"]
+    assert read["suspended"]["open_tasks"] == read["closed"]["open_tasks"] == []
     assert read["finished"]["completed_at"] and read["finished"]["open_tasks"] == []
     assert (read["migrated"]["version"], read["incident"]["version"], read["parent"]["version"]) == (2, 2, 1)
     assert (read["child"]["process_key"], read["child"]["parent_case_id"]) == ("case_response", every_state["parent"])
@@ -76,4 +82,4 @@ def test_alerts_and_incidents_say_which_case_is_at_which_alert_level(api, every_
     assert [(i["case_id"], i["element_id"], i["status"]) for i in incidents] == [
         (every_state["incident"], "Script_hitung_monitoring", "open")]
     overdue = {t["case_id"] for t in api.as_("peksos").get("/tasks?overdue=true&per_page=200").json["items"]}
-    assert overdue == set(every_state.cases.values()) - {every_state["finished"]}
+    assert overdue == set(every_state.cases.values()) - {every_state[s] for s in ("finished", "suspended", "closed")}

@@ -35,7 +35,14 @@ def case_page_marks(world) -> dict[str, tuple[list[str], list[str]]]:
         "child": ([f"Berasal dari {case_number(world['parent'])}", "Kedaruratan (triase)",
                    "Eskalasi: kedaruratan terlambat"], []),
         "finished": (["Selesai", "Tidak ada tugas terbuka", "Kasus ditutup"], ["Laporkan krisis"]),
+        "terminating": (["Tahap: Terminasi", "Laporan terminasi", "Eskalasi ke supervisor"], ["Usulkan terminasi"]),
+        # a suspended or closed case offers no action: none could be taken
+        "suspended": (["Ditangguhkan", "Tidak ada tugas terbuka"], [*ACTIONS]),
+        "closed": (["Selesai", "Tidak ada tugas terbuka"], [*ACTIONS]),
     }
+
+
+ACTIONS = ("Catat koordinasi", "Laporkan krisis", "Usulkan terminasi")
 
 
 def expected_status(username: str, path: str) -> int:
@@ -49,6 +56,9 @@ def test_every_page_answers_every_role_for_a_case_in_each_state(every_state, cli
             assert client.get(path).status_code == expected_status(username, path), (username, path)
         for state, (says, never) in case_page_marks(every_state).items():
             response = client.get(f"/cases/{every_state[state]}")
+            if state == "suspended" and username not in SUPERVISING:  # only those who can close it read it
+                assert response.status_code == 403, username
+                continue
             assert response.status_code == 200, (username, state)
             page = text_of(response)
             assert [s for s in says if s not in page] == [], (username, state)
@@ -69,7 +79,7 @@ def test_the_lists_show_each_states_case_with_its_status(every_state, client, pa
     assert f"{NAMES['parent']} Dewasa Respon kasus" in cases  # the child case is marked as a case response
     assert "Eskalasi ke supervisor" in text_of(client.get("/inbox"))
     dashboard = text_of(client.get("/dashboard"))
-    assert "9 kasus aktif" in dashboard  # every state but the finished case
+    assert "10 kasus aktif" in dashboard  # every state but the finished, the suspended and the closed case
     pages.post("/logout", token_from="/inbox")
     pages.login("peksos")
     inbox = text_of(client.get("/inbox?overdue=1"))
