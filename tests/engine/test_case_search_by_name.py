@@ -45,6 +45,10 @@ def test_percent_and_underscore_in_a_search_match_only_themselves(runtime, deplo
     queries, supervisor = Queries(runtime.session_factory), staff.actor("supervisor")
     assert _names(queries.cases(supervisor, CaseFilter(text="u 100%"))) == ["Ayu 100% Sehat"]
     assert _names(queries.cases(supervisor, CaseFilter(text="dewi_"))) == ["Dewi_Lestari"]
+    # across the country a name is looked up through its trigrams (PostgreSQL): the same matches
+    assert _names(queries.cases(SYSTEM_ACTOR, CaseFilter(text="u 100%"))) == ["Ayu 100% Sehat"]
+    assert _names(queries.cases(SYSTEM_ACTOR, CaseFilter(text="dewi_"))) == ["Dewi_Lestari"]
+    assert _names(queries.cases(SYSTEM_ACTOR, CaseFilter(text="_"))) == ["Dewi_Lestari"]
 
 
 def test_a_search_by_name_keeps_to_the_callers_unit_and_the_whole_country_sees_every_unit(runtime, deployed, staff):
