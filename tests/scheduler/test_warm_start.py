@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from engine.cases import timers
 from engine.definitions import versions
 from engine.storage.unit_of_work import UnitOfWork
+from tests.statements import recorded
 
 from .conftest import now, start_timer_case
 
@@ -25,16 +24,9 @@ def test_a_firing_commits_without_waiting_for_the_disk_on_postgresql(runtime, ti
                                                                       clock):
     case_id = start_timer_case(runtime, staff.unit_id, now() + timedelta(minutes=5))
     clock.shift(timedelta(minutes=6))
-    statements = []
     engine = session_factory.kw["bind"]
-
-    def seen(conn, cursor, statement, *_):
-        statements.append(statement)
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with recorded(engine) as statements:
         firing = timers.fire_next(session_factory)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert firing is not None and (firing.case_id, firing.fired) == (case_id, True)
     asynchronous = "SET LOCAL synchronous_commit = off" in statements
     assert asynchronous == (engine.dialect.name == "postgresql")
