@@ -38,7 +38,7 @@ def case_page_marks(world) -> dict[str, tuple[list[str], list[str]]]:
         "terminating": (["Tahap: Terminasi", "Laporan terminasi", "Eskalasi ke supervisor"], ["Usulkan terminasi"]),
         # a suspended or closed case offers no action: none could be taken
         "suspended": (["Ditangguhkan", "Tidak ada tugas terbuka"], [*ACTIONS]),
-        "closed": (["Selesai", "Tidak ada tugas terbuka"], [*ACTIONS]),
+        "closed": (["Selesai", "Tidak ada tugas terbuka"], [*ACTIONS, "Persetujuan masih diperlukan"]),
     }
 
 
