@@ -98,8 +98,7 @@ def _log_filter(args) -> tuple[dict, LogFilter]:
               "since": _day(args.get("since")), "until": _day(args.get("until"))}
     since = datetime.combine(chosen["since"], time(), zone) if chosen["since"] else None
     until = datetime.combine(chosen["until"] + timedelta(days=1), time(), zone) if chosen["until"] else None
-    case_id = chosen["case_id"]
-    return chosen, LogFilter(nik=chosen["nik"] or None, actor=chosen["actor"] or None, case_id=case_id,
+    return chosen, LogFilter(nik=chosen["nik"] or None, actor=chosen["actor"] or None, case_id=chosen["case_id"],
                              since=since, until=until, limit=LOG_ROWS)
 
 

@@ -79,8 +79,7 @@ class Runtime:
         with spiff_failures("the message could not be delivered"), self.uow() as uow:
             case = uow.lock_case(case_id)
             require_case_actor(actor, case.unit_id)
-            consent.require_processing_allowed(case)
-            _require_open(case)
+            _require_receiving(case)
             wf, version = _load(uow.session, case)
             catcher = None if name in case_actions.thrown_within(wf) else case_sync.message_catcher(wf, name)
             if catcher is None:  # a message the process throws itself is its own business
@@ -100,7 +99,9 @@ class Runtime:
             if case is None:
                 raise NotFound(f"case {case_id} not found")
             require_unit(actor, case.unit_id)
-            if case.status in (CASE_COMPLETED, CASE_SUSPENDED):  # it receives nothing now
+            try:
+                _require_receiving(case)
+            except Conflict:  # nothing could be taken now: no buttons
                 return []
             version = versions.compiled(uow.session, case.process_version_id)
             return case_actions.available(workflow_state.load(case.state, version.specs), version, actor)
@@ -226,8 +227,7 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
     case = uow.lock_case(incident.case_id)
     require_role(actor, *EDITORS)
     require_unit(actor, case.unit_id)
-    consent.require_processing_allowed(case)
-    _require_open(case)
+    _require_receiving(case)
     if incident.status != INCIDENT_OPEN:
         raise Conflict("incident is already resolved")
     wf, version = _load(session, case)
@@ -250,9 +250,11 @@ def _retry_in(uow: UnitOfWork, incident_id: int, actor: Actor, data: dict | None
         raise _RetryFailed(stuck)
 
 
-def _require_open(case: Case) -> None:
-    """A closed case receives nothing more. One closed by hand (without consent) still holds its
-    workflow where it stopped: running it on would bring back the tasks that closing cancelled."""
+def _require_receiving(case: Case) -> None:
+    """A suspended case (consent withdrawn) takes no message or retry, and a closed one nothing more:
+    one closed by hand (without consent) still holds its workflow where it stopped, and running it on
+    would bring back the tasks that closing cancelled."""
+    consent.require_processing_allowed(case)
     if case.status == CASE_COMPLETED:
         raise Conflict(f"case {case.id} is closed")
 
